@@ -1,0 +1,22 @@
+/**
+ * Why a BBB reply could not be used. `transient` faults (timeouts, refused connections,
+ * 5xx, nginx's 404/504 pages of BBB issue #10570) may succeed on a later try.
+ */
+export type BbbFault = 'failed' | 'html' | 'truncated' | 'invalid' | 'refused' | 'http' | 'timeout' | 'network'
+
+const transientFaults: ReadonlySet<BbbFault> = new Set(['html', 'truncated', 'timeout', 'network'])
+
+export class BbbReplyError extends Error {
+  constructor(
+    public readonly fault: BbbFault,
+    message: string,
+    public readonly details: { messageKey?: string; status?: number } = {},
+  ) {
+    super(message)
+    this.name = 'BbbReplyError'
+  }
+
+  get transient(): boolean {
+    return transientFaults.has(this.fault) || (this.fault === 'http' && (this.details.status ?? 0) >= 500)
+  }
+}

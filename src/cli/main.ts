@@ -1,0 +1,76 @@
+import { Command, Option } from 'commander'
+import { resolveJwtSecret } from '../auth/jwt-secret.ts'
+import { signToken } from '../auth/tokens.ts'
+import { ConfigError, loadConfig, parseDuration, type AppConfig } from '../config.ts'
+import { openDatabase } from '../db/database.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+import { runDemo } from '../demo/demo.ts'
+import { openRuntime } from '../runtime.ts'
+import { listen } from '../server.ts'
+import { startSyncSchedule } from '../sync/scheduler.ts'
+import { syncCommand } from './sync-command.ts'
+
+const program = new Command('bbb-portal')
+  .description('Rescue the recordings of old BigBlueButton/Scalelite servers: inventory, owners, portal, import to Pod.')
+  .option('--config <file>', 'config file listing several BBB sources (JSON or YAML); or BBB_PORTAL_CONFIG')
+  .showHelpAfterError()
+
+const config = (): AppConfig => loadConfig(process.env, { configFile: program.opts<{ config?: string }>().config })
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations (serve and demo do it on start).')
+  .action(async () => {
+    const c = config()
+    const handle = await openDatabase({ databaseUrl: c.databaseUrl, dataDir: c.dataDir })
+    try {
+      const applied = await migrateToLatest(handle.db)
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date')
+    } finally {
+      await handle.close()
+    }
+  })
+
+program.addCommand(syncCommand(config))
+
+program
+  .command('token')
+  .description('Print a bearer token (JWT signed with JWT_SECRET) for the REST API.')
+  .argument('<username>', 'who the token speaks for')
+  .option('--admin', 'give the token admin rights')
+  .option('--ttl <duration>', 'lifetime, e.g. 30m, 1h, 7d', '1h')
+  .action((username: string, options: { admin?: boolean; ttl: string }) => {
+    parseDuration(options.ttl)
+    console.log(signToken(resolveJwtSecret(config()), { sub: username, admin: options.admin ?? false }, options.ttl))
+  })
+
+program
+  .command('serve')
+  .description('Run the web server (migrates first); SYNC_INTERVAL also syncs on a schedule.')
+  .addOption(new Option('--port <port>', 'port (PORT)').argParser(Number))
+  .addOption(new Option('--host <host>', 'address to listen on (HOST)'))
+  .action(async (options: { port?: number; host?: string }) => {
+    const c = config()
+    const runtime = await openRuntime(c)
+    const schedule = c.syncIntervalSeconds ? { intervalSeconds: c.syncIntervalSeconds } : undefined
+    const fastify = await listen({ db: runtime.handle.db, jwtSecret: resolveJwtSecret(c) }, {
+      host: options.host ?? c.host, port: options.port ?? c.port, logLevel: c.logLevel,
+      onClose: async () => {
+        scheduler?.stop()
+        await runtime.close()
+      },
+    })
+    const scheduler = schedule && startSyncSchedule({ ...schedule, sources: c.sources, syncService: runtime.syncService, log: fastify.log })
+  })
+
+program
+  .command('demo')
+  .description('Run everything on this machine: embedded database, a sample BBB server, a first sync, the web server.')
+  .action(async () => runDemo(config()))
+
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : `error: ${(error as Error).message}`)
+  process.exitCode = error instanceof ConfigError ? 2 : 1
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs'
+import { Command, Option } from 'commander'
+import { listingStrategies, type AppConfig, type SourceConfig } from '../config.ts'
+import { openRuntime } from '../runtime.ts'
+import { openCsvExport } from '../sync/csv-export.ts'
+import type { SyncSummary } from '../sync/sync-service.ts'
+import { formatSummary } from './sync-report.ts'
+
+const positiveInt = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`expected a whole number ≥ 1, got "${value}"`)
+  return Number(value)
+}
+
+export interface SyncCommandOptions {
+  source?: string[]
+  dry?: boolean
+  min?: number
+  max?: number
+  minValueRecordProcess?: number
+  maxValueRecordProcess?: number
+  useCache?: boolean
+  allowEmpty?: boolean
+  exportCsv?: string
+  useExportCsv?: string | true
+  use_export_csv?: string | true
+  listing?: SourceConfig['listing']
+  recordIds?: string
+  json?: boolean
+}
+
+export function syncCommand(loadConfig: () => AppConfig): Command {
+  return new Command('sync')
+    .description('List every recording of the BBB/Scalelite sources and store them (new, updated, missing).')
+    .option('--source <name...>', 'only these sources (default: all)')
+    .option('--dry', 'print what would change; write nothing')
+    .option('--min <n>', 'first recording of the window (1-based, newest first)', positiveInt)
+    .option('--max <n>', 'last recording of the window (1-based, newest first)', positiveInt)
+    .addOption(new Option('--min-value-record-process <n>', "Pod's spelling of --min").argParser(positiveInt).hideHelp())
+    .addOption(new Option('--max-value-record-process <n>', "Pod's spelling of --max").argParser(positiveInt).hideHelp())
+    .option('--use-cache', "replay the source's last saved raw reply instead of calling BBB")
+    .option('--allow-empty', 'accept a listing with no recording even when the database has some')
+    .option('--export-csv <file>', "write Pod's CSV of the listed recordings (also in dry mode)")
+    .addOption(new Option('--use-export-csv [file]', "Pod's spelling of --export-csv (default out.csv)").hideHelp())
+    .addOption(new Option('--use_export_csv [file]', "Pod's spelling of --export-csv (default out.csv)").hideHelp())
+    .addOption(new Option('--listing <mode>', 'override the listing strategy').choices(listingStrategies))
+    .option('--record-ids <file>', 'recordIDs to list (one per line), for --listing by-record-id')
+    .option('--json', 'print a machine-readable summary (one JSON object)')
+    .action(async (options: SyncCommandOptions) => {
+      process.exitCode = await runSyncCommand(loadConfig(), options)
+    })
+}
+
+export async function runSyncCommand(config: AppConfig, options: SyncCommandOptions): Promise<number> {
+  const names = options.source
+  let sources = config.sources
+  if (names?.length) {
+    const unknown = names.filter((n) => !sources.some((s) => s.name === n))
+    if (unknown.length) throw new Error(`unknown source(s): ${unknown.join(', ')} (configured: ${sources.map((s) => s.name).join(', ') || 'none'})`)
+    sources = sources.filter((s) => names.includes(s.name))
+  }
+  if (!sources.length) throw new Error('no BBB source configured: set BBB_URL and BBB_SECRET, or give a config file (--config or BBB_PORTAL_CONFIG)')
+  const min = options.min ?? options.minValueRecordProcess
+  const max = options.max ?? options.maxValueRecordProcess
+  if (min !== undefined && max !== undefined && max < min) throw new Error(`--max (${max}) is below --min (${min})`)
+  const podCsv = options.useExportCsv ?? options.use_export_csv
+  const csvFile = options.exportCsv ?? (podCsv === true ? 'out.csv' : podCsv)
+
+  const runtime = await openRuntime(config)
+  const csv = csvFile ? openCsvExport(csvFile) : undefined
+  const summaries: SyncSummary[] = []
+  const tty = process.stderr.isTTY && !options.json
+  try {
+    for (const configured of sources) {
+      const source = { ...configured, ...(options.listing ? { listing: options.listing } : {}) }
+      const idsFile = options.recordIds ?? source.recordIdsFile
+      const recordIds = idsFile ? readFileSync(idsFile, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : undefined
+      const summary = await runtime.syncService.syncSource(source, {
+        dry: options.dry, min, max, useCache: options.useCache, allowEmpty: options.allowEmpty, recordIds,
+        csv: csv && { write: (recordings) => csv.write(recordings, source.playback23) },
+        onProgress: tty ? (n, total) => process.stderr.write(`\r  ${source.name}: ${n} recordings listed${total ? ` of ${total}` : ''}…`) : undefined,
+      })
+      if (tty) process.stderr.write('\r\x1b[K')
+      summaries.push(summary)
+      if (!options.json) console.log(formatSummary(summary, source.url))
+    }
+  } finally {
+    await csv?.close()
+    await runtime.close()
+  }
+  if (options.json) console.log(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries))
+  if (csvFile && !options.json) console.log(`CSV written to ${csvFile}`)
+  return summaries.every((s) => s.status === 'succeeded') ? 0 : 1
+}

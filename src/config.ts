@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import YAML from 'yaml'
+import { z } from 'zod'
+
+/** Durations are written `90`, `90s`, `15m`, `6h` or `1d`; the value is in seconds. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$/i.exec(text)
+  if (!match) throw new Error(`not a duration: "${text}" (use e.g. 90, 15m, 6h, 1d)`)
+  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd']
+  return Number(match[1]) * factor
+}
+
+const duration = z.union([z.number().nonnegative(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value
+  try {
+    return parseDuration(value)
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message })
+    return z.NEVER
+  }
+})
+
+const list = z
+  .union([z.array(z.string()), z.string()])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean))
+
+const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
+  typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
+)
+
+export const recordingStates = ['processing', 'processed', 'published', 'unpublished', 'deleted'] as const
+export const listingStrategies = ['auto', 'paged', 'full', 'by-record-id'] as const
+export const checksumAlgorithms = ['sha1', 'sha256', 'sha512'] as const
+
+export const sourceSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, 'letters, digits, "-", "_" or "." (max 63)'),
+  url: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://bbb.univ.fr/' })
+    .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
+  secret: z.string().min(1, 'is required'),
+  checksum: z.enum(checksumAlgorithms).default('sha1'),
+  listing: z.enum(listingStrategies).default('auto'),
+  /** Page size for `paged` listing; BBB clamps `limit` to 1..100. */
+  pageSize: z.coerce.number().int().min(1).max(100).default(100),
+  /** A file of recordIDs (one per line) for `by-record-id` listing. */
+  recordIdsFile: z.string().optional(),
+  /** `any`, or a list of states. BBB's default is published + unpublished. */
+  states: z
+    .union([z.literal('any'), z.array(z.enum(recordingStates)).min(1)])
+    .default(['published', 'unpublished']),
+  /** Pod's SCRIPT_PLAYBACK_URL_23: rewrite 2.0 playback links to the 2.3 player. */
+  playback23: booleanish.default(true),
+  shutdownAt: z.coerce.date().optional(),
+  /** Pod's IGNORED_SERVERS: `bbb-origin-server-name` values whose recordings are not resolved. */
+  ignoredServers: list.default([]),
+})
+export type SourceConfig = z.infer<typeof sourceSchema>
+
+const fileSchema = z.object({ sources: z.array(z.unknown()).min(1, 'lists no source') }).loose()
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  DATA_DIR: z.string().default('./data'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SYNC_INTERVAL: duration.optional(),
+  BBB_CONNECT_TIMEOUT: duration.default(10),
+  BBB_GET_RECORDINGS_TIMEOUT: duration.default(300),
+  BBB_PORTAL_CONFIG: z.string().optional(),
+  BBB_URL: z.string().optional(),
+  BBB_SECRET: z.string().optional(),
+  BBB_SOURCE_NAME: z.string().default('bbb'),
+  BBB_CHECKSUM: z.string().optional(),
+  BBB_LISTING: z.string().optional(),
+  BBB_STATES: z.string().optional(),
+  BBB_RECORD_IDS_FILE: z.string().optional(),
+  BBB_PLAYBACK23: z.string().optional(),
+  BBB_SHUTDOWN_AT: z.string().optional(),
+  BBB_IGNORED_SERVERS: z.string().optional(),
+})
+
+export type AppConfig = ReturnType<typeof buildConfig>
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+function problemsOf(error: z.ZodError, prefix: string): string[] {
+  // Messages name the setting, never its value: secrets must not reach logs.
+  return error.issues.map((issue) => `${[prefix, ...issue.path].filter((p) => p !== '').join('.')}: ${issue.message}`)
+}
+
+function readConfigFile(file: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new ConfigError([`config file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`])
+  }
+  try {
+    return /\.json$/i.test(file) ? JSON.parse(text) : YAML.parse(text)
+  } catch (error) {
+    throw new ConfigError([`config file ${file}: not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(error as Error).message}`])
+  }
+}
+
+function sourceFromEnv(env: z.infer<typeof envSchema>): Record<string, unknown> | undefined {
+  if (!env.BBB_URL && !env.BBB_SECRET) return undefined
+  const states = env.BBB_STATES?.trim()
+  return {
+    name: env.BBB_SOURCE_NAME,
+    url: env.BBB_URL,
+    secret: env.BBB_SECRET,
+    checksum: env.BBB_CHECKSUM,
+    listing: env.BBB_LISTING,
+    states: states === 'any' ? 'any' : states ? states.split(',').map((s) => s.trim()) : undefined,
+    recordIdsFile: env.BBB_RECORD_IDS_FILE,
+    playback23: env.BBB_PLAYBACK23,
+    shutdownAt: env.BBB_SHUTDOWN_AT,
+    ignoredServers: env.BBB_IGNORED_SERVERS,
+  }
+}
+
+function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], configFile?: string) {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    dataDir: path.resolve(env.DATA_DIR),
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    logLevel: env.LOG_LEVEL,
+    jwtSecret: env.JWT_SECRET,
+    syncIntervalSeconds: env.SYNC_INTERVAL || undefined,
+    connectTimeoutMs: env.BBB_CONNECT_TIMEOUT * 1000,
+    getRecordingsTimeoutMs: env.BBB_GET_RECORDINGS_TIMEOUT * 1000,
+    configFile,
+    sources,
+  }
+}
+
+/**
+ * Reads the whole configuration once: the environment, then the optional config file
+ * (`--config` or BBB_PORTAL_CONFIG) for several sources. Every problem is reported at once.
+ */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, options: { configFile?: string } = {}) {
+  const cleaned = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== ''))
+  const parsedEnv = envSchema.safeParse(cleaned)
+  if (!parsedEnv.success) throw new ConfigError(problemsOf(parsedEnv.error, ''))
+  const env = parsedEnv.data
+
+  const configFile = options.configFile ?? env.BBB_PORTAL_CONFIG
+  const rawSources: unknown[] = []
+  const problems: string[] = []
+  if (configFile) {
+    const parsedFile = fileSchema.safeParse(readConfigFile(configFile))
+    if (!parsedFile.success) throw new ConfigError(problemsOf(parsedFile.error, configFile))
+    rawSources.push(...parsedFile.data.sources)
+  }
+  const envSource = sourceFromEnv(env)
+  if (envSource) rawSources.push(envSource)
+
+  const sources: SourceConfig[] = []
+  rawSources.forEach((raw, index) => {
+    const label = envSource && index === rawSources.length - 1 ? 'BBB_URL/BBB_SECRET source' : `sources[${index}]`
+    const parsed = sourceSchema.safeParse(raw)
+    if (parsed.success) sources.push(parsed.data)
+    else problems.push(...problemsOf(parsed.error, label))
+  })
+  const names = sources.map((s) => s.name)
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`source name "${name}" is used twice`)
+  if (problems.length) throw new ConfigError(problems)
+  return buildConfig(env, sources, configFile)
+}

@@ -1,0 +1,36 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { DB } from './schema.ts'
+
+export type Database = Kysely<DB>
+
+export interface DatabaseHandle {
+  db: Database
+  /** `postgres` for a real server, `pglite` for the embedded one (single connection). */
+  kind: 'postgres' | 'pglite'
+  close(): Promise<void>
+}
+
+/**
+ * A real PostgreSQL when DATABASE_URL is set; otherwise the embedded PGlite under
+ * DATA_DIR/pglite, so that a bare machine runs the service with nothing installed.
+ */
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    return { db, kind: 'postgres', close: () => db.destroy() }
+  }
+  // Loaded lazily: the WASM build is large and only the embedded mode needs it.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('kysely-pglite-dialect'),
+  ])
+  const dir = path.join(options.dataDir, 'pglite')
+  mkdirSync(dir, { recursive: true })
+  const client = await PGlite.create(dir)
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
+  return { db, kind: 'pglite', close: () => db.destroy() }
+}

@@ -1,0 +1,44 @@
+import path from 'node:path'
+import type { AppConfig } from '../config.ts'
+import { sourceSchema } from '../config.ts'
+import { resolveJwtSecret } from '../auth/jwt-secret.ts'
+import { signToken } from '../auth/tokens.ts'
+import { openRuntime } from '../runtime.ts'
+import { listen } from '../server.ts'
+import { formatSummary } from '../cli/sync-report.ts'
+import { FakeBbb } from './fake-bbb.ts'
+import { generateSampleRecordings } from './sample-recordings.ts'
+
+/**
+ * Everything on one machine with nothing installed: the embedded database (unless
+ * DATABASE_URL is set), a sample BBB server of our own on localhost with a few generated
+ * recordings, a first sync of it, and the web server.
+ */
+export async function runDemo(config: AppConfig): Promise<void> {
+  const secret = 'demo-secret-not-for-production'
+  const publishedDir = path.join(config.dataDir, 'demo-bbb')
+  const fake = new FakeBbb({ secret, flavour: 'bbb-2.6', publishedDir })
+  const bbbUrl = await fake.start()
+  fake.recordings = await generateSampleRecordings(publishedDir, bbbUrl, (m) => console.warn(`warning: ${m}`))
+
+  const source = sourceSchema.parse({ name: 'demo', url: bbbUrl, secret, shutdownAt: new Date(Date.now() + 60 * 86_400_000) })
+  const demoConfig: AppConfig = { ...config, sources: [source, ...config.sources.filter((s) => s.name !== 'demo')] }
+  const runtime = await openRuntime(demoConfig)
+  const summary = await runtime.syncService.syncSource(source)
+  console.log(formatSummary(summary, bbbUrl))
+
+  const jwtSecret = resolveJwtSecret(config)
+  await listen({ db: runtime.handle.db, jwtSecret }, {
+    host: config.host, port: config.port, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    onClose: async () => {
+      await runtime.close()
+      await fake.stop()
+    },
+  })
+  const token = signToken(jwtSecret, { sub: 'demo-admin', admin: true }, '12h')
+  console.log(`
+bbb-recordings-portal demo is running on ${config.publicUrl}  (database: ${runtime.handle.kind}, data in ${config.dataDir})
+  sample BBB server: ${bbbUrl}
+  try: curl -H 'Authorization: Bearer ${token}' ${config.publicUrl}/api/v1/admin/recordings
+Stop with Ctrl+C.`)
+}

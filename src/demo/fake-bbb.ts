@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto'
+import { createReadStream, statSync } from 'node:fs'
+import { once } from 'node:events'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { failedXml, nginxErrorPage, recordingXml, type FakeRecording } from './fake-bbb-xml.ts'
+
+/**
+ * A BigBlueButton (or Scalelite) server as seen through its API, over real HTTP: checksums
+ * checked as bbb-web does (algorithm chosen by the hex length), getRecordings filters, BBB 2.6
+ * paging, Scalelite ordering and filtering, and faults on demand. It can also serve a folder
+ * of published files (/presentation/<id>/..., /playback/...) for the demo.
+ */
+export type Flavour = 'bbb-2.5' | 'bbb-2.6' | 'scalelite'
+
+export type Fault =
+  | { kind: 'html'; status: 404 | 502 | 504 }
+  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'raw'; body: string; contentType?: string }
+  | { kind: 'truncate'; afterBytes: number }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'stall'; afterBytes: number; ms: number }
+  | { kind: 'failed'; messageKey: string; message: string }
+
+export interface FakeBbbOptions {
+  secret: string
+  flavour?: Flavour
+  recordings?: FakeRecording[]
+  /** Checksum lengths accepted: BBB takes all; Scalelite refuses sha384. */
+  algorithms?: Array<'sha1' | 'sha256' | 'sha384' | 'sha512'>
+  /** bbb-web's allowFetchAllRecordings (2.6+). */
+  allowFetchAll?: boolean
+  /** Scalelite's GET_RECORDINGS_API_FILTERED. */
+  filtered?: boolean
+  metadataStyle?: 'text' | 'cdata'
+  /** A canned getRecordings reply (e.g. a real one), served after the checksum check. */
+  reply?: string
+  /** Folder served under /presentation, /playback, /video, /podcast (published files). */
+  publishedDir?: string
+}
+
+const lengths: Record<number, string> = { 40: 'sha1', 64: 'sha256', 96: 'sha384', 128: 'sha512' }
+
+export class FakeBbb {
+  recordings: FakeRecording[]
+  /** Faults applied to the next getRecordings calls, one per call. */
+  faults: Fault[] = []
+  /** Every getRecordings query received (checksum removed), oldest first. */
+  readonly calls: Array<Record<string, string>> = []
+  /** Runs before each getRecordings reply: lets a test change the data between pages. */
+  beforeReply?: (params: URLSearchParams) => void
+  private server?: Server
+  url = ''
+
+  constructor(readonly options: FakeBbbOptions) {
+    this.recordings = options.recordings ?? []
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        if (!res.headersSent) res.writeHead(500).end(String(error))
+        else res.destroy()
+      })
+    })
+    this.server.listen(port, host)
+    await once(this.server, 'listening')
+    const address = this.server.address() as AddressInfo
+    this.url = `http://${host}:${address.port}/`
+    return this.url
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return
+    this.server.closeAllConnections()
+    this.server.close()
+    await once(this.server, 'close')
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/'
+    const pathname = rawUrl.split('?')[0] ?? '/'
+    const api = /^\/bigbluebutton\/api\/([A-Za-z]*)$/.exec(pathname)
+    if (!api) return this.serveFile(pathname, res)
+    const query = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : ''
+    if (!this.checksumOk(api[1] ?? '', query)) return this.xml(res, failedXml('checksumError', 'You did not pass the checksum security check'))
+    if (api[1] !== 'getRecordings') return this.xml(res, failedXml('unsupportedRequest', 'This request is not supported by the fake BBB'))
+    const params = new URLSearchParams(query)
+    params.delete('checksum')
+    this.calls.push(Object.fromEntries(params))
+    this.beforeReply?.(params)
+    const fault = this.faults.shift()
+    if (fault) return this.applyFault(fault, res, params)
+    if (this.options.reply !== undefined) return this.xml(res, this.options.reply)
+    return this.getRecordings(params, res)
+  }
+
+  /** bbb-web: hash(callName + query-without-checksum + secret), the algorithm from the hex length. */
+  private checksumOk(callName: string, query: string): boolean {
+    const match = /(^|&)checksum=([0-9a-fA-F]+)$/.exec(query)
+    if (!match) return false
+    const given = (match[2] ?? '').toLowerCase()
+    const algorithm = lengths[given.length]
+    const allowed = this.options.algorithms ?? (this.options.flavour === 'scalelite' ? ['sha1', 'sha256', 'sha512'] : ['sha1', 'sha256', 'sha384', 'sha512'])
+    if (!algorithm || !allowed.includes(algorithm as 'sha1')) return false
+    const signed = query.slice(0, match.index)
+    return createHash(algorithm).update(callName + signed + this.options.secret).digest('hex') === given
+  }
+
+  private select(params: URLSearchParams): FakeRecording[] {
+    const ids = params.get('recordID')?.split(',').filter(Boolean)
+    const meetings = params.get('meetingID')?.split(',').filter(Boolean)
+    const states = (params.get('state') ?? 'published,unpublished').split(',')
+    let list = this.recordings.filter((r) => states.includes('any') || states.includes(r.state))
+    if (ids?.length) list = list.filter((r) => ids.some((id) => r.recordId.startsWith(id)))
+    else if (meetings?.length) list = list.filter((r) => meetings.includes(r.meetingId))
+    if (this.options.flavour === 'scalelite') list = [...list].sort((a, b) => b.startTime - a.startTime)
+    return list
+  }
+
+  private async getRecordings(params: URLSearchParams, res: ServerResponse): Promise<void> {
+    const flavour = this.options.flavour ?? 'bbb-2.5'
+    const hasIds = params.has('recordID') || params.has('meetingID')
+    if (flavour === 'scalelite' && this.options.filtered && !hasIds) return this.xml(res, failedXml('missingParameters', 'param meetingID or recordID must be included.'))
+    const limitText = params.get('limit')
+    const limit = flavour === 'bbb-2.6' && limitText && /^-?\d+$/.test(limitText) ? Math.min(100, Math.max(1, Number(limitText))) : undefined
+    if (flavour === 'bbb-2.6' && this.options.allowFetchAll === false && !hasIds && limit === undefined) {
+      return this.xml(res, '<response><returncode>SUCCESS</returncode><messageKey>noRecordings</messageKey><message>No recordings found. This may occur if you attempt to retrieve all recordings.</message></response>')
+    }
+    let list = this.select(params)
+    const total = list.length
+    if (limit !== undefined) {
+      const offsetText = Number(params.get('offset') ?? 0)
+      const offset = Number.isInteger(offsetText) && offsetText > 0 ? offsetText : 0
+      list = list.slice(offset, offset + limit)
+    }
+    res.writeHead(200, { 'content-type': 'text/xml;charset=utf-8' })
+    const render = { baseUrl: this.url, metadataStyle: this.options.metadataStyle, onlyFirstFormat: limit !== undefined }
+    if (!list.length) {
+      const message = flavour === 'scalelite' ? 'There are not recordings for the meetings' : 'There are no recordings for the meeting(s).'
+      await write(res, `<response><returncode>SUCCESS</returncode><recordings></recordings><messageKey>noRecordings</messageKey><message>${message}</message>`)
+    } else {
+      await write(res, '<response><returncode>SUCCESS</returncode><recordings>\n')
+      let chunk = ''
+      for (const recording of list) {
+        chunk += recordingXml(recording, render)
+        if (chunk.length > 65536) {
+          await write(res, chunk)
+          chunk = ''
+        }
+      }
+      await write(res, `${chunk}</recordings>`)
+    }
+    res.end(limit !== undefined ? `<totalElements>${total}</totalElements></response>` : '</response>')
+  }
+
+  private async applyFault(fault: Fault, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    switch (fault.kind) {
+      case 'html':
+        res.writeHead(fault.status, { 'content-type': 'text/html' }).end(nginxErrorPage(fault.status))
+        return
+      case 'status':
+        res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(fault.body ?? '')
+        return
+      case 'raw':
+        res.writeHead(200, { 'content-type': fault.contentType ?? 'text/xml' }).end(fault.body)
+        return
+      case 'failed':
+        return this.xml(res, failedXml(fault.messageKey, fault.message))
+      case 'delay':
+        await sleep(fault.ms)
+        return this.getRecordings(params, res)
+      case 'truncate':
+      case 'stall': {
+        const body = await this.renderToString(params)
+        res.writeHead(200, { 'content-type': 'text/xml;charset=utf-8' })
+        res.write(body.slice(0, fault.afterBytes))
+        if (fault.kind === 'stall') await sleep(fault.ms)
+        res.destroy()
+      }
+    }
+  }
+
+  private async renderToString(params: URLSearchParams): Promise<string> {
+    const list = this.select(params)
+    return `<response><returncode>SUCCESS</returncode><recordings>${list.map((r) => recordingXml(r, { baseUrl: this.url })).join('')}</recordings></response>`
+  }
+
+  private xml(res: ServerResponse, body: string): void {
+    res.writeHead(200, { 'content-type': 'text/xml;charset=utf-8' }).end(body)
+  }
+
+  private serveFile(pathname: string, res: ServerResponse): void {
+    const root = this.options.publishedDir
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(pathname)
+    } catch {
+      decoded = ''
+    }
+    const file = root && decoded ? path.join(root, path.normalize(decoded)) : ''
+    const inside = file.startsWith(path.resolve(root ?? '/nonexistent') + path.sep)
+    const stat = inside ? statSync(file, { throwIfNoEntry: false }) : undefined
+    const target = stat?.isDirectory() ? path.join(file, 'index.html') : file
+    if (!inside || !statSync(target, { throwIfNoEntry: false })?.isFile()) {
+      res.writeHead(404, { 'content-type': 'text/html' }).end(nginxErrorPage(404))
+      return
+    }
+    res.writeHead(200, { 'content-type': contentType(target) })
+    createReadStream(target).pipe(res)
+  }
+}
+
+const types: Record<string, string> = {
+  '.xml': 'text/xml', '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json',
+  '.webm': 'video/webm', '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.html': 'text/html', '.vtt': 'text/vtt',
+}
+const contentType = (file: string) => types[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function write(res: ServerResponse, chunk: string): Promise<void> {
+  if (!res.write(chunk)) await once(res, 'drain')
+}

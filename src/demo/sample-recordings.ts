@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { escapeXml, type FakeRecording } from './fake-bbb-xml.ts'
+
+const run = promisify(execFile)
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex')
+
+interface Sample {
+  name: string
+  origin: 'moodle' | 'greenlight'
+  course?: { id: number; label: string; name: string }
+  daysAgo: number
+  slides: Array<{ source: string; text: string }>
+}
+
+const SECONDS_PER_SLIDE = 20
+const samples: Sample[] = [
+  {
+    name: 'Algèbre linéaire — séance 1', origin: 'moodle', course: { id: 12, label: 'MATH101', name: 'Algèbre linéaire L1' }, daysAgo: 3,
+    slides: [{ source: 'testsrc2', text: 'Espaces vectoriels' }, { source: 'smptehdbars', text: 'Bases et dimension' }, { source: 'mandelbrot', text: 'Exercices' }],
+  },
+  {
+    name: 'Droit des contrats — CM 4', origin: 'moodle', course: { id: 31, label: 'DROIT204', name: 'Droit des contrats' }, daysAgo: 10,
+    slides: [{ source: 'rgbtestsrc', text: 'La formation du contrat' }, { source: 'testsrc', text: 'Vices du consentement' }],
+  },
+  { name: 'Salle de Claire Martin', origin: 'greenlight', daysAgo: 24, slides: [{ source: 'cellauto', text: 'Réunion de labo' }, { source: 'testsrc2', text: 'Ordre du jour' }] },
+]
+
+async function ffmpegAvailable(): Promise<boolean> {
+  try {
+    await run('ffmpeg', ['-hide_banner', '-version'])
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function ffmpeg(args: string[]): Promise<void> {
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args])
+}
+
+function shapesSvg(presId: string, slides: Sample['slides']): string {
+  const images = slides.map((slide, i) => {
+    const n = i + 1
+    const inAt = (i * SECONDS_PER_SLIDE).toFixed(1)
+    const outAt = ((i + 1) * SECONDS_PER_SLIDE).toFixed(1)
+    // A pencil stroke drawn in two steps (two versions of one shape), then a second stroke undone later.
+    const t = i * SECONDS_PER_SLIDE
+    return `  <image id="image${n}" class="slide" in="${inAt}" out="${outAt}" xlink:href="presentation/${presId}/slide-${n}.png" width="1600" height="900" x="0" y="0" style="visibility:hidden" text="presentation/${presId}/textfiles/slide-${n}.txt"/>
+  <g class="canvas" id="canvas${n}" image="image${n}" display="none">
+    <g id="image${n}-draw1" class="shape" timestamp="${(t + 4).toFixed(1)}" undo="-1" shape="image${n}-pencil1" style="stroke:#ff0000;stroke-linecap:round;stroke-linejoin:round;stroke-width:8;visibility:hidden;fill:none"><path d="M200 700L400 600"/></g>
+    <g id="image${n}-draw2" class="shape" timestamp="${(t + 6).toFixed(1)}" undo="-1" shape="image${n}-pencil1" style="stroke:#ff0000;stroke-linecap:round;stroke-linejoin:round;stroke-width:8;visibility:hidden;fill:none"><path d="M200 700L400 600L700 650L900 500"/></g>
+    <g id="image${n}-draw3" class="shape" timestamp="${(t + 9).toFixed(1)}" undo="${(t + 15).toFixed(1)}" shape="image${n}-ellipse2" style="stroke:#0000ff;stroke-width:6;visibility:hidden;fill:none"><ellipse cx="1100" cy="300" rx="180" ry="90"/></g>
+  </g>`
+  })
+  return `<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" id="svgfile" style="position:absolute;height:600px;width:800px" version="1.1" viewBox="0 0 800 600">
+${images.join('\n')}
+</svg>
+`
+}
+
+function eventsXml(id: string, events: Array<[number, string, string]>): string {
+  const body = events.map(([t, tag, value]) => `  <event timestamp="${t.toFixed(1)}">\n    <${tag}>${value}</${tag}>\n  </event>`).join('\n')
+  return `<?xml version="1.0"?>\n<recording id="${id}">\n${body}\n</recording>\n`
+}
+
+/**
+ * Writes a few published presentation recordings (slides, ink, zoom, cursor, audio) under
+ * `dir` as BBB 2.2+ publishes them, and returns their getRecordings entries. Media files need
+ * ffmpeg; without it the recordings are listed all the same, with a warning.
+ */
+export async function generateSampleRecordings(dir: string, baseUrl: string, warn: (message: string) => void): Promise<FakeRecording[]> {
+  const withMedia = await ffmpegAvailable()
+  if (!withMedia) warn('ffmpeg is not installed: the demo recordings have no slides or audio (apt-get install ffmpeg)')
+  const recordings: FakeRecording[] = []
+  for (const [index, sample] of samples.entries()) {
+    const meetingId = sample.course ? `${sha1(`demo${index}`)}-${sample.course.id}-${40 + index}[0]` : sha1(`demo-room-${index}`)
+    const startTime = Math.floor(Date.now() / 86_400_000 - sample.daysAgo) * 86_400_000 + 9 * 3_600_000
+    const recordId = `${sha1(meetingId)}-${startTime}`
+    const presId = `${sha1(`pres${index}`)}-${startTime + 1000}`
+    const durationS = sample.slides.length * SECONDS_PER_SLIDE
+    const root = path.join(dir, 'presentation', recordId)
+    const pres = path.join(root, 'presentation', presId)
+    if (!existsSync(path.join(root, 'metadata.xml'))) {
+      for (const sub of ['textfiles', 'thumbnails']) mkdirSync(path.join(pres, sub), { recursive: true })
+      mkdirSync(path.join(root, 'audio'), { recursive: true })
+      for (const [i, slide] of sample.slides.entries()) {
+        writeFileSync(path.join(pres, 'textfiles', `slide-${i + 1}.txt`), slide.text)
+        if (withMedia) {
+          await ffmpeg(['-f', 'lavfi', '-i', `${slide.source}=size=1600x900:rate=1`, '-frames:v', '1', path.join(pres, `slide-${i + 1}.png`)])
+          await ffmpeg(['-i', path.join(pres, `slide-${i + 1}.png`), '-vf', 'scale=176:136', path.join(pres, 'thumbnails', `thumb-${i + 1}.png`)])
+        }
+      }
+      if (withMedia) await ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=330:duration=${durationS}`, '-c:a', 'libopus', '-b:a', '32k', path.join(root, 'audio', 'audio.webm')])
+      writeFileSync(path.join(root, 'shapes.svg'), shapesSvg(presId, sample.slides))
+      writeFileSync(path.join(root, 'panzooms.xml'), eventsXml('panzoom_events', [[0, 'viewBox', '0.0 0.0 1600.0 900.0'], [12, 'viewBox', '400.0 225.0 800.0 450.0'], [16, 'viewBox', '0.0 0.0 1600.0 900.0']]))
+      writeFileSync(path.join(root, 'cursor.xml'), eventsXml('cursor_events', [[0, 'cursor', '-1.0 -1.0'], [2, 'cursor', '0.25 0.75'], [7, 'cursor', '0.56 0.55'], [11, 'cursor', '-1.0 -1.0']]))
+      writeFileSync(path.join(root, 'metadata.xml'), `<?xml version="1.0"?>
+<recording><id>${recordId}</id><state>published</state><published>true</published><start_time>${startTime}</start_time><end_time>${startTime + durationS * 1000}</end_time>
+<meeting id="${recordId}" externalId="${escapeXml(meetingId)}" name="${escapeXml(sample.name)}" breakout="false"/>
+<playback><format>presentation</format><link>${baseUrl}playback/presentation/2.3/${recordId}</link><duration>${durationS * 1000}</duration></playback></recording>
+`)
+    }
+    const metadata: Record<string, string> = sample.course
+      ? {
+          'bbb-origin': 'Moodle', 'bbb-origin-version': '4.1.9 (Build: 20240212)', 'bbb-origin-server-name': 'moodle.demo.univ.example',
+          'bbb-context': sample.course.name, 'bbb-context-id': String(sample.course.id), 'bbb-context-label': sample.course.label,
+          'bbb-recording-name': sample.name, 'bbb-recording-description': '', isBreakout: 'false', meetingId, meetingName: sample.name,
+        }
+      : { 'bbb-origin': 'greenlight', 'bbb-origin-version': '3', 'bbb-origin-server-name': 'greenlight.demo.univ.example', 'gl-listed': 'false', isBreakout: 'false', meetingId, meetingName: sample.name }
+    recordings.push({
+      recordId, meetingId, name: sample.name, published: true, state: 'published', startTime, endTime: startTime + durationS * 1000, participants: 12, metadata,
+      formats: [{
+        type: 'presentation', url: `/playback/presentation/2.3/${recordId}`, length: Math.round(durationS / 60), processingTime: 4000,
+        previews: withMedia ? sample.slides.slice(0, 3).map((s, i) => ({ url: `/presentation/${recordId}/presentation/${presId}/thumbnails/thumb-${i + 1}.png`, width: 176, height: 136, alt: s.text })) : [],
+      }],
+    })
+  }
+  return recordings
+}

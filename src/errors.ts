@@ -1,0 +1,20 @@
+/**
+ * The one error model: an HttpProblem becomes RFC 7807 problem+json on the API and the same
+ * fields on an error page.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title)
+    this.name = 'HttpProblem'
+  }
+}
+
+export const badRequest = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(400, 'Bad Request', detail, extra)
+export const unauthorized = (detail = 'A valid bearer token is required.') => new HttpProblem(401, 'Unauthorized', detail)
+export const forbidden = (detail = 'This needs an administrator.') => new HttpProblem(403, 'Forbidden', detail)
+export const notFound = (detail = 'Nothing here.') => new HttpProblem(404, 'Not Found', detail)

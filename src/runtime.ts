@@ -1,0 +1,30 @@
+import { createBbbClient } from './bbb/client.ts'
+import type { AppConfig } from './config.ts'
+import { openDatabase, type DatabaseHandle } from './db/database.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { createSyncService, type SyncService } from './sync/sync-service.ts'
+
+export interface Runtime {
+  config: AppConfig
+  handle: DatabaseHandle
+  syncService: SyncService
+  close(): Promise<void>
+}
+
+/** Opens the database (migrated to the latest schema) and builds the services on it. */
+export async function openRuntime(config: AppConfig): Promise<Runtime> {
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  try {
+    await migrateToLatest(handle.db)
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
+  const syncService = createSyncService({
+    handle,
+    dataDir: config.dataDir,
+    clientFor: (source, cache) =>
+      createBbbClient({ source, connectTimeoutMs: config.connectTimeoutMs, readTimeoutMs: config.getRecordingsTimeoutMs, cache }),
+  })
+  return { config, handle, syncService, close: () => handle.close() }
+}

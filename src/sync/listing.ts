@@ -1,0 +1,132 @@
+import type { SourceConfig } from '../config.ts'
+import type { BbbClient, GetRecordingsParams } from '../bbb/client.ts'
+import type { ParsedRecording, Recording } from '../bbb/recording.ts'
+
+export type ListingMode = 'paged' | 'full' | 'by-record-id'
+
+export interface ListingResult {
+  mode: ListingMode
+  /** True when every recording the server holds (or every asked recordID) was seen. */
+  complete: boolean
+  /** Why the listing is not complete, for the run's report. */
+  incompleteReason?: string
+  /** For by-record-id: the recordIDs asked, the only ones that may be marked missing. */
+  scope?: string[]
+}
+
+export interface ListingSink {
+  /** Receives recordings in batches, each recordID once per listing. */
+  recordings(batch: Recording[]): Promise<void>
+  invalid(recordId: string | null, reason: string): void
+}
+
+/** A full reply is handed over in batches of this size as it streams in. */
+const STREAM_BATCH = 500
+/** recordIDs per `recordID=` call: about 2.8 KB of query, well under proxies' URL limits. */
+const IDS_PER_CALL = 50
+
+function stateParam(source: Pick<SourceConfig, 'states'>): GetRecordingsParams {
+  if (source.states === 'any') return { state: 'any' }
+  const states = [...source.states].sort()
+  // BBB's default; omitted so the query stays what every server accepts.
+  return states.join(',') === 'published,unpublished' ? {} : { state: states.join(',') }
+}
+
+/** Merges two listings of one recording: the later one wins, formats are united by type. */
+function mergeFormats(first: Recording, later: Recording): Recording {
+  const byType = new Map(first.formats.map((f) => [f.type, f]))
+  for (const f of later.formats) byType.set(f.type, f)
+  return { ...later, formats: [...byType.values()] }
+}
+
+export async function listRecordings(
+  client: BbbClient,
+  source: Pick<SourceConfig, 'listing' | 'states' | 'pageSize'>,
+  sink: ListingSink,
+  options: { recordIds?: string[]; onProgress?: (listed: number, total: number | null) => void } = {},
+): Promise<ListingResult> {
+  const seen = new Set<string>()
+  const states = stateParam(source)
+  let pending: Recording[] = []
+
+  const accept = (parsed: ParsedRecording) => {
+    if (!parsed.ok) return sink.invalid(parsed.recordId, parsed.reason)
+    if (seen.has(parsed.recording.recordId)) return // pages can shift: each recording once
+    seen.add(parsed.recording.recordId)
+    pending.push(parsed.recording)
+  }
+  const flush = async () => {
+    const batch = pending
+    pending = []
+    if (batch.length) await sink.recordings(batch)
+    options.onProgress?.(seen.size, null)
+  }
+
+  /** `recordID=` batches; returns the recordings found, by recordID. */
+  async function byIds(ids: string[]): Promise<Map<string, Recording>> {
+    const found = new Map<string, Recording>()
+    const wanted = new Set(ids)
+    for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
+      const slice = ids.slice(i, i + IDS_PER_CALL)
+      await client.getRecordings({ recordID: slice.join(','), ...states }, (parsed) => {
+        // recordID is a prefix match: keep only what was asked.
+        if (parsed.ok && wanted.has(parsed.recording.recordId)) {
+          const before = found.get(parsed.recording.recordId)
+          found.set(parsed.recording.recordId, before ? mergeFormats(before, parsed.recording) : parsed.recording)
+        } else if (!parsed.ok) sink.invalid(parsed.recordId, parsed.reason)
+      })
+    }
+    return found
+  }
+
+  if (source.listing === 'by-record-id') {
+    const ids = [...new Set(options.recordIds ?? [])]
+    if (!ids.length) throw new Error('listing "by-record-id" needs recordIDs: give --record-ids FILE or recordIdsFile in the source config')
+    for (let i = 0; i < ids.length; i += STREAM_BATCH) {
+      const found = await byIds(ids.slice(i, i + STREAM_BATCH))
+      for (const recording of found.values()) accept({ ok: true, recording })
+      await flush()
+    }
+    return { mode: 'by-record-id', complete: true, scope: ids }
+  }
+
+  const paging = source.listing !== 'full'
+  const firstParams: GetRecordingsParams = paging ? { ...states, offset: 0, limit: source.pageSize } : states
+  // A reply is streamed to the sink in batches unless it is a page, whose formats are
+  // completed first; a page holds at most 100 recordings, so a larger reply is a full one.
+  const onStreamed = async (parsed: ParsedRecording) => {
+    accept(parsed)
+    if (pending.length >= STREAM_BATCH) await flush()
+  }
+  const first = await client.getRecordings(firstParams, onStreamed)
+  if (!paging || first.totalElements === null) {
+    if (source.listing === 'paged') throw new Error('listing "paged" asked, but the server does not page (no totalElements: BBB < 2.6 or Scalelite); use "auto" or "full"')
+    await flush()
+    return { mode: 'full', complete: true }
+  }
+
+  // Paged (BBB >= 2.6): a page may list one format per recording: complete each page by recordID.
+  const totals = new Set<number>([first.totalElements])
+  let total = first.totalElements
+  let offset = 0
+  for (;;) {
+    const pageEntries = pending.length
+    if (pending.length) {
+      const completed = await byIds(pending.map((r) => r.recordId))
+      pending = pending.map((r) => mergeFormats(r, completed.get(r.recordId) ?? r))
+    }
+    await flush()
+    options.onProgress?.(seen.size, total)
+    offset += source.pageSize
+    // An empty page ends the listing too, so a server that lies about its total cannot loop us.
+    if (offset >= total || (pageEntries === 0 && offset > source.pageSize)) break
+    const envelope = await client.getRecordings({ ...states, offset, limit: source.pageSize }, accept)
+    if (envelope.totalElements !== null) {
+      totals.add(envelope.totalElements)
+      total = envelope.totalElements
+    }
+  }
+  if (totals.size > 1) return { mode: 'paged', complete: false, incompleteReason: `the server's total changed during the listing (${[...totals].join(' → ')}): recordings may have been skipped` }
+  if (seen.size < total) return { mode: 'paged', complete: false, incompleteReason: `the pages held ${seen.size} distinct recordings of the ${total} announced: pages shifted while listing` }
+  return { mode: 'paged', complete: true }
+}

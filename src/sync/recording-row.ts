@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto'
+import type { Recording } from '../bbb/recording.ts'
+import type { NewRecordingRow } from '../db/schema.ts'
+
+/** Scalelite's protected URLs carry a one-time token: it must not make a recording look changed. */
+function withoutToken(url: string): string {
+  return url.replace(/([?&])token=[^&]*&?/, '$1').replace(/[?&]$/, '')
+}
+
+/** A fingerprint of what the server says of a recording, stable across listings. */
+export function contentHash(r: Recording): string {
+  const metadata = Object.fromEntries(Object.entries(r.metadata).sort(([a], [b]) => (a < b ? -1 : 1)))
+  const formats = [...r.formats]
+    .sort((a, b) => (a.type < b.type ? -1 : 1))
+    .map((f) => ({ ...f, url: withoutToken(f.url), previews: f.previews.map((p) => ({ ...p, url: withoutToken(p.url) })) }))
+  return createHash('sha1').update(JSON.stringify({ ...r, metadata, formats })).digest('base64url')
+}
+
+export function toRecordingRow(r: Recording, source: string, runId: number, now: Date): NewRecordingRow {
+  return {
+    source,
+    record_id: r.recordId,
+    meeting_id: r.meetingId,
+    internal_meeting_id: r.internalMeetingId,
+    name: r.name,
+    meeting_name: r.meetingName,
+    is_breakout: r.isBreakout,
+    parent_meeting_id: r.parentMeetingId,
+    published: r.published,
+    state: r.state,
+    start_time: r.startTime,
+    end_time: r.endTime,
+    duration_seconds: r.durationSeconds,
+    participants: r.participants,
+    metadata: JSON.stringify(r.metadata),
+    formats: JSON.stringify(r.formats),
+    content_hash: contentHash(r),
+    first_seen_at: now,
+    last_seen_at: now,
+    missing_since: null,
+    last_sync_run_id: runId,
+  }
+}
+
+/** Pod's order for --min/--max windows: newest first by startTime, then recordID. */
+export function newestFirst(a: Recording, b: Recording): number {
+  const byTime = b.startTime.getTime() - a.startTime.getTime()
+  return byTime !== 0 ? byTime : a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0
+}

@@ -1,0 +1,57 @@
+import type { Database } from '../db/database.ts'
+
+export type SyncRunsRepository = ReturnType<typeof createSyncRunsRepository>
+
+export interface SyncRunResult {
+  status: 'succeeded' | 'failed'
+  listing: string | null
+  complete: boolean
+  counts: { listed: number; new: number; updated: number; unchanged: number; missing: number; invalid: number }
+  invalid: Array<{ recordId: string | null; reason: string }>
+  error: string | null
+}
+
+export function createSyncRunsRepository(db: Database) {
+  return {
+    async start(source: string, dry: boolean, options: Record<string, unknown>) {
+      const row = await db
+        .insertInto('sync_runs')
+        .values({ source, dry, options: JSON.stringify(options), invalid: '[]' })
+        .returning(['id', 'started_at'])
+        .executeTakeFirstOrThrow()
+      return row
+    },
+
+    async finish(id: number, result: SyncRunResult) {
+      const { counts } = result
+      await db
+        .updateTable('sync_runs')
+        .set({
+          finished_at: new Date(),
+          status: result.status,
+          listing: result.listing,
+          complete: result.complete,
+          listed_count: counts.listed,
+          new_count: counts.new,
+          updated_count: counts.updated,
+          unchanged_count: counts.unchanged,
+          missing_count: counts.missing,
+          invalid_count: counts.invalid,
+          invalid: JSON.stringify(result.invalid),
+          error: result.error,
+        })
+        .where('id', '=', id)
+        .execute()
+    },
+
+    async list(filter: { source?: string; limit: number; offset: number }) {
+      let query = db.selectFrom('sync_runs')
+      if (filter.source) query = query.where('source', '=', filter.source)
+      const [rows, count] = await Promise.all([
+        query.selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute(),
+        query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ])
+      return { total: Number(count.n), rows }
+    },
+  }
+}

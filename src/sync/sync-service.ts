@@ -1,0 +1,185 @@
+import type { SourceConfig } from '../config.ts'
+import type { BbbClient } from '../bbb/client.ts'
+import type { Recording } from '../bbb/recording.ts'
+import { ReplyCache } from '../bbb/reply-cache.ts'
+import type { DatabaseHandle } from '../db/database.ts'
+import { listRecordings, type ListingResult } from './listing.ts'
+import { createRecordingsRepository } from './recordings-repository.ts'
+import { newestFirst, toRecordingRow } from './recording-row.ts'
+import { withSourceLock } from './source-lock.ts'
+import { createSyncRunsRepository, type SyncRunResult } from './sync-runs-repository.ts'
+
+export interface SyncOptions {
+  dry?: boolean
+  /** 1-based window over the recordings ordered newest first (Pod's --min/--max-value-record-process). */
+  min?: number
+  max?: number
+  useCache?: boolean
+  allowEmpty?: boolean
+  /** For `by-record-id` listing. */
+  recordIds?: string[]
+  /** Receives the recordings processed (after the window), e.g. for the CSV export. */
+  csv?: { write(recordings: Recording[]): Promise<void> }
+  onProgress?: (listed: number, total: number | null) => void
+}
+
+export interface SyncSummary {
+  runId: number
+  source: string
+  dry: boolean
+  status: 'succeeded' | 'failed'
+  listing: string | null
+  complete: boolean
+  incompleteReason: string | null
+  fromCache: boolean
+  counts: SyncRunResult['counts']
+  /** recordIDs per kind of change, the first 1000 of each. */
+  changes: { new: string[]; updated: string[]; missing: string[] }
+  invalid: SyncRunResult['invalid']
+  error: string | null
+  startedAt: Date
+  finishedAt: Date
+}
+
+export class EmptyListingRefusedError extends Error {
+  constructor(source: string, present: number) {
+    super(`source "${source}" listed no recording while ${present} are known: refusing to mark them all missing (give --allow-empty if the server really is empty)`)
+    this.name = 'EmptyListingRefusedError'
+  }
+}
+
+const MAX_LISTED = 1000
+const WRITE_BATCH = 500
+
+export interface SyncDeps {
+  handle: Pick<DatabaseHandle, 'db' | 'kind'>
+  dataDir: string
+  clientFor(source: SourceConfig, cache: ReplyCache): BbbClient
+}
+
+export function createSyncService(deps: SyncDeps) {
+  const recordingsRepo = createRecordingsRepository(deps.handle.db)
+  const runsRepo = createSyncRunsRepository(deps.handle.db)
+
+  async function syncUnlocked(source: SourceConfig, options: SyncOptions): Promise<SyncSummary> {
+    const dry = options.dry ?? false
+    const windowed = options.min !== undefined || options.max !== undefined
+    const run = await runsRepo.start(source.name, dry, {
+      listing: source.listing, min: options.min, max: options.max, useCache: options.useCache ?? false, allowEmpty: options.allowEmpty ?? false,
+    })
+    const now = new Date()
+    const counts = { listed: 0, new: 0, updated: 0, unchanged: 0, missing: 0, invalid: 0 }
+    const changes: SyncSummary['changes'] = { new: [], updated: [], missing: [] }
+    const invalid: SyncSummary['invalid'] = []
+    const invalidIds = new Set<string>()
+    let unidentified = 0
+    const seen = new Set<string>()
+    const note = (kind: keyof SyncSummary['changes'], id: string) => {
+      if (changes[kind].length < MAX_LISTED) changes[kind].push(id)
+    }
+
+    async function store(batch: Recording[]) {
+      counts.listed += batch.length
+      batch.forEach((r) => seen.add(r.recordId))
+      const rows = batch.map((r) => toRecordingRow(r, source.name, run.id, now))
+      const known = new Map((await recordingsRepo.findHashes(source.name, rows.map((r) => r.record_id))).map((k) => [k.record_id, k]))
+      const changed = []
+      const unchanged = []
+      for (const row of rows) {
+        const before = known.get(row.record_id)
+        const kind = !before ? 'new' : before.content_hash !== row.content_hash || before.missing_since ? 'updated' : 'unchanged'
+        counts[kind]++
+        if (kind === 'unchanged') unchanged.push(row.record_id)
+        else {
+          changed.push(row)
+          note(kind, row.record_id)
+        }
+      }
+      if (!dry) {
+        await recordingsRepo.upsert(changed)
+        await recordingsRepo.touch(source.name, unchanged, run.id, now)
+      }
+      await options.csv?.write(batch)
+    }
+
+    const collected: Recording[] = []
+    const sink = {
+      recordings: windowed ? async (batch: Recording[]) => void collected.push(...batch) : store,
+      invalid(recordId: string | null, reason: string) {
+        counts.invalid++
+        if (recordId) invalidIds.add(recordId)
+        else unidentified++
+        if (invalid.length < MAX_LISTED) invalid.push({ recordId, reason })
+      },
+    }
+
+    const cache = ReplyCache.forSource(deps.dataDir, source.name, options.useCache ?? false)
+    let listing: ListingResult | undefined
+    let incompleteReason: string | null = null
+    let error: string | null = null
+    try {
+      listing = await listRecordings(deps.clientFor(source, cache), source, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
+      if (windowed) {
+        collected.sort(newestFirst)
+        const window = collected.slice((options.min ?? 1) - 1, options.max ?? collected.length)
+        for (let i = 0; i < window.length; i += WRITE_BATCH) await store(window.slice(i, i + WRITE_BATCH))
+      }
+      incompleteReason = whyNotComplete(listing, unidentified, windowed, options.useCache ?? false)
+      if (!incompleteReason) await markMissing(listing)
+      cache.commit()
+    } catch (caught) {
+      error = caught instanceof Error ? caught.message : String(caught)
+      cache.discard()
+    }
+
+    async function markMissing(result: ListingResult) {
+      if (counts.listed === 0 && !options.allowEmpty) {
+        const present = await recordingsRepo.countPresent(source.name)
+        if (present > 0) throw new EmptyListingRefusedError(source.name, present)
+      }
+      // Invalid recordings are still on the server: not missing.
+      if (!dry) await recordingsRepo.touch(source.name, [...invalidIds], run.id, now)
+      if (dry) {
+        const scope = result.scope ? new Set(result.scope) : undefined
+        const gone = (await recordingsRepo.presentRecordIds(source.name)).filter((id) => !seen.has(id) && !invalidIds.has(id) && (!scope || scope.has(id)))
+        counts.missing = gone.length
+        gone.slice(0, MAX_LISTED).forEach((id) => note('missing', id))
+      } else {
+        counts.missing = await recordingsRepo.markMissing(source.name, run.id, now, result.scope)
+      }
+    }
+
+    const result: SyncRunResult = {
+      status: error ? 'failed' : 'succeeded',
+      listing: listing?.mode ?? null,
+      complete: !error && !incompleteReason,
+      counts,
+      invalid,
+      error,
+    }
+    await runsRepo.finish(run.id, result)
+    return {
+      runId: run.id, source: source.name, dry, status: result.status, listing: result.listing, complete: result.complete,
+      incompleteReason: error ? null : incompleteReason, fromCache: options.useCache ?? false, counts, changes, invalid, error,
+      startedAt: run.started_at, finishedAt: new Date(),
+    }
+  }
+
+  return {
+    /** Lists one source and stores what it holds; never overlaps another sync of that source. */
+    syncSource(source: SourceConfig, options: SyncOptions = {}): Promise<SyncSummary> {
+      return withSourceLock(deps.handle, source.name, () => syncUnlocked(source, options))
+    },
+  }
+}
+
+export type SyncService = ReturnType<typeof createSyncService>
+
+/** Missing recordings are marked only after a whole, live, successful listing. */
+function whyNotComplete(listing: ListingResult, unidentified: number, windowed: boolean, fromCache: boolean): string | null {
+  if (!listing.complete) return listing.incompleteReason ?? 'the listing is not complete'
+  if (windowed) return 'a --min/--max window covers part of the listing'
+  if (fromCache) return 'a cached reply may be older than the database'
+  if (unidentified) return `${unidentified} recording(s) could not even be identified`
+  return null
+}
