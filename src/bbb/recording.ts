@@ -8,9 +8,9 @@ const arrays = new Set([
   'recording.breakoutRooms.breakoutRoom',
 ])
 
-// Values stay strings (a meetingID of digits must not become a number); DOCTYPE never
-// reaches this parser (the splitter refuses it), so only the five XML entities and
-// character references are decoded.
+// Values stay strings (a meetingID of digits must not become a number). DOCTYPE never
+// reaches this parser (the splitter refuses it), so no declared entity can be expanded;
+// `htmlEntities` is what decodes character references such as &#233;.
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -18,7 +18,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: true,
   isArray: (_name, jpath) => arrays.has(String(jpath)),
 })
 
@@ -36,7 +36,7 @@ const httpUrl = z
 const text = z.preprocess((v) => (v === undefined || v === null ? '' : typeof v === 'object' ? (v as Record<string, unknown>)['#text'] ?? '' : v), z.string())
 const optionalInt = z.preprocess(
   (v) => (v === undefined || v === '' ? null : v),
-  z.union([z.null(), z.string().regex(/^\d+$/, 'is not a whole number').transform(Number)]),
+  z.string().regex(/^\d+$/, 'is not a whole number').transform(Number).nullable(),
 )
 const bool = z.preprocess((v) => (v === undefined || v === '' ? 'false' : v), z.enum(['true', 'false']).transform((v) => v === 'true'))
 const epochMs = z.string().regex(/^\d{1,15}$/, 'is not a time in milliseconds').transform((v) => new Date(Number(v)))

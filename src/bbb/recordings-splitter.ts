@@ -135,7 +135,7 @@ export class RecordingsSplitter {
       if (rest < open.length && open.startsWith(b.slice(lt))) return undefined
     }
     if (b.startsWith('<!', lt)) {
-      if (rest < 9) return undefined
+      if (rest < 14) return undefined // enough to tell "<!DOCTYPE html" apart
       const what = /^<!doctype html/i.test(b.slice(lt, lt + 14)) ? 'an HTML page' : 'a DTD or entity declaration'
       throw new BbbReplyError(what === 'an HTML page' ? 'html' : 'refused', `the reply contains ${what} (refused: no DTD or entity is ever processed)`)
     }

@@ -17,6 +17,7 @@ interface CacheIndex {
 export class ReplyCache {
   private readonly index: CacheIndex
   private readonly writeDir: string
+  private readonly open = new Set<WriteStream>()
 
   private constructor(
     private readonly finalDir: string,
@@ -51,6 +52,11 @@ export class ReplyCache {
     const file = `${createHash('sha1').update(query).digest('hex')}.xml`
     this.index.entries[query] = file
     const out: WriteStream = createWriteStream(path.join(this.writeDir, file))
+    this.open.add(out)
+    // A write error surfaces at done(); until then it must not crash the process.
+    let failure: Error | undefined
+    out.on('error', (error) => (failure = error))
+    const open = this.open
     return {
       async *tee(body) {
         for await (const chunk of body) {
@@ -59,8 +65,10 @@ export class ReplyCache {
         }
       },
       async done() {
+        if (failure) throw failure
         out.end()
         await once(out, 'finish')
+        open.delete(out)
       },
     }
   }
@@ -73,7 +81,11 @@ export class ReplyCache {
     renameSync(this.writeDir, this.finalDir)
   }
 
-  discard(): void {
-    if (!this.replaying) rmSync(this.writeDir, { recursive: true, force: true })
+  /** Drops a failed listing's replies; the previous cache stays. */
+  async discard(): Promise<void> {
+    if (this.replaying) return
+    await Promise.all([...this.open].map((out) => (out.closed ? undefined : (out.destroy(), once(out, 'close')))))
+    this.open.clear()
+    rmSync(this.writeDir, { recursive: true, force: true })
   }
 }

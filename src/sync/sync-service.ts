@@ -129,7 +129,7 @@ export function createSyncService(deps: SyncDeps) {
       cache.commit()
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught)
-      cache.discard()
+      await cache.discard()
     }
 
     async function markMissing(result: ListingResult) {
