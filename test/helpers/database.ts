@@ -12,14 +12,27 @@ export const urlFor = (database: string) => {
   return url.toString()
 }
 
-export async function adminQuery(sql: string): Promise<void> {
+export async function adminQuery(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: adminUrl })
   await client.connect()
   try {
-    await client.query(sql)
+    return await client.query(sql, params)
   } finally {
     await client.end()
   }
+}
+
+/**
+ * pg-pool's end() resolves before its sockets are closed: wait until the database has no
+ * session left, so that the forced drop never kills a connection that is still closing.
+ */
+async function dropWhenIdle(name: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await adminQuery('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
+    if (rows[0].n === 0) break
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 }
 
 interface Teardown {
@@ -34,7 +47,7 @@ export async function freshDatabase(t: Teardown): Promise<DatabaseHandle & { url
   const handle = await openDatabase({ databaseUrl: url, dataDir: '/nonexistent' })
   t.teardown(async () => {
     await handle.close()
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await dropWhenIdle(name)
   })
   return { ...handle, url }
 }
