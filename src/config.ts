@@ -63,7 +63,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   DATA_DIR: z.string().default('./data'),
   HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -111,11 +111,11 @@ function readConfigFile(file: string): unknown {
   }
 }
 
-function sourceFromEnv(env: z.infer<typeof envSchema>): Record<string, unknown> | undefined {
+function sourceFromEnv(env: Partial<Record<keyof z.infer<typeof envSchema>, string>>): Record<string, unknown> | undefined {
   if (!env.BBB_URL && !env.BBB_SECRET) return undefined
   const states = env.BBB_STATES?.trim()
   return {
-    name: env.BBB_SOURCE_NAME,
+    name: env.BBB_SOURCE_NAME ?? 'bbb',
     url: env.BBB_URL,
     secret: env.BBB_SECRET,
     checksum: env.BBB_CHECKSUM,
@@ -150,20 +150,18 @@ function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], co
  * (`--config` or BBB_PORTAL_CONFIG) for several sources. Every problem is reported at once.
  */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, options: { configFile?: string } = {}) {
-  const cleaned = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== ''))
+  const cleaned = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>
   const parsedEnv = envSchema.safeParse(cleaned)
-  if (!parsedEnv.success) throw new ConfigError(problemsOf(parsedEnv.error, ''))
-  const env = parsedEnv.data
+  const problems = parsedEnv.success ? [] : problemsOf(parsedEnv.error, '')
 
-  const configFile = options.configFile ?? env.BBB_PORTAL_CONFIG
+  const configFile = options.configFile ?? cleaned.BBB_PORTAL_CONFIG
   const rawSources: unknown[] = []
-  const problems: string[] = []
   if (configFile) {
     const parsedFile = fileSchema.safeParse(readConfigFile(configFile))
-    if (!parsedFile.success) throw new ConfigError(problemsOf(parsedFile.error, configFile))
-    rawSources.push(...parsedFile.data.sources)
+    if (parsedFile.success) rawSources.push(...parsedFile.data.sources)
+    else problems.push(...problemsOf(parsedFile.error, configFile))
   }
-  const envSource = sourceFromEnv(env)
+  const envSource = sourceFromEnv(cleaned)
   if (envSource) rawSources.push(envSource)
 
   const sources: SourceConfig[] = []
@@ -175,6 +173,6 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, options: { c
   })
   const names = sources.map((s) => s.name)
   for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`source name "${name}" is used twice`)
-  if (problems.length) throw new ConfigError(problems)
-  return buildConfig(env, sources, configFile)
+  if (problems.length || !parsedEnv.success) throw new ConfigError(problems)
+  return buildConfig(parsedEnv.data, sources, configFile)
 }
