@@ -42,7 +42,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       participants        integer,
       metadata            jsonb NOT NULL DEFAULT '{}',
       formats             jsonb NOT NULL DEFAULT '[]',
-      content_hash        text NOT NULL,
+      fingerprint         text NOT NULL,
       first_seen_at       timestamptz NOT NULL,
       last_seen_at        timestamptz NOT NULL,
       missing_since       timestamptz,

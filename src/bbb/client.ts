@@ -3,15 +3,16 @@ import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
 import type { SourceConfig } from '../config.ts'
 import { buildQuery, signedApiUrl } from './checksum.ts'
 import { BbbReplyError } from './errors.ts'
-import { htmlError, parseEnvelope, parseRecording, type Envelope, type ParsedRecording } from './recording.ts'
+import { toRawRecording, type RawRecording } from './raw-recording.ts'
+import { htmlError, parseEnvelope, type Envelope } from './recording.ts'
 import { RecordingsSplitter } from './recordings-splitter.ts'
 import type { ReplyCache } from './reply-cache.ts'
 
 export type GetRecordingsParams = Record<string, string | number | undefined>
-export type OnRecording = (parsed: ParsedRecording) => void | Promise<void>
+export type OnRecording = (raw: RawRecording) => void | Promise<void>
 
 export interface BbbClient {
-  /** Streams one getRecordings reply: each recording is handed over as soon as it is parsed. */
+  /** Streams one getRecordings reply: each recording is handed over as soon as it is complete. */
   getRecordings(params: GetRecordingsParams, onRecording: OnRecording): Promise<Envelope>
 }
 
@@ -25,15 +26,15 @@ export interface BbbClientOptions {
   cache?: ReplyCache
 }
 
-/** Streams a reply body through the splitter and parser; returns the checked envelope. */
+/** Streams a reply body through the splitter; returns the checked envelope. */
 export async function consumeReply(body: AsyncIterable<Buffer | string>, onRecording: OnRecording): Promise<Envelope> {
   const splitter = new RecordingsSplitter()
   const decoder = new TextDecoder('utf-8')
   for await (const chunk of body) {
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
-    for (const xml of splitter.push(text)) await onRecording(parseRecording(xml))
+    for (const xml of splitter.push(text)) await onRecording(toRawRecording(xml))
   }
-  for (const xml of splitter.push(decoder.decode())) await onRecording(parseRecording(xml))
+  for (const xml of splitter.push(decoder.decode())) await onRecording(toRawRecording(xml))
   return parseEnvelope(splitter.end())
 }
 

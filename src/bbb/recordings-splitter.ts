@@ -20,10 +20,13 @@ export class RecordingsSplitter {
   /** Offset in `buffer` of the open <recording>, or -1 outside one. */
   private recordingStart = -1
   private scanFrom = 0
+  /** Next "<!" at or after scanFrom (or -1), kept so that each recording does not rescan the chunk. */
+  private nextSpecial = -2
 
   /** Feeds text; returns the recordings completed by it. */
   push(text: string): string[] {
     this.buffer += text
+    this.nextSpecial = -2
     const out: string[] = []
     for (;;) {
       const next = this.recordingStart < 0 ? this.findRecordingStart() : this.findRecordingEnd()
@@ -39,6 +42,8 @@ export class RecordingsSplitter {
         this.recordingStart = -1
         this.scanFrom = 0
       }
+      // Positions move back by `next`; "none left" (-1) stays true until more text comes.
+      this.nextSpecial = this.nextSpecial >= next ? this.nextSpecial - next : this.nextSpecial === -1 ? -1 : -2
     }
     if (this.recordingStart < 0) {
       // Keep the tail from where the scan stopped (a cut tag or CDATA); the rest is envelope.
@@ -92,7 +97,8 @@ export class RecordingsSplitter {
     let at = this.scanFrom
     for (;;) {
       const close = this.buffer.indexOf('</recording', at)
-      const special = this.buffer.indexOf('<!', at)
+      if (this.nextSpecial === -2 || (this.nextSpecial >= 0 && this.nextSpecial < at)) this.nextSpecial = this.buffer.indexOf('<!', at)
+      const special = this.nextSpecial
       if (special >= 0 && (close < 0 || special < close)) {
         const skipped = this.skipSpecial(special)
         if (skipped === undefined) {

@@ -30,7 +30,8 @@ export interface RecordingsTable {
   participants: number | null
   metadata: Json<Record<string, string>>
   formats: Json<FormatJson[]>
-  content_hash: string
+  /** Fingerprint of the recording's XML (tokens aside) when last stored: same bytes, same data. */
+  fingerprint: string
   first_seen_at: Timestamp
   last_seen_at: Timestamp
   missing_since: Timestamp | null

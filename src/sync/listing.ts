@@ -1,6 +1,10 @@
 import type { SourceConfig } from '../config.ts'
 import type { BbbClient, GetRecordingsParams } from '../bbb/client.ts'
-import type { ParsedRecording, Recording } from '../bbb/recording.ts'
+import type { RawRecording } from '../bbb/raw-recording.ts'
+import { parseRecording } from '../bbb/recording.ts'
+
+/** A recording of the listing, its recordID known. */
+export type ListedRecording = RawRecording & { recordId: string }
 
 export type ListingMode = 'paged' | 'full' | 'by-record-id'
 
@@ -16,7 +20,7 @@ export interface ListingResult {
 
 export interface ListingSink {
   /** Receives recordings in batches, each recordID once per listing. */
-  recordings(batch: Recording[]): Promise<void>
+  recordings(batch: ListedRecording[]): Promise<void>
   invalid(recordId: string | null, reason: string): void
 }
 
@@ -32,11 +36,13 @@ function stateParam(source: Pick<SourceConfig, 'states'>): GetRecordingsParams {
   return states.join(',') === 'published,unpublished' ? {} : { state: states.join(',') }
 }
 
-/** Merges two listings of one recording: the later one wins, formats are united by type. */
-function mergeFormats(first: Recording, later: Recording): Recording {
-  const byType = new Map(first.formats.map((f) => [f.type, f]))
-  for (const f of later.formats) byType.set(f.type, f)
-  return { ...later, formats: [...byType.values()] }
+/** The recordID, read cheaply, or by a full parse; null (and reported) when the recording is unusable. */
+function identify(raw: RawRecording, sink: ListingSink): ListedRecording | null {
+  if (raw.recordId) return raw as ListedRecording
+  const parsed = parseRecording(raw.xml)
+  if (parsed.ok) return { ...raw, recordId: parsed.recording.recordId }
+  sink.invalid(parsed.recordId, parsed.reason)
+  return null
 }
 
 export async function listRecordings(
@@ -47,13 +53,13 @@ export async function listRecordings(
 ): Promise<ListingResult> {
   const seen = new Set<string>()
   const states = stateParam(source)
-  let pending: Recording[] = []
+  let pending: ListedRecording[] = []
 
-  const accept = (parsed: ParsedRecording) => {
-    if (!parsed.ok) return sink.invalid(parsed.recordId, parsed.reason)
-    if (seen.has(parsed.recording.recordId)) return // pages can shift: each recording once
-    seen.add(parsed.recording.recordId)
-    pending.push(parsed.recording)
+  const accept = (raw: RawRecording) => {
+    const listed = identify(raw, sink)
+    if (!listed || seen.has(listed.recordId)) return // pages can shift: each recording once
+    seen.add(listed.recordId)
+    pending.push(listed)
   }
   const flush = async () => {
     const batch = pending
@@ -62,18 +68,16 @@ export async function listRecordings(
     options.onProgress?.(seen.size, null)
   }
 
-  /** `recordID=` batches; returns the recordings found, by recordID. */
-  async function byIds(ids: string[]): Promise<Map<string, Recording>> {
-    const found = new Map<string, Recording>()
+  /** `recordID=` batches: each recording with all its formats, by recordID. */
+  async function byIds(ids: string[]): Promise<Map<string, ListedRecording>> {
+    const found = new Map<string, ListedRecording>()
     const wanted = new Set(ids)
     for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
       const slice = ids.slice(i, i + IDS_PER_CALL)
-      await client.getRecordings({ recordID: slice.join(','), ...states }, (parsed) => {
+      await client.getRecordings({ recordID: slice.join(','), ...states }, (raw) => {
+        const listed = identify(raw, sink)
         // recordID is a prefix match: keep only what was asked.
-        if (parsed.ok && wanted.has(parsed.recording.recordId)) {
-          const before = found.get(parsed.recording.recordId)
-          found.set(parsed.recording.recordId, before ? mergeFormats(before, parsed.recording) : parsed.recording)
-        } else if (!parsed.ok) sink.invalid(parsed.recordId, parsed.reason)
+        if (listed && wanted.has(listed.recordId)) found.set(listed.recordId, listed)
       })
     }
     return found
@@ -84,7 +88,7 @@ export async function listRecordings(
     if (!ids.length) throw new Error('listing "by-record-id" needs recordIDs: give --record-ids FILE or recordIdsFile in the source config')
     for (let i = 0; i < ids.length; i += STREAM_BATCH) {
       const found = await byIds(ids.slice(i, i + STREAM_BATCH))
-      for (const recording of found.values()) accept({ ok: true, recording })
+      for (const listed of found.values()) accept(listed)
       await flush()
     }
     return { mode: 'by-record-id', complete: true, scope: ids }
@@ -94,8 +98,8 @@ export async function listRecordings(
   const firstParams: GetRecordingsParams = paging ? { ...states, offset: 0, limit: source.pageSize } : states
   // A reply is streamed to the sink in batches unless it is a page, whose formats are
   // completed first; a page holds at most 100 recordings, so a larger reply is a full one.
-  const onStreamed = async (parsed: ParsedRecording) => {
-    accept(parsed)
+  const onStreamed = async (raw: RawRecording) => {
+    accept(raw)
     if (pending.length >= STREAM_BATCH) await flush()
   }
   const first = await client.getRecordings(firstParams, onStreamed)
@@ -105,7 +109,8 @@ export async function listRecordings(
     return { mode: 'full', complete: true }
   }
 
-  // Paged (BBB >= 2.6): a page may list one format per recording: complete each page by recordID.
+  // Paged (BBB >= 2.6): a page may list one format per recording; the same recording asked
+  // by recordID (no limit) lists them all, so that answer is the one kept.
   const totals = new Set<number>([first.totalElements])
   let total = first.totalElements
   let offset = 0
@@ -113,7 +118,7 @@ export async function listRecordings(
     const pageEntries = pending.length
     if (pending.length) {
       const completed = await byIds(pending.map((r) => r.recordId))
-      pending = pending.map((r) => mergeFormats(r, completed.get(r.recordId) ?? r))
+      pending = pending.map((r) => completed.get(r.recordId) ?? r)
     }
     await flush()
     options.onProgress?.(seen.size, total)

@@ -1,22 +1,7 @@
-import { createHash } from 'node:crypto'
 import type { Recording } from '../bbb/recording.ts'
 import type { NewRecordingRow } from '../db/schema.ts'
 
-/** Scalelite's protected URLs carry a one-time token: it must not make a recording look changed. */
-function withoutToken(url: string): string {
-  return url.replace(/([?&])token=[^&]*&?/, '$1').replace(/[?&]$/, '')
-}
-
-/** A fingerprint of what the server says of a recording, stable across listings. */
-export function contentHash(r: Recording): string {
-  const metadata = Object.fromEntries(Object.entries(r.metadata).sort(([a], [b]) => (a < b ? -1 : 1)))
-  const formats = [...r.formats]
-    .sort((a, b) => (a.type < b.type ? -1 : 1))
-    .map((f) => ({ ...f, url: withoutToken(f.url), previews: f.previews.map((p) => ({ ...p, url: withoutToken(p.url) })) }))
-  return createHash('sha1').update(JSON.stringify({ ...r, metadata, formats })).digest('base64url')
-}
-
-export function toRecordingRow(r: Recording, source: string, runId: number, now: Date): NewRecordingRow {
+export function toRecordingRow(r: Recording, fingerprint: string, source: string, runId: number, now: Date): NewRecordingRow {
   return {
     source,
     record_id: r.recordId,
@@ -34,7 +19,7 @@ export function toRecordingRow(r: Recording, source: string, runId: number, now:
     participants: r.participants,
     metadata: JSON.stringify(r.metadata),
     formats: JSON.stringify(r.formats),
-    content_hash: contentHash(r),
+    fingerprint,
     first_seen_at: now,
     last_seen_at: now,
     missing_since: null,

@@ -20,7 +20,7 @@ export function createRecordingsRepository(db: Database) {
       if (!recordIds.length) return []
       return db
         .selectFrom('recordings')
-        .select(['record_id', 'content_hash', 'missing_since'])
+        .select(['record_id', 'fingerprint', 'missing_since'])
         .where('source', '=', source)
         .where('record_id', '=', sql<string>`any(${recordIds}::text[])`)
         .execute()
@@ -48,7 +48,7 @@ export function createRecordingsRepository(db: Database) {
             participants: eb.ref('excluded.participants'),
             metadata: eb.ref('excluded.metadata'),
             formats: eb.ref('excluded.formats'),
-            content_hash: eb.ref('excluded.content_hash'),
+            fingerprint: eb.ref('excluded.fingerprint'),
             last_seen_at: eb.ref('excluded.last_seen_at'),
             last_sync_run_id: eb.ref('excluded.last_sync_run_id'),
             missing_since: null,

@@ -1,9 +1,9 @@
 import type { SourceConfig } from '../config.ts'
 import type { BbbClient } from '../bbb/client.ts'
-import type { Recording } from '../bbb/recording.ts'
+import { parseRecordings, type ParsedRecording, type Recording } from '../bbb/recording.ts'
 import { ReplyCache } from '../bbb/reply-cache.ts'
 import type { DatabaseHandle } from '../db/database.ts'
-import { listRecordings, type ListingResult } from './listing.ts'
+import { listRecordings, type ListedRecording, type ListingResult } from './listing.ts'
 import { createRecordingsRepository } from './recordings-repository.ts'
 import { newestFirst, toRecordingRow } from './recording-row.ts'
 import { withSourceLock } from './source-lock.ts'
@@ -78,39 +78,61 @@ export function createSyncService(deps: SyncDeps) {
       if (changes[kind].length < MAX_LISTED) changes[kind].push(id)
     }
 
-    async function store(batch: Recording[]) {
-      counts.listed += batch.length
-      batch.forEach((r) => seen.add(r.recordId))
-      const rows = batch.map((r) => toRecordingRow(r, source.name, run.id, now))
-      const known = new Map((await recordingsRepo.findHashes(source.name, rows.map((r) => r.record_id))).map((k) => [k.record_id, k]))
-      const changed = []
-      const unchanged = []
-      for (const row of rows) {
-        const before = known.get(row.record_id)
-        const kind = !before ? 'new' : before.content_hash !== row.content_hash || before.missing_since ? 'updated' : 'unchanged'
-        counts[kind]++
-        if (kind === 'unchanged') unchanged.push(row.record_id)
-        else {
-          changed.push(row)
-          note(kind, row.record_id)
-        }
-      }
-      if (!dry) {
-        await recordingsRepo.upsert(changed)
-        await recordingsRepo.touch(source.name, unchanged, run.id, now)
-      }
-      await options.csv?.write(batch)
+    const reportInvalid = (recordId: string | null, reason: string) => {
+      counts.invalid++
+      if (recordId) invalidIds.add(recordId)
+      else unidentified++
+      if (invalid.length < MAX_LISTED) invalid.push({ recordId, reason })
     }
 
-    const collected: Recording[] = []
+    /**
+     * Classifies and writes one batch. A recording whose XML is byte for byte what was stored
+     * (one-time tokens aside) is unchanged and only touched; the others are parsed, validated
+     * and written.
+     */
+    async function store(batch: Array<ListedRecording & { parsed?: ParsedRecording }>) {
+      const known = new Map((await recordingsRepo.findHashes(source.name, batch.map((r) => r.recordId))).map((k) => [k.record_id, k]))
+      const isUnchanged = (item: ListedRecording) => {
+        const before = known.get(item.recordId)
+        return before !== undefined && !before.missing_since && before.fingerprint === item.fingerprint
+      }
+      const touches = batch.filter(isUnchanged).map((item) => item.recordId)
+      // The CSV lists every recording, so it needs them all parsed.
+      const toParse = options.csv ? batch : batch.filter((item) => !isUnchanged(item))
+      const unparsed = toParse.filter((item) => !item.parsed)
+      const parsedNow = parseRecordings(unparsed.map((item) => item.xml))
+      const parsedById = new Map(unparsed.map((item, i) => [item.recordId, parsedNow[i]!]))
+
+      const writes = []
+      const forCsv: Recording[] = []
+      for (const item of batch) seen.add(item.recordId)
+      counts.listed += touches.length
+      counts.unchanged += touches.length
+      for (const item of toParse) {
+        const parsed = item.parsed ?? parsedById.get(item.recordId)!
+        if (!parsed.ok) {
+          reportInvalid(item.recordId, parsed.reason)
+          continue
+        }
+        forCsv.push(parsed.recording)
+        if (isUnchanged(item)) continue
+        counts.listed++
+        const kind = known.has(item.recordId) ? 'updated' : 'new'
+        counts[kind]++
+        note(kind, item.recordId)
+        writes.push(toRecordingRow(parsed.recording, item.fingerprint, source.name, run.id, now))
+      }
+      if (!dry) {
+        await recordingsRepo.upsert(writes)
+        await recordingsRepo.touch(source.name, touches, run.id, now)
+      }
+      await options.csv?.write(forCsv)
+    }
+
+    const collected: ListedRecording[] = []
     const sink = {
-      recordings: windowed ? async (batch: Recording[]) => void collected.push(...batch) : store,
-      invalid(recordId: string | null, reason: string) {
-        counts.invalid++
-        if (recordId) invalidIds.add(recordId)
-        else unidentified++
-        if (invalid.length < MAX_LISTED) invalid.push({ recordId, reason })
-      },
+      recordings: windowed ? async (batch: ListedRecording[]) => void collected.push(...batch) : store,
+      invalid: reportInvalid,
     }
 
     const cache = ReplyCache.forSource(deps.dataDir, source.name, options.useCache ?? false)
@@ -120,8 +142,12 @@ export function createSyncService(deps: SyncDeps) {
     try {
       listing = await listRecordings(deps.clientFor(source, cache), source, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
       if (windowed) {
-        collected.sort(newestFirst)
-        const window = collected.slice((options.min ?? 1) - 1, options.max ?? collected.length)
+        // The window needs every startTime: parse all, sort, keep the window.
+        const all = parseRecordings(collected.map((raw) => raw.xml))
+        const parsed = collected.map((raw, i) => ({ ...raw, parsed: all[i]! }))
+        const valid = parsed.filter((p) => p.parsed.ok || (reportInvalid(p.recordId, p.parsed.reason), false))
+        valid.sort((a, b) => newestFirst((a.parsed as { recording: Recording }).recording, (b.parsed as { recording: Recording }).recording))
+        const window = valid.slice((options.min ?? 1) - 1, options.max ?? valid.length)
         for (let i = 0; i < window.length; i += WRITE_BATCH) await store(window.slice(i, i + WRITE_BATCH))
       }
       incompleteReason = whyNotComplete(listing, unidentified, windowed, options.useCache ?? false)

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { consumeReply } from '../../src/bbb/client.ts'
-import { parseEnvelope, parseRecording, type ParsedRecording } from '../../src/bbb/recording.ts'
+import { parseEnvelope, parseRecording, parseRecordings, type ParsedRecording } from '../../src/bbb/recording.ts'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/bbb/${name}`, import.meta.url), 'utf8')
 
@@ -9,7 +9,7 @@ async function parseReply(xml: string) {
   const parsed: ParsedRecording[] = []
   const envelope = await consumeReply((async function* () {
     yield Buffer.from(xml)
-  })(), (p) => void parsed.push(p))
+  })(), (raw) => void parsed.push(parseRecording(raw.xml)))
   return { envelope, parsed }
 }
 
@@ -101,6 +101,17 @@ t.test('invalid recordings are reported with a reason, never thrown', async (t) 
   }
   const p = parseRecording(recording('').replace('1700000000000', 'x'))
   t.equal(!p.ok && p.recordId, 'rid-1', 'the recordID is kept when it can be read')
+})
+
+t.test('a batch parse isolates a malformed recording from its neighbours', async (t) => {
+  const good = (id: string) => recording('<metadata><bbb-context>C</bbb-context></metadata>').replace('rid-1', id)
+  const broken = good('rid-bad').replace('<name>Room</name>', '<name>Room')
+  const mismatched = good('rid-x').replace('</state>', '</stat>')
+  const inputs = [good('a'), broken, good('b'), mismatched, good('c')]
+  const parsed = parseRecordings(inputs)
+  t.same(parsed, inputs.map(parseRecording), 'the same result as parsing each alone')
+  t.same(parsed.map((p) => (p.ok ? p.recording.recordId : 'invalid')), ['a', 'invalid', 'b', 'rid-x', 'c'], 'the parser is lenient: a bad closing tag alone is tolerated')
+  t.same(parseRecordings([good('a'), good('b')]).map((p) => p.ok && p.recording.metadata['bbb-context']), ['C', 'C'])
 })
 
 t.test('envelope faults: HTML, truncated, not BBB', async (t) => {

@@ -33,12 +33,15 @@ t.test('a re-sync is idempotent; changes are seen; missing is marked and cleared
   t.equal((await h.rows()).filter((r) => r.missing_since).length, 0, 'reappearing clears the mark')
 })
 
-t.test('a Scalelite token in URLs does not make a recording changed', async (t) => {
+t.test('a new one-time Scalelite token in URLs does not make a recording changed', async (t) => {
   const all = syntheticRecordings(2)
-  const h = await syncHarness(t, { recordings: all })
+  const withToken = (token: string) => all.map((r) => ({ ...r, formats: r.formats.map((f) => ({ ...f, url: `${f.url}?token=${token}` })) }))
+  const h = await syncHarness(t, { recordings: withToken('eyJhbGciOiJIUzI1NiJ9.first') })
   await h.service.syncSource(h.source)
-  h.fake.recordings = all.map((r) => ({ ...r, formats: r.formats.map((f) => ({ ...f, url: `${f.url}?token=${Math.random()}` })) }))
+  h.fake.recordings = withToken('eyJhbGciOiJIUzI1NiJ9.second')
   t.equal((await h.service.syncSource(h.source)).counts.unchanged, 2)
+  h.fake.recordings = withToken('x').map((r) => ({ ...r, name: 'Changed' }))
+  t.equal((await h.service.syncSource(h.source)).counts.updated, 2, 'a real change is still seen')
 })
 
 t.test('an empty complete listing is refused while recordings are known, unless --allow-empty', async (t) => {

@@ -1,0 +1,73 @@
+// npm run bench [-- --n 100000 --runs 3]: sync figures against a local fake BBB over HTTP.
+// Prints one JSON line per case (median of the runs): recordings, wall seconds, peak RSS MB,
+// recordings per second, for a first sync and a re-sync with nothing changed.
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { parseArgs, promisify } from 'node:util'
+import pg from 'pg'
+
+const { values } = parseArgs({ options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' } } })
+const n = Number(values.n)
+const runs = Number(values.runs)
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const database = 'bbb_portal_bench'
+const here = path.dirname(new URL(import.meta.url).pathname)
+const run = promisify(execFile)
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  await client.query(sql).finally(() => client.end())
+}
+
+function startFake(flavour: string): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fake-bbb-process.ts'), String(n), flavour, 'bench-secret'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve) => child.stdout.once('data', (d: Buffer) => resolve({ url: d.toString().trim(), stop: () => child.kill() })))
+}
+
+async function syncOnce(url: string, dataDir: string) {
+  const dbUrl = new URL(adminUrl)
+  dbUrl.pathname = `/${database}`
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(here, 'sync-process.ts')], {
+    env: { PATH: process.env.PATH, DATABASE_URL: dbUrl.toString(), BBB_URL: url, BBB_SECRET: 'bench-secret', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    maxBuffer: 1 << 20,
+  })
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!)
+  if (result.status !== 'succeeded') throw new Error(`sync failed: ${result.error}`)
+  return result as { counts: { listed: number }; wallSeconds: number; peakRssMB: number }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+for (const [listing, flavour] of [['paged', 'bbb-2.6'], ['full', 'bbb-2.5']] as const) {
+  const fake = await startFake(flavour)
+  const results: Record<'first' | 'resync', Array<{ wallSeconds: number; peakRssMB: number; listed: number }>> = { first: [], resync: [] }
+  try {
+    for (let i = 0; i < runs; i++) {
+      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+      await admin(`CREATE DATABASE ${database}`)
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'bbb-bench-'))
+      for (const kind of ['first', 'resync'] as const) {
+        const r = await syncOnce(fake.url, dataDir)
+        results[kind].push({ wallSeconds: r.wallSeconds, peakRssMB: r.peakRssMB, listed: r.counts.listed })
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  } finally {
+    fake.stop()
+  }
+  for (const kind of ['first', 'resync'] as const) {
+    const wall = median(results[kind].map((r) => r.wallSeconds))
+    console.log(JSON.stringify({
+      case: `sync ${listing} ${kind === 'first' ? 'first sync' : 're-sync, nothing changed'}`,
+      recordings: results[kind][0]!.listed,
+      runs,
+      wallSeconds: Number(wall.toFixed(2)),
+      peakRssMB: Math.round(median(results[kind].map((r) => r.peakRssMB))),
+      recordingsPerSecond: Math.round(results[kind][0]!.listed / wall),
+    }))
+  }
+}
+await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import t from 'tap'
+import { syntheticRecordings } from '../../src/demo/synthetic.ts'
+import { bin } from '../helpers/cli.ts'
+import { secret, syncHarness } from '../helpers/sync.ts'
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+/** Starts a long-running command; resolves once `ready` appears in its output. */
+async function start(t: { teardown(fn: () => unknown): void }, args: string[], env: Record<string, string>, ready: RegExp) {
+  const child: ChildProcess = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env } })
+  let output = ''
+  t.teardown(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM')
+      await once(child, 'exit')
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${output}`)), 60_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      if (ready.test(output)) {
+        clearTimeout(timer)
+        resolve()
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)))
+  })
+  return { child, output: () => output }
+}
+
+t.test('demo: embedded database, its own BBB, a first sync, the web server', async (t) => {
+  const port = await freePort()
+  const dir = t.testdir()
+  const demo = await start(t, ['demo'], { DATA_DIR: dir, PORT: String(port) }, /Stop with Ctrl\+C/)
+  const out = demo.output()
+  t.match(out, /recordings: 3 listed — 3 new/)
+  t.match(out, /database: pglite/)
+  const health = await fetch(`http://127.0.0.1:${port}/health`)
+  t.same(await health.json(), { status: 'ok' })
+  const token = /Bearer ([\w.-]+)/.exec(out)?.[1]
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/admin/recordings`, { headers: { authorization: `Bearer ${token}` } })
+  const body = (await res.json()) as { total: number; data: Array<{ name: string; formats: Array<{ previews: unknown[] }> }> }
+  t.equal(body.total, 3)
+  t.ok(body.data.some((r) => r.name === 'Algèbre linéaire — séance 1'))
+  // The sample BBB serves what it lists: a preview image generated with ffmpeg.
+  const preview = body.data[0]?.formats[0]?.previews[0] as { url: string } | undefined
+  if (preview) t.equal((await fetch(preview.url)).headers.get('content-type'), 'image/png')
+  else t.match(out, /ffmpeg is not installed/)
+})
+
+t.test('serve with SYNC_INTERVAL syncs on a schedule', async (t) => {
+  const h = await syncHarness(t, { recordings: syntheticRecordings(7) })
+  const port = await freePort()
+  await start(t, ['serve'], {
+    DATABASE_URL: h.handle.url, BBB_URL: h.fake.url, BBB_SECRET: secret, BBB_SOURCE_NAME: 'old', SYNC_INTERVAL: '1', PORT: String(port), DATA_DIR: t.testdir(),
+  }, /scheduled sync done/)
+  t.equal((await h.rows()).length, 7)
+  t.equal((await fetch(`http://127.0.0.1:${port}/api/v1/admin/sync-runs`)).status, 401)
+})
