@@ -5,4 +5,6 @@ import { syntheticRecordings } from '../src/demo/synthetic.ts'
 
 const [count, flavour, secret] = process.argv.slice(2)
 const fake = new FakeBbb({ secret: secret ?? 'bench', flavour: flavour as Flavour, recordings: syntheticRecordings(Number(count)) })
-console.log(await fake.start())
+const url = await fake.start()
+fake.prerender()
+console.log(url)

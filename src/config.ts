@@ -83,6 +83,9 @@ const envSchema = z.object({
   BBB_IGNORED_SERVERS: z.string().optional(),
 })
 
+/** Every environment variable the service reads (the test keeps .env.example complete). */
+export const environmentVariables = Object.keys(envSchema.shape)
+
 export type AppConfig = ReturnType<typeof buildConfig>
 
 export class ConfigError extends Error {

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
-import { ConfigError, loadConfig } from '../src/config.ts'
+import { ConfigError, environmentVariables, loadConfig } from '../src/config.ts'
 
 t.test('one source from BBB_URL and BBB_SECRET, with defaults', async (t) => {
   const c = loadConfig({ BBB_URL: 'https://bbb.univ.fr', BBB_SECRET: 's3cret' })
@@ -71,4 +71,10 @@ t.test('every problem is reported at once, naming settings, never secret values'
     'SYNC_INTERVAL: not a duration: "soon" (use e.g. 90, 15m, 6h, 1d)',
   ])
   t.throws(() => loadConfig({ JWT_SECRET: 'short' }), { message: /JWT_SECRET: must be at least 32 characters/ })
+})
+
+t.test('.env.example lists every variable the service reads, and only those', async (t) => {
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
+  const listed = [...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1])
+  t.same([...listed].sort(), [...environmentVariables].sort())
 })

@@ -19,9 +19,12 @@ const tokenPattern = /([?&](?:amp;)?)token=[^&<"\s]*/g
  * recording; what is stored always comes from the parser.
  */
 export function toRawRecording(xml: string): RawRecording {
+  const recordId = recordIdPattern.exec(xml)?.[1]
   return {
     xml,
-    recordId: recordIdPattern.exec(xml)?.[1] ?? null,
+    // A copy, not a slice: V8 substrings keep their whole parent string (the reply chunk)
+    // alive, and recordIDs outlive the chunk (the listing's set of seen recordings).
+    recordId: recordId ? Buffer.from(recordId).toString() : null,
     fingerprint: createHash('sha1').update(xml.replace(tokenPattern, '$1token=')).digest('base64url'),
   }
 }

@@ -53,7 +53,8 @@ export class FakeBbb {
   private server?: Server
   // Rendering is the real server's work, on another machine: cache it so that benchmarks
   // measure the client. Keyed by the recording object, so replacing one re-renders it.
-  private readonly rendered = new WeakMap<FakeRecording, Map<string, string>>()
+  private readonly rendered = new WeakMap<FakeRecording, Map<string, Buffer>>()
+  private index?: { of: FakeRecording[]; length: number; byId: Map<string, FakeRecording> }
   url = ''
 
   constructor(readonly options: FakeBbbOptions) {
@@ -115,11 +116,38 @@ export class FakeBbb {
     const ids = params.get('recordID')?.split(',').filter(Boolean)
     const meetings = params.get('meetingID')?.split(',').filter(Boolean)
     const states = (params.get('state') ?? 'published,unpublished').split(',')
-    let list = this.recordings.filter((r) => states.includes('any') || states.includes(r.state))
-    if (ids?.length) list = list.filter((r) => ids.some((id) => r.recordId.startsWith(id)))
-    else if (meetings?.length) list = list.filter((r) => meetings.includes(r.meetingId))
+    let list: FakeRecording[]
+    if (ids?.length) {
+      // Whole recordIDs are looked up; only a shorter prefix needs a scan.
+      const byId = this.byId()
+      list = ids.flatMap((id) => (/^[0-9a-f]{40}-\d{13}$/.test(id) ? [byId.get(id)].filter((r) => r !== undefined) : this.recordings.filter((r) => r.recordId.startsWith(id))))
+      list = [...new Set(list)]
+    } else if (meetings?.length) list = this.recordings.filter((r) => meetings.includes(r.meetingId))
+    else list = this.recordings
+    list = list.filter((r) => states.includes('any') || states.includes(r.state))
     if (this.options.flavour === 'scalelite') list = [...list].sort((a, b) => b.startTime - a.startTime)
     return list
+  }
+
+  /** Renders every recording now (both the page and the full form), so that replies only stream. */
+  prerender(): void {
+    for (const onlyFirstFormat of [false, true]) {
+      const render = { baseUrl: this.url, metadataStyle: this.options.metadataStyle, onlyFirstFormat }
+      const key = `${render.metadataStyle}:${render.onlyFirstFormat}:${render.baseUrl}`
+      for (const recording of this.recordings) {
+        let cached = this.rendered.get(recording)
+        if (!cached) this.rendered.set(recording, (cached = new Map()))
+        if (!cached.has(key)) cached.set(key, Buffer.from(recordingXml(recording, render)))
+      }
+    }
+  }
+
+  private byId(): Map<string, FakeRecording> {
+    const { recordings } = this
+    if (this.index?.of !== recordings || this.index.length !== recordings.length) {
+      this.index = { of: recordings, length: recordings.length, byId: new Map(recordings.map((r) => [r.recordId, r])) }
+    }
+    return this.index.byId
   }
 
   private async getRecordings(params: URLSearchParams, res: ServerResponse): Promise<void> {
@@ -145,20 +173,23 @@ export class FakeBbb {
       await write(res, `<response><returncode>SUCCESS</returncode><recordings></recordings><messageKey>noRecordings</messageKey><message>${message}</message>`)
     } else {
       await write(res, '<response><returncode>SUCCESS</returncode><recordings>\n')
-      let chunk = ''
       const key = `${render.metadataStyle}:${render.onlyFirstFormat}:${render.baseUrl}`
+      let chunk: Buffer[] = []
+      let size = 0
       for (const recording of list) {
         let cached = this.rendered.get(recording)
         if (!cached) this.rendered.set(recording, (cached = new Map()))
         let xml = cached.get(key)
-        if (xml === undefined) cached.set(key, (xml = recordingXml(recording, render)))
-        chunk += xml
-        if (chunk.length > 65536) {
-          await write(res, chunk)
-          chunk = ''
+        if (xml === undefined) cached.set(key, (xml = Buffer.from(recordingXml(recording, render))))
+        chunk.push(xml)
+        size += xml.length
+        if (size > 256 * 1024) {
+          await write(res, Buffer.concat(chunk))
+          chunk = []
+          size = 0
         }
       }
-      await write(res, `${chunk}</recordings>`)
+      await write(res, Buffer.concat([...chunk, Buffer.from('</recordings>')]))
     }
     res.end(limit !== undefined ? `<totalElements>${total}</totalElements></response>` : '</response>')
   }
@@ -227,6 +258,6 @@ const types: Record<string, string> = {
 const contentType = (file: string) => types[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function write(res: ServerResponse, chunk: string): Promise<void> {
+async function write(res: ServerResponse, chunk: string | Buffer): Promise<void> {
   if (!res.write(chunk)) await once(res, 'drain')
 }

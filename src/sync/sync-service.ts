@@ -122,12 +122,20 @@ export function createSyncService(deps: SyncDeps) {
         note(kind, item.recordId)
         writes.push(toRecordingRow(parsed.recording, item.fingerprint, source.name, run.id, now))
       }
-      if (!dry) {
-        await recordingsRepo.upsert(writes)
-        await recordingsRepo.touch(source.name, touches, run.id, now)
-      }
       await options.csv?.write(forCsv)
+      // Written while the next batch is read and parsed: Postgres works on another core.
+      // One write at a time keeps the order and bounds memory to two batches.
+      const previous = pendingWrite
+      pendingWrite = (async () => {
+        await previous
+        if (!dry) {
+          await recordingsRepo.upsert(writes)
+          await recordingsRepo.touch(source.name, touches, run.id, now)
+        }
+      })()
+      pendingWrite.catch(() => {}) // awaited (and thrown) by the next batch or the end of the listing
     }
+    let pendingWrite: Promise<void> = Promise.resolve()
 
     const collected: ListedRecording[] = []
     const sink = {
@@ -140,7 +148,11 @@ export function createSyncService(deps: SyncDeps) {
     let incompleteReason: string | null = null
     let error: string | null = null
     try {
-      listing = await listRecordings(deps.clientFor(source, cache), source, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
+      try {
+        listing = await listRecordings(deps.clientFor(source, cache), source, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
+      } finally {
+        await pendingWrite // what was received is stored, even when the listing failed
+      }
       if (windowed) {
         // The window needs every startTime: parse all, sort, keep the window.
         const all = parseRecordings(collected.map((raw) => raw.xml))
@@ -149,6 +161,7 @@ export function createSyncService(deps: SyncDeps) {
         valid.sort((a, b) => newestFirst((a.parsed as { recording: Recording }).recording, (b.parsed as { recording: Recording }).recording))
         const window = valid.slice((options.min ?? 1) - 1, options.max ?? valid.length)
         for (let i = 0; i < window.length; i += WRITE_BATCH) await store(window.slice(i, i + WRITE_BATCH))
+        await pendingWrite
       }
       incompleteReason = whyNotComplete(listing, unidentified, windowed, options.useCache ?? false)
       if (!incompleteReason) await markMissing(listing)
