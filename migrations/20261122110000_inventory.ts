@@ -48,7 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       missing_since       timestamptz,
       last_sync_run_id    integer REFERENCES sync_runs (id),
       UNIQUE (source, record_id)
-    )`.execute(db)
+    ) WITH (fillfactor = 80)`.execute(db) // room on each page: touching last_seen_at is a HOT update
   await sql`CREATE INDEX recordings_source_start ON recordings (source, start_time DESC, record_id)`.execute(db)
   await sql`CREATE INDEX recordings_missing ON recordings (source) WHERE missing_since IS NOT NULL`.execute(db)
 }

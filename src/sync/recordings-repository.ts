@@ -81,6 +81,11 @@ export function createRecordingsRepository(db: Database) {
       return Number(result.numUpdatedRows)
     },
 
+    /** Fresh statistics: without them the planner scans a whole source for each batch lookup. */
+    async analyze() {
+      await sql`ANALYZE recordings`.execute(db)
+    },
+
     async presentRecordIds(source: string) {
       const rows = await db.selectFrom('recordings').select('record_id').where('source', '=', source).where('missing_since', 'is', null).execute()
       return rows.map((r) => r.record_id)

@@ -22,6 +22,16 @@ export function createSyncRunsRepository(db: Database) {
       return row
     },
 
+    /** Closes runs left "running" by a process that died; call while holding the source's lock. */
+    async failInterrupted(source: string) {
+      await db
+        .updateTable('sync_runs')
+        .set({ status: 'failed', finished_at: new Date(), error: 'interrupted: the process stopped before the run ended' })
+        .where('source', '=', source)
+        .where('status', '=', 'running')
+        .execute()
+    },
+
     async finish(id: number, result: SyncRunResult) {
       const { counts } = result
       await db

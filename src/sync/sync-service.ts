@@ -1,13 +1,15 @@
 import type { SourceConfig } from '../config.ts'
 import type { BbbClient } from '../bbb/client.ts'
-import { parseRecordings, type ParsedRecording, type Recording } from '../bbb/recording.ts'
+import { parseRecordings, type Recording } from '../bbb/recording.ts'
 import { ReplyCache } from '../bbb/reply-cache.ts'
 import type { DatabaseHandle } from '../db/database.ts'
 import { listRecordings, type ListedRecording, type ListingResult } from './listing.ts'
 import { createRecordingsRepository } from './recordings-repository.ts'
-import { newestFirst, toRecordingRow } from './recording-row.ts'
+import { createBatchWriter, type BatchItem } from './batch-writer.ts'
+import { newestFirst } from './recording-row.ts'
 import { withSourceLock } from './source-lock.ts'
 import { createSyncRunsRepository, type SyncRunResult } from './sync-runs-repository.ts'
+import { SyncTally } from './sync-tally.ts'
 
 export interface SyncOptions {
   dry?: boolean
@@ -48,7 +50,6 @@ export class EmptyListingRefusedError extends Error {
   }
 }
 
-const MAX_LISTED = 1000
 const WRITE_BATCH = 500
 
 export interface SyncDeps {
@@ -63,87 +64,21 @@ export function createSyncService(deps: SyncDeps) {
 
   async function syncUnlocked(source: SourceConfig, options: SyncOptions): Promise<SyncSummary> {
     const dry = options.dry ?? false
+    const fromCache = options.useCache ?? false
     const windowed = options.min !== undefined || options.max !== undefined
-    const run = await runsRepo.start(source.name, dry, {
-      listing: source.listing, min: options.min, max: options.max, useCache: options.useCache ?? false, allowEmpty: options.allowEmpty ?? false,
-    })
+    // We hold the source's lock: a run still "running" was cut off (a crash, a kill).
+    await runsRepo.failInterrupted(source.name)
+    const run = await runsRepo.start(source.name, dry, { listing: source.listing, min: options.min, max: options.max, useCache: fromCache, allowEmpty: options.allowEmpty ?? false })
     const now = new Date()
-    const counts = { listed: 0, new: 0, updated: 0, unchanged: 0, missing: 0, invalid: 0 }
-    const changes: SyncSummary['changes'] = { new: [], updated: [], missing: [] }
-    const invalid: SyncSummary['invalid'] = []
-    const invalidIds = new Set<string>()
-    let unidentified = 0
-    const seen = new Set<string>()
-    const note = (kind: keyof SyncSummary['changes'], id: string) => {
-      if (changes[kind].length < MAX_LISTED) changes[kind].push(id)
-    }
-
-    const reportInvalid = (recordId: string | null, reason: string) => {
-      counts.invalid++
-      if (recordId) invalidIds.add(recordId)
-      else unidentified++
-      if (invalid.length < MAX_LISTED) invalid.push({ recordId, reason })
-    }
-
-    /**
-     * Classifies and writes one batch. A recording whose XML is byte for byte what was stored
-     * (one-time tokens aside) is unchanged and only touched; the others are parsed, validated
-     * and written.
-     */
-    async function store(batch: Array<ListedRecording & { parsed?: ParsedRecording }>) {
-      const known = new Map((await recordingsRepo.findHashes(source.name, batch.map((r) => r.recordId))).map((k) => [k.record_id, k]))
-      const isUnchanged = (item: ListedRecording) => {
-        const before = known.get(item.recordId)
-        return before !== undefined && !before.missing_since && before.fingerprint === item.fingerprint
-      }
-      const touches = batch.filter(isUnchanged).map((item) => item.recordId)
-      // The CSV lists every recording, so it needs them all parsed.
-      const toParse = options.csv ? batch : batch.filter((item) => !isUnchanged(item))
-      const unparsed = toParse.filter((item) => !item.parsed)
-      const parsedNow = parseRecordings(unparsed.map((item) => item.xml))
-      const parsedById = new Map(unparsed.map((item, i) => [item.recordId, parsedNow[i]!]))
-
-      const writes = []
-      const forCsv: Recording[] = []
-      for (const item of batch) seen.add(item.recordId)
-      counts.listed += touches.length
-      counts.unchanged += touches.length
-      for (const item of toParse) {
-        const parsed = item.parsed ?? parsedById.get(item.recordId)!
-        if (!parsed.ok) {
-          reportInvalid(item.recordId, parsed.reason)
-          continue
-        }
-        forCsv.push(parsed.recording)
-        if (isUnchanged(item)) continue
-        counts.listed++
-        const kind = known.has(item.recordId) ? 'updated' : 'new'
-        counts[kind]++
-        note(kind, item.recordId)
-        writes.push(toRecordingRow(parsed.recording, item.fingerprint, source.name, run.id, now))
-      }
-      await options.csv?.write(forCsv)
-      // Written while the next batch is read and parsed: Postgres works on another core.
-      // One write at a time keeps the order and bounds memory to two batches.
-      const previous = pendingWrite
-      pendingWrite = (async () => {
-        await previous
-        if (!dry) {
-          await recordingsRepo.upsert(writes)
-          await recordingsRepo.touch(source.name, touches, run.id, now)
-        }
-      })()
-      pendingWrite.catch(() => {}) // awaited (and thrown) by the next batch or the end of the listing
-    }
-    let pendingWrite: Promise<void> = Promise.resolve()
-
+    const tally = new SyncTally()
+    const writer = createBatchWriter({ repository: recordingsRepo, source: source.name, runId: run.id, now, dry, tally, csv: options.csv })
     const collected: ListedRecording[] = []
     const sink = {
-      recordings: windowed ? async (batch: ListedRecording[]) => void collected.push(...batch) : store,
-      invalid: reportInvalid,
+      recordings: windowed ? async (batch: ListedRecording[]) => void collected.push(...batch) : writer.store,
+      invalid: (recordId: string | null, reason: string) => tally.reportInvalid(recordId, reason),
     }
 
-    const cache = ReplyCache.forSource(deps.dataDir, source.name, options.useCache ?? false)
+    const cache = ReplyCache.forSource(deps.dataDir, source.name, fromCache)
     let listing: ListingResult | undefined
     let incompleteReason: string | null = null
     let error: string | null = null
@@ -151,20 +86,15 @@ export function createSyncService(deps: SyncDeps) {
       try {
         listing = await listRecordings(deps.clientFor(source, cache), source, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
       } finally {
-        await pendingWrite // what was received is stored, even when the listing failed
+        await writer.flush() // what was received is stored, even when the listing failed
       }
       if (windowed) {
-        // The window needs every startTime: parse all, sort, keep the window.
-        const all = parseRecordings(collected.map((raw) => raw.xml))
-        const parsed = collected.map((raw, i) => ({ ...raw, parsed: all[i]! }))
-        const valid = parsed.filter((p) => p.parsed.ok || (reportInvalid(p.recordId, p.parsed.reason), false))
-        valid.sort((a, b) => newestFirst((a.parsed as { recording: Recording }).recording, (b.parsed as { recording: Recording }).recording))
-        const window = valid.slice((options.min ?? 1) - 1, options.max ?? valid.length)
-        for (let i = 0; i < window.length; i += WRITE_BATCH) await store(window.slice(i, i + WRITE_BATCH))
-        await pendingWrite
+        for (const batch of windowOf(collected, options, tally)) await writer.store(batch)
+        await writer.flush()
       }
-      incompleteReason = whyNotComplete(listing, unidentified, windowed, options.useCache ?? false)
+      incompleteReason = whyNotComplete(listing, tally.unidentified, windowed, fromCache)
       if (!incompleteReason) await markMissing(listing)
+      if (writer.written() > 0) await recordingsRepo.analyze()
       cache.commit()
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught)
@@ -172,19 +102,19 @@ export function createSyncService(deps: SyncDeps) {
     }
 
     async function markMissing(result: ListingResult) {
-      if (counts.listed === 0 && !options.allowEmpty) {
+      if (tally.counts.listed === 0 && !options.allowEmpty) {
         const present = await recordingsRepo.countPresent(source.name)
         if (present > 0) throw new EmptyListingRefusedError(source.name, present)
       }
-      // Invalid recordings are still on the server: not missing.
-      if (!dry) await recordingsRepo.touch(source.name, [...invalidIds], run.id, now)
+      const invalidIds = [...tally.invalidIds]
       if (dry) {
         const scope = result.scope ? new Set(result.scope) : undefined
-        const gone = (await recordingsRepo.presentRecordIds(source.name)).filter((id) => !seen.has(id) && !invalidIds.has(id) && (!scope || scope.has(id)))
-        counts.missing = gone.length
-        gone.slice(0, MAX_LISTED).forEach((id) => note('missing', id))
+        const gone = (await recordingsRepo.presentRecordIds(source.name)).filter((id) => !tally.seen.has(id) && !tally.invalidIds.has(id) && (!scope || scope.has(id)))
+        tally.counts.missing = gone.length
+        for (const id of gone) tally.note('missing', id)
       } else {
-        counts.missing = await recordingsRepo.markMissing(source.name, run.id, now, result.scope)
+        await recordingsRepo.touch(source.name, invalidIds, run.id, now) // still on the server: not missing
+        tally.counts.missing = await recordingsRepo.markMissing(source.name, run.id, now, result.scope)
       }
     }
 
@@ -192,14 +122,14 @@ export function createSyncService(deps: SyncDeps) {
       status: error ? 'failed' : 'succeeded',
       listing: listing?.mode ?? null,
       complete: !error && !incompleteReason,
-      counts,
-      invalid,
+      counts: tally.counts,
+      invalid: tally.invalid,
       error,
     }
     await runsRepo.finish(run.id, result)
     return {
       runId: run.id, source: source.name, dry, status: result.status, listing: result.listing, complete: result.complete,
-      incompleteReason: error ? null : incompleteReason, fromCache: options.useCache ?? false, counts, changes, invalid, error,
+      incompleteReason: error ? null : incompleteReason, fromCache, counts: tally.counts, changes: tally.changes, invalid: tally.invalid, error,
       startedAt: run.started_at, finishedAt: new Date(),
     }
   }
@@ -210,6 +140,22 @@ export function createSyncService(deps: SyncDeps) {
       return withSourceLock(deps.handle, source.name, () => syncUnlocked(source, options))
     },
   }
+}
+
+/** The --min/--max window needs every startTime: parse all, sort newest first, keep the window. */
+function windowOf(collected: ListedRecording[], options: Pick<SyncOptions, 'min' | 'max'>, tally: SyncTally): BatchItem[][] {
+  const parsed = parseRecordings(collected.map((raw) => raw.xml))
+  const valid: Array<BatchItem & { recording: Recording }> = []
+  collected.forEach((raw, i) => {
+    const p = parsed[i]!
+    if (p.ok) valid.push({ ...raw, parsed: p, recording: p.recording })
+    else tally.reportInvalid(raw.recordId, p.reason)
+  })
+  valid.sort((a, b) => newestFirst(a.recording, b.recording))
+  const window = valid.slice((options.min ?? 1) - 1, options.max ?? valid.length)
+  const batches: BatchItem[][] = []
+  for (let i = 0; i < window.length; i += WRITE_BATCH) batches.push(window.slice(i, i + WRITE_BATCH))
+  return batches
 }
 
 export type SyncService = ReturnType<typeof createSyncService>

@@ -166,3 +166,12 @@ t.test('two syncs of one source never overlap (advisory lock), others run', asyn
   t.equal((await slow).status, 'succeeded')
   t.equal((await h.service.syncSource(h.source)).status, 'succeeded', 'the lock is released')
 })
+
+t.test('a run left "running" by a dead process is closed as interrupted by the next sync', async (t) => {
+  const h = await syncHarness(t, { recordings: syntheticRecordings(2) })
+  const stale = await h.db.insertInto('sync_runs').values({ source: 'old', dry: false, options: '{}', invalid: '[]' }).returning('id').executeTakeFirstOrThrow()
+  const other = await h.db.insertInto('sync_runs').values({ source: 'another', dry: false, options: '{}', invalid: '[]' }).returning('id').executeTakeFirstOrThrow()
+  await h.service.syncSource(h.source)
+  const runs = await h.db.selectFrom('sync_runs').select(['id', 'status', 'error']).where('id', 'in', [stale.id, other.id]).orderBy('id').execute()
+  t.same(runs.map((r) => [r.status, r.error]), [['failed', 'interrupted: the process stopped before the run ended'], ['running', null]], 'only this source\'s runs')
+})
