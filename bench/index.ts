@@ -1,4 +1,4 @@
-// npm run bench [-- --n 100000 --runs 3]: sync figures against a local fake BBB over HTTP.
+// npm run bench [-- --n 100000 --runs 3 --cases paged,full]: sync figures against a local fake BBB over HTTP.
 // Prints one JSON line per case (median of the runs): recordings, wall seconds, peak RSS MB,
 // recordings per second, for a first sync and a re-sync with nothing changed.
 import { execFile, spawn } from 'node:child_process'
@@ -8,7 +8,9 @@ import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' } } })
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'paged,full' } },
+})
 const n = Number(values.n)
 const runs = Number(values.runs)
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -41,7 +43,8 @@ async function syncOnce(url: string, dataDir: string) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-for (const [listing, flavour] of [['paged', 'bbb-2.6'], ['full', 'bbb-2.5']] as const) {
+const cases = ([['paged', 'bbb-2.6'], ['full', 'bbb-2.5']] as const).filter(([listing]) => values.cases.split(',').includes(listing))
+for (const [listing, flavour] of cases) {
   const fake = await startFake(flavour)
   const results: Record<'first' | 'resync', Array<{ wallSeconds: number; peakRssMB: number; listed: number }>> = { first: [], resync: [] }
   try {

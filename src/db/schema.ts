@@ -1,16 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { RecordingFormat } from '../bbb/recording.ts'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type Json<T> = ColumnType<T, string, string>
-
-export interface FormatJson {
-  type: string
-  url: string
-  lengthMinutes: number | null
-  size: number | null
-  processingTimeMs: number | null
-  previews: Array<{ url: string; width: number | null; height: number | null; alt: string | null }>
-}
 
 export interface RecordingsTable {
   id: Generated<number>
@@ -29,7 +21,7 @@ export interface RecordingsTable {
   duration_seconds: number
   participants: number | null
   metadata: Json<Record<string, string>>
-  formats: Json<FormatJson[]>
+  formats: Json<RecordingFormat[]>
   /** Fingerprint of the recording's XML (tokens aside) when last stored: same bytes, same data. */
   fingerprint: string
   first_seen_at: Timestamp

@@ -54,7 +54,7 @@ export class FakeBbb {
   // Rendering is the real server's work, on another machine: cache it so that benchmarks
   // measure the client. Keyed by the recording object, so replacing one re-renders it.
   private readonly rendered = new WeakMap<FakeRecording, Map<string, Buffer>>()
-  private index?: { of: FakeRecording[]; length: number; byId: Map<string, FakeRecording> }
+  private index?: { of: FakeRecording[]; length: number; byId: Map<string, FakeRecording>; byStates: Map<string, FakeRecording[]> }
   url = ''
 
   constructor(readonly options: FakeBbbOptions) {
@@ -123,7 +123,7 @@ export class FakeBbb {
       list = ids.flatMap((id) => (/^[0-9a-f]{40}-\d{13}$/.test(id) ? [byId.get(id)].filter((r) => r !== undefined) : this.recordings.filter((r) => r.recordId.startsWith(id))))
       list = [...new Set(list)]
     } else if (meetings?.length) list = this.recordings.filter((r) => meetings.includes(r.meetingId))
-    else list = this.recordings
+    else return this.withStates(states) // every page asks this: computed once
     list = list.filter((r) => states.includes('any') || states.includes(r.state))
     if (this.options.flavour === 'scalelite') list = [...list].sort((a, b) => b.startTime - a.startTime)
     return list
@@ -142,12 +142,26 @@ export class FakeBbb {
     }
   }
 
-  private byId(): Map<string, FakeRecording> {
+  /** Indexes of the current recordings, rebuilt when the list is replaced or changes length. */
+  private indexes() {
     const { recordings } = this
     if (this.index?.of !== recordings || this.index.length !== recordings.length) {
-      this.index = { of: recordings, length: recordings.length, byId: new Map(recordings.map((r) => [r.recordId, r])) }
+      this.index = { of: recordings, length: recordings.length, byId: new Map(recordings.map((r) => [r.recordId, r])), byStates: new Map() }
     }
-    return this.index.byId
+    return this.index
+  }
+
+  private byId(): Map<string, FakeRecording> {
+    return this.indexes().byId
+  }
+
+  private withStates(states: string[]): FakeRecording[] {
+    const { byStates } = this.indexes()
+    const key = states.join(',')
+    let list = byStates.get(key)
+    if (!list) byStates.set(key, (list = this.recordings.filter((r) => states.includes('any') || states.includes(r.state))))
+    if (this.options.flavour === 'scalelite') list = [...list].sort((a, b) => b.startTime - a.startTime)
+    return list
   }
 
   private async getRecordings(params: URLSearchParams, res: ServerResponse): Promise<void> {
