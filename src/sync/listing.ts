@@ -114,33 +114,22 @@ export async function listRecordings(
   const totals = new Set<number>([first.totalElements])
   let total = first.totalElements
   let offset = 0
-  let ready: ListedRecording[] = [] // completed pages, handed over in batches of STREAM_BATCH
-  try {
-    for (;;) {
-      const page = pending
-      pending = []
-      if (page.length) {
-        const completed = await byIds(page.map((r) => r.recordId))
-        ready.push(...page.map((r) => completed.get(r.recordId) ?? r))
-      }
-      if (ready.length >= STREAM_BATCH) {
-        const batch = ready
-        ready = []
-        await sink.recordings(batch)
-      }
-      options.onProgress?.(seen.size, total)
-      offset += source.pageSize
-      // An empty page ends the listing too, so a server that lies about its total cannot loop us.
-      if (offset >= total || (page.length === 0 && offset > source.pageSize)) break
-      const envelope = await client.getRecordings({ ...states, offset, limit: source.pageSize }, accept)
-      if (envelope.totalElements !== null) {
-        totals.add(envelope.totalElements)
-        total = envelope.totalElements
-      }
+  for (;;) {
+    const pageEntries = pending.length
+    if (pending.length) {
+      const completed = await byIds(pending.map((r) => r.recordId))
+      pending = pending.map((r) => completed.get(r.recordId) ?? r)
     }
-  } finally {
-    // What was received is stored even when a later page fails.
-    if (ready.length) await sink.recordings(ready)
+    await flush()
+    options.onProgress?.(seen.size, total)
+    offset += source.pageSize
+    // An empty page ends the listing too, so a server that lies about its total cannot loop us.
+    if (offset >= total || (pageEntries === 0 && offset > source.pageSize)) break
+    const envelope = await client.getRecordings({ ...states, offset, limit: source.pageSize }, accept)
+    if (envelope.totalElements !== null) {
+      totals.add(envelope.totalElements)
+      total = envelope.totalElements
+    }
   }
   if (totals.size > 1) return { mode: 'paged', complete: false, incompleteReason: `the server's total changed during the listing (${[...totals].join(' → ')}): recordings may have been skipped` }
   if (seen.size < total) return { mode: 'paged', complete: false, incompleteReason: `the pages held ${seen.size} distinct recordings of the ${total} announced: pages shifted while listing` }
