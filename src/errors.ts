@@ -14,7 +14,6 @@ export class HttpProblem extends Error {
   }
 }
 
-export const badRequest = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(400, 'Bad Request', detail, extra)
 export const unauthorized = (detail = 'A valid bearer token is required.') => new HttpProblem(401, 'Unauthorized', detail)
 export const forbidden = (detail = 'This needs an administrator.') => new HttpProblem(403, 'Forbidden', detail)
 export const notFound = (detail = 'Nothing here.') => new HttpProblem(404, 'Not Found', detail)

@@ -38,10 +38,6 @@ export class ReplyCache {
     return new ReplyCache(path.join(dataDir, 'cache', source), replay)
   }
 
-  get savedAt(): Date {
-    return new Date(this.index.savedAt)
-  }
-
   replay(query: string): AsyncIterable<Buffer> {
     const file = this.index.entries[query]
     if (!file) throw new BbbReplyError('invalid', `the cached listing has no reply for "${query || '(no parameters)'}"; the options differ from the cached run: sync without --use-cache`)
