@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { failedXml, nginxErrorPage, recordingXml, type FakeRecording } from './fake-bbb-xml.ts'
+import { failedXml, nginxErrorPage, recordingXml, type FakeRecording, type RenderOptions } from './fake-bbb-xml.ts'
 
 /**
  * A BigBlueButton (or Scalelite) server as seen through its API, over real HTTP: checksums
@@ -124,22 +124,29 @@ export class FakeBbb {
       list = [...new Set(list)]
     } else if (meetings?.length) list = this.recordings.filter((r) => meetings.includes(r.meetingId))
     else return this.withStates(states) // every page asks this: computed once
-    list = list.filter((r) => states.includes('any') || states.includes(r.state))
-    if (this.options.flavour === 'scalelite') list = [...list].sort((a, b) => b.startTime - a.startTime)
-    return list
+    return this.inServerOrder(list.filter(inStates(states)))
+  }
+
+  /** Scalelite answers newest first; BBB in no particular order (here: as stored). */
+  private inServerOrder(list: FakeRecording[]): FakeRecording[] {
+    return this.options.flavour === 'scalelite' ? [...list].sort((a, b) => b.startTime - a.startTime) : list
   }
 
   /** Renders every recording now (both the page and the full form), so that replies only stream. */
   prerender(): void {
     for (const onlyFirstFormat of [false, true]) {
       const render = { baseUrl: this.url, metadataStyle: this.options.metadataStyle, onlyFirstFormat }
-      const key = `${render.metadataStyle}:${render.onlyFirstFormat}:${render.baseUrl}`
-      for (const recording of this.recordings) {
-        let cached = this.rendered.get(recording)
-        if (!cached) this.rendered.set(recording, (cached = new Map()))
-        if (!cached.has(key)) cached.set(key, Buffer.from(recordingXml(recording, render)))
-      }
+      for (const recording of this.recordings) this.renderedXml(recording, render)
     }
+  }
+
+  private renderedXml(recording: FakeRecording, render: RenderOptions): Buffer {
+    const key = `${render.metadataStyle}:${render.onlyFirstFormat}:${render.baseUrl}`
+    let cached = this.rendered.get(recording)
+    if (!cached) this.rendered.set(recording, (cached = new Map()))
+    let xml = cached.get(key)
+    if (xml === undefined) cached.set(key, (xml = Buffer.from(recordingXml(recording, render))))
+    return xml
   }
 
   /** Indexes of the current recordings, rebuilt when the list is replaced or changes length. */
@@ -159,8 +166,7 @@ export class FakeBbb {
     const { byStates } = this.indexes()
     const key = states.join(',')
     let list = byStates.get(key)
-    if (!list) byStates.set(key, (list = this.recordings.filter((r) => states.includes('any') || states.includes(r.state))))
-    if (this.options.flavour === 'scalelite') list = [...list].sort((a, b) => b.startTime - a.startTime)
+    if (!list) byStates.set(key, (list = this.inServerOrder(this.recordings.filter(inStates(states)))))
     return list
   }
 
@@ -187,14 +193,10 @@ export class FakeBbb {
       await write(res, `<response><returncode>SUCCESS</returncode><recordings></recordings><messageKey>noRecordings</messageKey><message>${message}</message>`)
     } else {
       await write(res, '<response><returncode>SUCCESS</returncode><recordings>\n')
-      const key = `${render.metadataStyle}:${render.onlyFirstFormat}:${render.baseUrl}`
       let chunk: Buffer[] = []
       let size = 0
       for (const recording of list) {
-        let cached = this.rendered.get(recording)
-        if (!cached) this.rendered.set(recording, (cached = new Map()))
-        let xml = cached.get(key)
-        if (xml === undefined) cached.set(key, (xml = Buffer.from(recordingXml(recording, render))))
+        const xml = this.renderedXml(recording, render)
         chunk.push(xml)
         size += xml.length
         if (size > 256 * 1024) {
@@ -270,6 +272,7 @@ const types: Record<string, string> = {
   '.webm': 'video/webm', '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.html': 'text/html', '.vtt': 'text/vtt',
 }
 const contentType = (file: string) => types[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+const inStates = (states: string[]) => (r: FakeRecording) => states.includes('any') || states.includes(r.state)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function write(res: ServerResponse, chunk: string | Buffer): Promise<void> {
