@@ -8,6 +8,7 @@ import { runDemo } from '../demo/demo.ts'
 import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
+import { convertCommand } from './convert-command.ts'
 import { syncCommand } from './sync-command.ts'
 
 const program = new Command('bbb-portal')
@@ -32,6 +33,7 @@ program
   })
 
 program.addCommand(syncCommand(config))
+program.addCommand(convertCommand())
 
 program
   .command('token')

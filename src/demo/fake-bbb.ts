@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, statSync } from 'node:fs'
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
+import { servePublished } from './published-files.ts'
 import { failedXml, nginxErrorPage, recordingXml, type FakeRecording, type RenderOptions } from './fake-bbb-xml.ts'
 
 /**
@@ -38,6 +37,8 @@ export interface FakeBbbOptions {
   reply?: string
   /** Folder served under /presentation, /playback, /video, /podcast (published files). */
   publishedDir?: string
+  /** Scalelite flavour: record id → token of its protected links. */
+  protectedTokens?: Record<string, string>
 }
 
 const lengths: Record<number, string> = { 40: 'sha1', 64: 'sha256', 96: 'sha384', 128: 'sha512' }
@@ -86,7 +87,7 @@ export class FakeBbb {
     const rawUrl = req.url ?? '/'
     const pathname = rawUrl.split('?')[0] ?? '/'
     const api = /^\/bigbluebutton\/api\/([A-Za-z]*)$/.exec(pathname)
-    if (!api) return this.serveFile(pathname, res)
+    if (!api) return servePublished(req, res, { root: this.options.publishedDir ?? '/nonexistent', scalelite: this.options.flavour === 'scalelite' ? { protectedTokens: this.options.protectedTokens } : undefined })
     const query = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : ''
     if (!this.checksumOk(api[1] ?? '', query)) return this.xml(res, failedXml('checksumError', 'You did not pass the checksum security check'))
     if (api[1] !== 'getRecordings') return this.xml(res, failedXml('unsupportedRequest', 'This request is not supported by the fake BBB'))
@@ -245,33 +246,8 @@ export class FakeBbb {
   private xml(res: ServerResponse, body: string): void {
     res.writeHead(200, { 'content-type': 'text/xml;charset=utf-8' }).end(body)
   }
-
-  private serveFile(pathname: string, res: ServerResponse): void {
-    const root = this.options.publishedDir
-    let decoded: string
-    try {
-      decoded = decodeURIComponent(pathname)
-    } catch {
-      decoded = ''
-    }
-    const file = root && decoded ? path.join(root, path.normalize(decoded)) : ''
-    const inside = file.startsWith(path.resolve(root ?? '/nonexistent') + path.sep)
-    const stat = inside ? statSync(file, { throwIfNoEntry: false }) : undefined
-    const target = stat?.isDirectory() ? path.join(file, 'index.html') : file
-    if (!inside || !statSync(target, { throwIfNoEntry: false })?.isFile()) {
-      res.writeHead(404, { 'content-type': 'text/html' }).end(nginxErrorPage(404))
-      return
-    }
-    res.writeHead(200, { 'content-type': contentType(target) })
-    createReadStream(target).pipe(res)
-  }
 }
 
-const types: Record<string, string> = {
-  '.xml': 'text/xml', '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json',
-  '.webm': 'video/webm', '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.html': 'text/html', '.vtt': 'text/vtt',
-}
-const contentType = (file: string) => types[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
 const inStates = (states: string[]) => (r: FakeRecording) => states.includes('any') || states.includes(r.state)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -1,0 +1,44 @@
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { convertPlayback } from '../convert/converter.ts'
+
+const seconds = (value: string) => {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected seconds, e.g. 90 or 12.5')
+  return n
+}
+const onOff = (value: string) => {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('expected on or off')
+  return value === 'on'
+}
+
+/** `bbb-portal convert`: needs no database and no configuration, only ffmpeg. */
+export function convertCommand(): Command {
+  return new Command('convert')
+    .description('Render a BBB presentation playback (or download a video playback) to MP4, from its published files.')
+    .argument('<playback>', 'playback URL (2.0, 2.3, Scalelite …/recording/<id>/presentation?token=…, …/playback/video/<id>/) or a published folder')
+    .argument('<output>', 'MP4 file to write')
+    .addOption(new Option('--width <pixels>', 'output width (height is 9/16 of it)').choices(['1280', '1920']).default('1280'))
+    .addOption(new Option('--webcam <layout>', 'webcams: none, pip or side (default: pip when they show a picture)').choices(['none', 'pip', 'side']))
+    .option('--cursor <on|off>', 'draw the presenter cursor', onOff, true)
+    .option('--annotations <on|off>', 'draw the whiteboard annotations', onOff, true)
+    .option('--from <seconds>', 'start at this second of the recording', seconds)
+    .option('--to <seconds>', 'stop at this second of the recording', seconds)
+    .option('--progress', 'print progress percentages')
+    .action(async (playback: string, output: string, o: { width: string; webcam?: 'none' | 'pip' | 'side'; cursor: boolean; annotations: boolean; from?: number; to?: number; progress?: boolean }) => {
+      const started = performance.now()
+      let shown = -1
+      const controller = new AbortController()
+      process.once('SIGINT', () => controller.abort())
+      process.once('SIGTERM', () => controller.abort())
+      const result = await convertPlayback(playback, output, {
+        width: Number(o.width) as 1280 | 1920, webcam: o.webcam, cursor: o.cursor, annotations: o.annotations, from: o.from, to: o.to,
+        signal: controller.signal, warn: (message) => console.error(`warning: ${message}`),
+        onProgress: o.progress ? (percent) => {
+          const p = Math.floor(percent)
+          if (p > shown) console.error(`progress ${(shown = p)}%`)
+        } : undefined,
+      })
+      const wall = (performance.now() - started) / 1000
+      console.log(`${result.output}: ${result.durationS.toFixed(1)} s of ${result.kind}${result.kind === 'presentation' ? `, ${result.frames} frames, webcam ${result.webcam}` : ''}, in ${wall.toFixed(1)} s (${(result.durationS / wall).toFixed(1)}× real time)`)
+    })
+}

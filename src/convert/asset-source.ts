@@ -1,0 +1,226 @@
+import { createReadStream, createWriteStream, existsSync, realpathSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
+import { ConvertError } from './errors.ts'
+
+/** Where a recording's published files come from: a BBB host over HTTP or a local folder. */
+export interface AssetSource {
+  readonly label: string
+  /** A small file, whole; null when the server says it does not exist. */
+  read(rel: string, maxBytes: number): Promise<Buffer | null>
+  /** A media file as a local path (downloaded into `dest` when remote); null when absent. */
+  fetchToFile(rel: string, dest: string, maxBytes: number): Promise<string | null>
+}
+
+const SAFE_PATH = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/
+
+/**
+ * Turns an href found in a published file into a path under the recording, or refuses it:
+ * no scheme, no other host, no `..`, nothing but plain file-name characters. An absolute URL
+ * is accepted only when it points inside the recording's own folder on the same origin.
+ */
+export function safeAssetPath(href: string, assetBase?: string): string {
+  let rel = href.trim()
+  if (/^[a-z][a-z0-9+.-]*:/i.test(rel) || rel.startsWith('//')) {
+    const base = assetBase ? new URL(assetBase) : undefined
+    let url: URL
+    try {
+      url = new URL(rel)
+    } catch {
+      throw new ConvertError(`refused href ${JSON.stringify(href)}: not a valid URL`)
+    }
+    if (!base || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+      throw new ConvertError(`refused href ${JSON.stringify(href)}: only files of the recording itself are fetched`)
+    }
+    rel = decodeURIComponent(url.pathname.slice(base.pathname.length))
+  }
+  const segments = rel.split('/')
+  if (!SAFE_PATH.test(rel) || segments.some((s) => s === '.' || s === '..')) {
+    throw new ConvertError(`refused href ${JSON.stringify(href)}: not a plain path inside the recording`)
+  }
+  return rel
+}
+
+function tooBig(rel: string, maxBytes: number): ConvertError {
+  return new ConvertError(`${rel} is larger than the ${Math.round(maxBytes / 1048576)} MiB allowed for it`)
+}
+
+/** A published recording folder on this machine (e.g. /var/bigbluebutton/published/presentation/<id>). */
+export function directorySource(dir: string): AssetSource {
+  const root = realpathSync(dir)
+  const locate = (rel: string): string | null => {
+    const file = path.join(root, safeAssetPath(rel))
+    if (!existsSync(file)) return null
+    const real = realpathSync(file)
+    if (!real.startsWith(root + path.sep)) throw new ConvertError(`refused ${rel}: it leads outside the recording folder`)
+    return statSync(real).isFile() ? real : null
+  }
+  return {
+    label: root,
+    async read(rel, maxBytes) {
+      const file = locate(rel)
+      if (!file) return null
+      if (statSync(file).size > maxBytes) throw tooBig(rel, maxBytes)
+      return readFile(file)
+    },
+    async fetchToFile(rel, _dest, maxBytes) {
+      const file = locate(rel)
+      if (file && statSync(file).size > maxBytes) throw tooBig(rel, maxBytes)
+      return file
+    },
+  }
+}
+
+export interface HttpSourceOptions {
+  /** Base URL of the recording's files, ending with `/`. */
+  assetBase: string
+  /** Origins the source may talk to; the asset base's own origin by default. */
+  allowedOrigins?: string[]
+  cookie?: string
+  dispatcher?: Dispatcher
+  /** Requests at once (a small pool is kind to the old server). */
+  concurrency?: number
+  retries?: number
+  timeoutMs?: number
+}
+
+function limiter(concurrency: number) {
+  let active = 0
+  const waiting: Array<() => void> = []
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve))
+    active++
+    try {
+      return await task()
+    } finally {
+      active--
+      waiting.shift()?.()
+    }
+  }
+}
+
+class TransientError extends ConvertError {
+  constructor(message: string) {
+    super(message, false)
+  }
+}
+
+function capped(rel: string, maxBytes: number): Transform {
+  let seen = 0
+  return new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      seen += chunk.length
+      callback(seen > maxBytes ? tooBig(rel, maxBytes) : null, chunk)
+    },
+  })
+}
+
+/**
+ * Files of one recording over HTTP(S). Redirects are followed only within the allowed origins,
+ * transient failures (network, timeouts, 5xx, 429) are retried with backoff, sizes are capped
+ * while streaming so a lying Content-Length cannot get past.
+ */
+export function httpSource(options: HttpSourceOptions): AssetSource {
+  const base = new URL(options.assetBase)
+  const allowed = new Set(options.allowedOrigins ?? [base.origin])
+  if (!allowed.has(base.origin)) throw new ConvertError(`${base.host} is not one of the configured BBB hosts`)
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: 15_000 }, keepAliveTimeout: 10_000 })
+  const pool = limiter(options.concurrency ?? 4)
+  const retries = options.retries ?? 3
+
+  async function open(rel: string): Promise<Dispatcher.ResponseData | null> {
+    let url = new URL(safeAssetPath(rel), base)
+    for (let hop = 0; hop <= 5; hop++) {
+      let response: Dispatcher.ResponseData
+      try {
+        response = await request(url, {
+          dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+          headers: options.cookie ? { cookie: options.cookie } : {},
+        })
+      } catch (error) {
+        const transport = error instanceof undiciErrors.UndiciError || /^E[A-Z]+/.test(String((error as { code?: string }).code))
+        if (transport) throw new TransientError(`fetching ${rel} from ${url.host} failed: ${(error as Error).message}`)
+        throw error
+      }
+      const { statusCode: status, headers, body } = response
+      if (status >= 300 && status < 400 && headers.location) {
+        body.resume()
+        const next = new URL(String(headers.location), url)
+        if (!allowed.has(next.origin)) throw new ConvertError(`refused redirect of ${rel} to ${next.host}: only the recording's own server is trusted`)
+        url = next
+        continue
+      }
+      if (status === 404 || status === 410) {
+        body.resume()
+        return null
+      }
+      if (status >= 200 && status < 300) return response
+      body.resume()
+      const message = `fetching ${rel} from ${url.host} answered HTTP ${status}`
+      if (status >= 500 || status === 429 || status === 408) throw new TransientError(message)
+      throw new ConvertError(status === 401 || status === 403 ? `${message}: access refused (a Scalelite token may have expired)` : message)
+    }
+    throw new ConvertError(`fetching ${rel}: too many redirects`)
+  }
+
+  async function withRetries<T>(rel: string, attempt: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await pool(attempt)
+      } catch (error) {
+        if (!(error instanceof TransientError) || i >= retries) throw error
+        await sleep(250 * 2 ** i)
+      }
+    }
+  }
+
+  return {
+    label: base.href,
+    read: (rel, maxBytes) =>
+      withRetries(rel, async () => {
+        const response = await open(rel)
+        if (!response) return null
+        if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
+          response.body.destroy()
+          throw tooBig(rel, maxBytes)
+        }
+        const chunks: Buffer[] = []
+        let size = 0
+        for await (const chunk of response.body) {
+          size += chunk.length
+          if (size > maxBytes) {
+            response.body.destroy()
+            throw tooBig(rel, maxBytes)
+          }
+          chunks.push(chunk)
+        }
+        return Buffer.concat(chunks)
+      }),
+    fetchToFile: (rel, dest, maxBytes) =>
+      withRetries(rel, async () => {
+        const response = await open(rel)
+        if (!response) return null
+        if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
+          response.body.destroy()
+          throw tooBig(rel, maxBytes)
+        }
+        try {
+          await pipeline(response.body, capped(rel, maxBytes), createWriteStream(dest))
+        } catch (error) {
+          if (error instanceof ConvertError) throw error
+          throw new TransientError(`downloading ${rel} broke off: ${(error as Error).message}`)
+        }
+        return dest
+      }),
+  }
+}
+
+/** Reads a local file through the same cap as remote ones (used for local video playbacks). */
+export async function copyCapped(from: string, to: string, maxBytes: number): Promise<void> {
+  await pipeline(createReadStream(from), capped(path.basename(from), maxBytes), createWriteStream(to))
+}

@@ -1,0 +1,153 @@
+import { mkdtemp, rename, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { Writable } from 'node:stream'
+import type { Dispatcher } from 'undici'
+import { safeAssetPath, type AssetSource } from './asset-source.ts'
+import { ConvertError } from './errors.ts'
+import { buildProbeCommand, buildRenderCommand, type RenderPlan, type WebcamLayout } from './ffmpeg-command.ts'
+import { probe, runFfmpeg } from './ffmpeg-runner.ts'
+import { FrameRenderer } from './frame-renderer.ts'
+import { fetchMedia, showsPicture, type MediaFile } from './media.ts'
+import { loadPresentation, XML_MAX_BYTES } from './presentation-loader.ts'
+import { parseCaptions, type Presentation } from './presentation.ts'
+import { mkvFrameHeader, mkvHeader } from './raw-mkv.ts'
+import { resolvePlayback } from './resolve-playback.ts'
+import { buildTimeline, type FrameState } from './timeline.ts'
+import { downloadVideoPlayback } from './video-playback.ts'
+
+export interface ConvertOptions {
+  width?: 1280 | 1920
+  /** undefined: picture-in-picture when the webcams show a picture, none otherwise. */
+  webcam?: WebcamLayout
+  cursor?: boolean
+  annotations?: boolean
+  from?: number
+  to?: number
+  onProgress?: (percent: number) => void
+  warn?: (message: string) => void
+  signal?: AbortSignal
+  allowedOrigins?: string[]
+  dispatcher?: Dispatcher
+  tmpDir?: string
+  maxMediaBytes?: number
+  maxImageBytes?: number
+  retries?: number
+}
+
+export interface ConvertResult {
+  kind: 'presentation' | 'video'
+  recordId: string
+  durationS: number
+  frames: number
+  webcam: WebcamLayout
+  output: string
+}
+
+const MiB = 1024 * 1024
+
+async function media(source: AssetSource, dir: string, options: ConvertOptions, p: Presentation) {
+  const max = options.maxMediaBytes ?? 8192 * MiB
+  const [webcams, deskshare, captionsJson] = await Promise.all([
+    fetchMedia(source, ['video/webcams.webm', 'video/webcams.mp4'], dir, max, options.signal),
+    p.deskshare.length ? fetchMedia(source, ['deskshare/deskshare.webm', 'deskshare/deskshare.mp4'], dir, max, options.signal) : null,
+    source.read('captions.json', XML_MAX_BYTES),
+  ])
+  const audio = webcams?.hasAudio ? webcams : await fetchMedia(source, ['audio/audio.webm', 'audio/audio.ogg', 'audio/audio.opus'], dir, max, options.signal)
+  if (!audio?.hasAudio) throw new ConvertError(`no audio in ${source.label}: video/webcams.(webm|mp4) and audio/audio.(webm|ogg) are missing or silent`)
+  const captions: Array<{ file: string; language: string; title: string }> = []
+  for (const c of parseCaptions(captionsJson?.toString('utf8') ?? null)) {
+    const file = await source.fetchToFile(`caption_${c.locale}.vtt`, path.join(dir, `caption_${c.locale}.vtt`), XML_MAX_BYTES)
+    if (file) captions.push({ file, language: c.locale, title: c.name })
+    else options.warn?.(`captions.json names ${c.locale} but caption_${c.locale}.vtt is missing`)
+  }
+  return { webcams, deskshare, audio, captions }
+}
+
+function write(stdin: Writable, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => stdin.write(chunk, (error) => (error ? reject(error) : resolve())))
+}
+
+/** Streams the frames to ffmpeg, waiting for each write so a slow encoder bounds our memory. */
+async function feed(stdin: Writable, renderer: FrameRenderer, frames: FrameState[], endS: number, width: number, height: number): Promise<void> {
+  await write(stdin, mkvHeader(width, height))
+  const pool = [0, 1, 2].map(() => ({ buffer: Buffer.allocUnsafe(renderer.frameBytes), done: Promise.resolve() }))
+  let next = 0
+  const emit = async (t: number, frame: FrameState) => {
+    const base = await renderer.base(frame)
+    let picture = base
+    if (frame.cursor) {
+      const slot = pool[next++ % pool.length]!
+      await slot.done
+      picture = renderer.drawCursor(slot.buffer, base, frame)
+      stdin.write(mkvFrameHeader(t * 1000, picture.length))
+      slot.done = write(stdin, picture)
+      return
+    }
+    stdin.write(mkvFrameHeader(t * 1000, picture.length))
+    await write(stdin, picture)
+  }
+  for (const frame of frames) {
+    await emit(frame.t, frame)
+    if (stdin.writableNeedDrain) await Promise.all(pool.map((s) => s.done))
+  }
+  const last = frames.at(-1)
+  if (last && endS - 0.1 > last.t) await emit(endS - 0.1, last)
+  await Promise.all(pool.map((s) => s.done))
+}
+
+/**
+ * The converter's policy: resolve the playback, fetch what exists, decide the layout, render the
+ * frames and let one ffmpeg run mux everything. The output appears only once it is complete.
+ */
+export async function convertPlayback(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
+  const warn = options.warn ?? (() => {})
+  const playback = await resolvePlayback(input, options)
+  const part = path.join(path.dirname(path.resolve(output)), `.${path.basename(output)}.part`)
+  const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'bbb-convert-'))
+  try {
+    if (playback.kind === 'video') {
+      const durationS = await downloadVideoPlayback(playback.source, part, options.maxMediaBytes ?? 8192 * MiB)
+      await rename(part, output)
+      return { kind: 'video', recordId: playback.recordId, durationS, frames: 0, webcam: 'none', output }
+    }
+    const p = await loadPresentation(playback.source, warn)
+    const files = await media(playback.source, tmp, options, p)
+    const from = Math.max(0, options.from ?? 0)
+    const to = Math.min(options.to ?? p.durationS, p.durationS)
+    if (!(to > from)) throw new ConvertError(`nothing to convert between ${from} s and ${to} s (the recording lasts ${p.durationS} s)`)
+    const cams: MediaFile | null = files.webcams?.hasVideo ? files.webcams : null
+    const layout: WebcamLayout = options.webcam ?? (cams && (await showsPicture(cams, p.durationS, options.signal)) ? 'pip' : 'none')
+    if (layout !== 'none' && !cams) warn('no webcam video in this recording: --webcam ignored')
+    const width = options.width ?? 1280
+    const height = Math.round((width * 9) / 16 / 2) * 2
+    const areaWidth = layout === 'side' && cams ? Math.round((width * 3) / 4 / 2) * 2 : width
+    const shiftedDeskshare = p.deskshare.map((d) => ({ start: d.start - from, stop: d.stop - from })).filter((d) => d.stop > 0 && d.start < to - from)
+    const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1 })
+    const moving = (layout !== 'none' && cams) || (files.deskshare?.hasVideo && shiftedDeskshare.length)
+    const plan: RenderPlan = {
+      width, height, areaWidth, duration: to - from, from,
+      audio: { file: files.audio.file, seek: from },
+      deskshare: files.deskshare?.hasVideo && shiftedDeskshare.length ? { file: files.deskshare.file, seek: from, intervals: shiftedDeskshare } : undefined,
+      webcam: layout !== 'none' && cams ? { file: cams.file, seek: from, layout } : undefined,
+      clockFps: Math.min(30, Math.max(5, Math.round((layout !== 'none' ? cams?.fps : files.deskshare?.fps) ?? 15))),
+      captions: files.captions.map((c) => ({ ...c, seek: from })),
+      output: part, preset: moving ? 'ultrafast' : 'veryfast', crf: 23,
+    }
+    const loadImage = (href: string) => playback.source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
+    const renderer = new FrameRenderer(p, { width: areaWidth, height }, loadImage, warn)
+    await runFfmpeg(buildRenderCommand(plan), {
+      duration: plan.duration, onProgress: options.onProgress, signal: options.signal,
+      feed: (stdin) => feed(stdin, renderer, frames, plan.duration, areaWidth, height),
+    })
+    const written = await probe(buildProbeCommand(part), options.signal)
+    const durationS = Number(written.format.duration ?? 0)
+    if (Math.abs(durationS - plan.duration) > 0.5) throw new ConvertError(`the output lasts ${durationS.toFixed(1)} s instead of ${plan.duration.toFixed(1)} s`)
+    await rename(part, output)
+    options.onProgress?.(100)
+    return { kind: 'presentation', recordId: playback.recordId, durationS, frames: frames.length, webcam: plan.webcam ? layout : 'none', output }
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+    await rm(part, { force: true })
+  }
+}

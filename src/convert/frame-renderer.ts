@@ -1,0 +1,171 @@
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js'
+import { existsSync } from 'node:fs'
+import type { Presentation } from './presentation.ts'
+import type { FrameState } from './timeline.ts'
+
+/** Where the slides go inside the output picture. */
+export interface Area {
+  width: number
+  height: number
+}
+
+export type ImageLoader = (href: string) => Promise<Buffer | null>
+
+const FONT_FILES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'].filter((f) => existsSync(f))
+// Loading system fonts costs ~10 ms per render; one known family is enough for ink text.
+const RESVG: ResvgRenderOptions = {
+  font: FONT_FILES.length ? { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true },
+  logLevel: 'off',
+}
+
+const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp' }
+export const dataUrl = (href: string, data: Buffer) => `data:${MIME[/\.([a-z]+)$/i.exec(href)?.[1]?.toLowerCase() ?? ''] ?? 'image/png'};base64,${data.toString('base64')}`
+
+/** The rectangle of the area that shows the viewBox, aspect kept (letterboxed). */
+export function fitViewBox(viewBox: FrameState['viewBox'], area: Area): { x: number; y: number; w: number; h: number } {
+  const scale = Math.min(area.width / viewBox[2], area.height / viewBox[3])
+  const w = viewBox[2] * scale, h = viewBox[3] * scale
+  return { x: (area.width - w) / 2, y: (area.height - h) / 2, w, h }
+}
+
+/** Small LRU: pictures are megabytes each, and a recording revisits only recent ones. */
+class Lru<V> {
+  private readonly map = new Map<string, V>()
+  constructor(private readonly size: number) {}
+  get(key: string): V | undefined {
+    const value = this.map.get(key)
+    if (value !== undefined) {
+      this.map.delete(key)
+      this.map.set(key, value)
+    }
+    return value
+  }
+  set(key: string, value: V): void {
+    this.map.set(key, value)
+    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value!)
+  }
+}
+
+/** Copies premultiplied RGBA `top` over opaque `bottom` in place. */
+function blendOver(bottom: Buffer, top: Buffer): void {
+  const top32 = new Uint32Array(top.buffer, top.byteOffset, top.length >> 2)
+  const bottom32 = new Uint32Array(bottom.buffer, bottom.byteOffset, bottom.length >> 2)
+  for (let i = 0; i < top32.length; i++) {
+    const px = top32[i]!
+    if (px === 0) continue
+    const alpha = px >>> 24
+    if (alpha === 255) {
+      bottom32[i] = px
+      continue
+    }
+    const k = (255 - alpha) / 255
+    const o = i << 2
+    bottom[o] = top[o]! + bottom[o]! * k
+    bottom[o + 1] = top[o + 1]! + bottom[o + 1]! * k
+    bottom[o + 2] = top[o + 2]! + bottom[o + 2]! * k
+    bottom[o + 3] = 255
+  }
+}
+
+/**
+ * Draws the presentation area (slide, zoom, ink) with resvg and caches the result, so frames that
+ * differ only by the cursor cost a copy and a dot.
+ */
+export class FrameRenderer {
+  private readonly slideImages = new Map<number, Promise<string | null>>()
+  private readonly inkImages = new Map<string, Promise<string>>()
+  private readonly slideRasters = new Lru<Buffer>(12)
+  private readonly bases = new Lru<Buffer>(6)
+  readonly frameBytes: number
+
+  constructor(
+    private readonly presentation: Presentation,
+    private readonly area: Area,
+    private readonly loadImage: ImageLoader,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.frameBytes = area.width * area.height * 4
+  }
+
+  private svgFrame(viewBox: FrameState['viewBox'], body: string): string {
+    const r = fitViewBox(viewBox, this.area)
+    return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${this.area.width}" height="${this.area.height}">` +
+      `<svg x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" viewBox="${viewBox.join(' ')}" preserveAspectRatio="none">${body}</svg></svg>`
+  }
+
+  private slideImage(index: number): Promise<string | null> {
+    let image = this.slideImages.get(index)
+    if (!image) {
+      const slide = this.presentation.slides[index]!
+      image = this.loadImage(slide.href).then((data) => {
+        if (!data) this.warn(`slide image ${slide.href} is missing; a blank slide is shown`)
+        return data && dataUrl(slide.href, data)
+      })
+      this.slideImages.set(index, image)
+    }
+    return image
+  }
+
+  private async slideRaster(frame: FrameState): Promise<Buffer> {
+    const key = `${frame.slide}|${frame.viewBox.join(',')}`
+    const cached = this.slideRasters.get(key)
+    if (cached) return cached
+    const slide = this.presentation.slides[frame.slide]
+    const href = slide && (await this.slideImage(frame.slide))
+    const body = slide ? `<rect width="${slide.width}" height="${slide.height}" fill="#ffffff"/>${href ? `<image width="${slide.width}" height="${slide.height}" preserveAspectRatio="none" href="${href}"/>` : ''}` : ''
+    const pixels = new Resvg(this.svgFrame(frame.viewBox, body), { ...RESVG, background: '#000000' }).render().pixels
+    this.slideRasters.set(key, pixels)
+    return pixels
+  }
+
+  private async inkMarkup(index: number): Promise<string> {
+    const version = this.presentation.ink[index]!
+    let markup = version.svg
+    for (const [n, href] of version.images.entries()) {
+      let image = this.inkImages.get(href)
+      if (!image) {
+        image = this.loadImage(href).then((data) => (data ? dataUrl(href, data) : ''))
+        this.inkImages.set(href, image)
+      }
+      markup = markup.replace(`{{href:${n}}}`, await image)
+    }
+    return markup
+  }
+
+  /** The picture without the cursor; never modified once returned. */
+  async base(frame: FrameState): Promise<Buffer> {
+    const cached = this.bases.get(frame.baseKey)
+    if (cached) return cached
+    const slide = await this.slideRaster(frame)
+    let picture = slide
+    if (frame.ink.length) {
+      const markup = (await Promise.all(frame.ink.map((i) => this.inkMarkup(i)))).join('')
+      const ink = new Resvg(this.svgFrame(frame.viewBox, markup), RESVG).render().pixels
+      picture = Buffer.from(slide)
+      blendOver(picture, ink)
+    }
+    this.bases.set(frame.baseKey, picture)
+    return picture
+  }
+
+  /** Writes base + cursor into `target` (a buffer of frameBytes). */
+  drawCursor(target: Buffer, base: Buffer, frame: FrameState): Buffer {
+    if (!frame.cursor) return base
+    base.copy(target)
+    const r = fitViewBox(frame.viewBox, this.area)
+    const cx = r.x + frame.cursor.x * r.w, cy = r.y + frame.cursor.y * r.h
+    const radius = Math.max(3, Math.round(this.area.width / 160))
+    const { width, height } = this.area
+    for (let y = Math.max(0, Math.floor(cy - radius)); y <= Math.min(height - 1, Math.ceil(cy + radius)); y++) {
+      for (let x = Math.max(0, Math.floor(cx - radius)); x <= Math.min(width - 1, Math.ceil(cx + radius)); x++) {
+        if ((x - cx) ** 2 + (y - cy) ** 2 > radius * radius) continue
+        const o = (y * width + x) * 4
+        target[o] = 255
+        target[o + 1] = 0
+        target[o + 2] = 0
+        target[o + 3] = 255
+      }
+    }
+    return target
+  }
+}

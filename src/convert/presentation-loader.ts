@@ -1,0 +1,26 @@
+import type { AssetSource } from './asset-source.ts'
+import { ConvertError } from './errors.ts'
+import { parseCursor, parseDeskshare, parseMetadata, parsePanzooms, parseShapes, type Presentation } from './presentation.ts'
+
+const MiB = 1024 * 1024
+export const XML_MAX_BYTES = 64 * MiB
+
+const text = (data: Buffer | null) => (data ? data.toString('utf8') : null)
+
+/** Reads and parses every description file of a presentation; metadata.xml is the only required one. */
+export async function loadPresentation(source: AssetSource, warn: (message: string) => void): Promise<Presentation> {
+  const read = (rel: string) => source.read(rel, XML_MAX_BYTES)
+  const [metadata, shapes, panzooms, cursor, deskshare, tldraw] = await Promise.all([
+    read('metadata.xml'), read('shapes.svg'), read('panzooms.xml'), read('cursor.xml'), read('deskshare.xml'), read('tldraw.json'),
+  ])
+  if (!metadata) throw new ConvertError(`metadata.xml is missing from ${source.label}: is this a published presentation recording?`)
+  const meta = parseMetadata(metadata.toString('utf8'))
+  const { slides, ink } = shapes ? parseShapes(shapes.toString('utf8')) : { slides: [], ink: [] }
+  if (!shapes) warn('shapes.svg is missing: the picture stays blank')
+  const zoom = parsePanzooms(text(panzooms))
+  if (tldraw) warn('tldraw.json (BBB 2.6+) annotations are not drawn yet; slides, screenshare and webcams are')
+  return {
+    recordId: meta.recordId, name: meta.name, durationS: meta.durationS, slides, ink,
+    panzooms: zoom.panzooms, tldraw: zoom.tldraw, cursor: parseCursor(text(cursor)), deskshare: parseDeskshare(text(deskshare)),
+  }
+}

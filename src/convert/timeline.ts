@@ -1,0 +1,101 @@
+import type { CursorEvent, InkVersion, Presentation } from './presentation.ts'
+
+/** What the presentation area shows at one instant; equal keys mean equal pictures. */
+export interface FrameState {
+  /** Seconds from the start of the output. */
+  t: number
+  slide: number
+  viewBox: [number, number, number, number]
+  /** Indices into `presentation.ink`, in drawing order. */
+  ink: number[]
+  /** Key of slide + zoom + ink: the picture without the cursor. */
+  baseKey: string
+  /** Fractions of the viewBox, or null when hidden. */
+  cursor: { x: number; y: number } | null
+}
+
+export interface TimelineOptions {
+  from: number
+  to: number
+  cursor: boolean
+  annotations: boolean
+  /** Changes closer than this are merged into one frame (BBB's own resolution is 0.1 s). */
+  minFrameGap: number
+}
+
+function lastAtOrBefore<T extends { t: number }>(list: T[], t: number): T | undefined {
+  let lo = 0, hi = list.length - 1, found: T | undefined
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (list[mid]!.t <= t) {
+      found = list[mid]
+      lo = mid + 1
+    } else hi = mid - 1
+  }
+  return found
+}
+
+/** The newest version of each shape of the slide at time t, unless undone. */
+function visibleInk(versions: Array<{ index: number; v: InkVersion }>, t: number): number[] {
+  const newest = new Map<string, { index: number; v: InkVersion }>()
+  for (const entry of versions) {
+    if (entry.v.timestamp > t) break
+    newest.set(entry.v.shape, entry)
+  }
+  return [...newest.values()].filter(({ v }) => v.undo < 0 || v.undo > t).map(({ index }) => index)
+}
+
+/**
+ * Turns the presentation's events into the list of distinct pictures, each with the time it
+ * starts: a frame is emitted only where something visible changes.
+ */
+export function buildTimeline(p: Presentation, options: TimelineOptions): FrameState[] {
+  const times = new Set<number>([options.from])
+  const add = (t: number) => {
+    if (t > options.from && t < options.to) times.add(Math.round(t * 1000) / 1000)
+  }
+  for (const s of p.slides) add(s.in), add(s.out)
+  for (const z of p.panzooms) add(z.t)
+  for (const d of p.deskshare) add(d.start), add(d.stop)
+  if (options.annotations) for (const v of p.ink) add(v.timestamp), v.undo >= 0 && add(v.undo)
+  const cursor: CursorEvent[] = options.cursor ? p.cursor.map((c) => ({ ...c })) : []
+  for (const c of cursor) add(c.t)
+
+  const inkBySlide = new Map<string, Array<{ index: number; v: InkVersion }>>()
+  p.ink.forEach((v, index) => {
+    const list = inkBySlide.get(v.slideId) ?? []
+    list.push({ index, v })
+    inkBySlide.set(v.slideId, list)
+  })
+  const zooms = p.panzooms.map((z) => ({ t: z.t, viewBox: z.viewBox }))
+
+  const frames: FrameState[] = []
+  let lastKept = -Infinity
+  for (const t of [...times].sort((a, b) => a - b)) {
+    let slide = -1
+    for (let i = 0; i < p.slides.length; i++) if (p.slides[i]!.in <= t && t < p.slides[i]!.out) slide = i
+    const s = p.slides[slide]
+    const zoom = p.tldraw ? undefined : lastAtOrBefore(zooms, t)
+    const viewBox: FrameState['viewBox'] = zoom?.viewBox ?? (s ? [0, 0, s.width, s.height] : [0, 0, 1600, 900])
+    const ink = s && options.annotations ? visibleInk(inkBySlide.get(s.id) ?? [], t) : []
+    const c = p.tldraw ? undefined : lastAtOrBefore(cursor, t)
+    const frame: FrameState = {
+      t: t - options.from, slide, viewBox, ink,
+      baseKey: `${slide}|${viewBox.join(',')}|${ink.join(',')}`,
+      cursor: c && c.x >= 0 && c.y >= 0 && c.x <= 1 && c.y <= 1 ? { x: c.x, y: c.y } : null,
+    }
+    const previous = frames.at(-1)
+    if (previous && previous.baseKey === frame.baseKey && sameCursor(previous.cursor, frame.cursor)) continue
+    // Too close to the previous frame: that frame shows this newer state instead.
+    if (previous && t - lastKept < options.minFrameGap && frames.length > 1) frames[frames.length - 1] = { ...frame, t: previous.t }
+    else {
+      frames.push(frame)
+      lastKept = t
+    }
+  }
+  return frames
+}
+
+function sameCursor(a: FrameState['cursor'], b: FrameState['cursor']): boolean {
+  return a === b || (!!a && !!b && a.x === b.x && a.y === b.y)
+}
