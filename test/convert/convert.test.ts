@@ -1,0 +1,118 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { convertPlayback } from '../../src/convert/converter.ts'
+import { writeSyntheticPresentation, type PresentationSpec } from '../../src/demo/synthetic-presentation.ts'
+import { frameAt, beepOnset, near, probeJson } from '../helpers/media.ts'
+import { playbackHost, RECORD_ID } from '../helpers/playback.ts'
+
+const RED: [number, number, number] = [255, 0, 0], GREEN: [number, number, number] = [0, 255, 0], BLUE: [number, number, number] = [0, 0, 255]
+const BLACK: [number, number, number] = [0, 0, 0], YELLOW: [number, number, number] = [255, 255, 0], MAGENTA: [number, number, number] = [255, 0, 255], WHITE: [number, number, number] = [255, 255, 255]
+
+// 30 s: a red PNG slide with a black box drawn at 3 s and undone at 8 s, a green JPG slide with a
+// yellow box and a zoom on it at 13 s and the cursor in the middle at 15 s, a blue SVG slide
+// (BBB 2.6 style) with a white disc, a screenshare from 22 to 25 s, a beep at 17 s.
+const spec: PresentationSpec = {
+  recordId: RECORD_ID, durationS: 30, beepAt: 17,
+  slides: [{ colour: '#ff0000', in: 0, out: 10 }, { colour: '#00ff00', in: 10, out: 20, format: 'jpg' }, { colour: '#0000ff', in: 20, out: 30, format: 'svg' }],
+  ink: [
+    { slide: 0, t: 3, undo: 8, shape: 'rectangle1', style: 'stroke:#000000;fill:#000000;stroke-width:4', svg: '<rect x="100" y="100" width="300" height="200"/>' },
+    { slide: 0, t: 5, shape: 'pencil2', style: 'stroke:#0000ff;stroke-width:8;fill:none', svg: '<path d="M900 700L1000 700"/>' },
+    { slide: 0, t: 6, shape: 'pencil2', style: 'stroke:#0000ff;stroke-width:8;fill:none', svg: '<path d="M900 700L1500 700"/>' },
+    { slide: 0, t: 5.5, shape: 'text3', style: 'color:#000000;word-wrap:break-word;font-family:Arial;font-size:60px', svg: '<switch><foreignObject width="600" height="200" x="900" y="100"><p xmlns="http://www.w3.org/1999/xhtml" style="margin:0;padding:0">Bonjour tout le monde</p></foreignObject></switch>' },
+    { slide: 1, t: 11, shape: 'rectangle4', style: 'stroke:#ffff00;fill:#ffff00;stroke-width:2', svg: '<rect x="1000" y="600" width="200" height="100"/>' },
+  ],
+  panzooms: [[0, '0.0 0.0 1600.0 900.0'], [13, '800.0 450.0 800.0 450.0'], [20, '0.0 0.0 1600.0 900.0']],
+  cursor: [[0, -1, -1], [15, 0.5, 0.5], [16, -1, -1]],
+  deskshare: { intervals: [[22, 25]], pattern: 'solid', colour: 'magenta' },
+  captions: [{ locale: 'fr', name: 'Français', cues: [[1, 4, 'Bonjour']] }],
+}
+
+const host = await playbackHost(t, { scalelite: true, protectedTokens: { [RECORD_ID]: 'tok3n' } })
+await writeSyntheticPresentation(host.root, spec)
+const out = mkdtempSync(path.join(os.tmpdir(), 'bbb-convert-out-'))
+t.teardown(() => import('node:fs').then((fs) => fs.rmSync(out, { recursive: true, force: true })))
+
+const presentationUrl = `${host.url}playback/presentation/2.3/${RECORD_ID}`
+const output = path.join(out, 'rich.mp4')
+let progress: number[] = []
+const plain = { ...spec, recordId: `${RECORD_ID.slice(0, -1)}1`, deskshare: undefined, captions: undefined }
+
+t.before(async () => {
+  await writeSyntheticPresentation(host.root, plain)
+  // The recording is protected by Scalelite: the asset requests only work with its cookie.
+  await convertPlayback(`${host.url}recording/${RECORD_ID}/presentation?token=tok3n`, output, { onProgress: (p) => progress.push(p) })
+})
+
+t.test('the output is a complete H.264 + AAC MP4 as long as the recording, with the captions', async (t) => {
+  const info = await probeJson(output)
+  t.ok(Math.abs(Number(info.format.duration) - 30) <= 0.5, `duration ${info.format.duration}`)
+  const video = info.streams.find((s) => s.codec_type === 'video')!
+  t.match(video, { codec_name: 'h264', pix_fmt: 'yuv420p', width: 1280, height: 720 })
+  t.ok(info.streams.some((s) => s.codec_type === 'audio' && s.codec_name === 'aac'))
+  t.ok(info.streams.some((s) => s.codec_type === 'subtitle' && s.codec_name === 'mov_text' && (s.tags as Record<string, string>).language === 'fra'))
+  t.equal(progress.at(-1), 100)
+  t.ok(progress.some((p) => p > 0 && p < 100), 'intermediate progress was reported')
+})
+
+t.test('frames show the slide, ink, zoom, cursor and screenshare of their time', async (t) => {
+  const at = async (s: number) => frameAt(output, s)
+  let f = await at(2)
+  t.ok(near(f(200, 160), RED), 'red slide before the box is drawn')
+  f = await at(4)
+  t.ok(near(f(200, 160), BLACK), 'black box drawn at 3 s (slide 1600×900 → 1280×720)')
+  f = await at(5.2)
+  t.ok(near(f(760, 560), BLUE) && !near(f(1000, 560), BLUE), 'first version of the stroke')
+  f = await at(7)
+  t.ok(near(f(1000, 560), BLUE), 'the newer version of the stroke replaces the older one')
+  let dark = 0
+  for (let x = 720; x < 1200; x += 2) for (let y = 80; y < 150; y += 2) if (near(f(x, y), BLACK, 80)) dark++
+  t.ok(dark > 50, `text ink is drawn (${dark} dark samples)`)
+  f = await at(9)
+  t.ok(near(f(200, 160), RED), 'box undone at 8 s')
+  f = await at(12)
+  t.ok(near(f(880, 520), YELLOW) && near(f(480, 320), GREEN), 'yellow box at its place before the zoom')
+  f = await at(14)
+  t.ok(near(f(480, 320), YELLOW), 'zoomed on the bottom-right quarter at 13 s')
+  f = await at(15.5)
+  t.ok(near(f(640, 360), RED, 60), 'cursor in the middle of the view')
+  f = await at(16.5)
+  t.notOk(near(f(640, 360), RED, 60), 'cursor hidden at 16 s')
+  f = await at(21)
+  t.ok(near(f(100, 100), BLUE) && near(f(640, 360), WHITE), 'SVG slide (BBB 2.6) rasterised')
+  f = await at(23.5)
+  t.ok(near(f(640, 360), MAGENTA) && near(f(100, 100), MAGENTA), 'screenshare shown during its interval')
+  f = await at(26)
+  t.ok(near(f(100, 100), BLUE), 'slides back after the screenshare')
+})
+
+t.test('the beep is heard at its second', async (t) => {
+  const beep = await beepOnset(output)
+  t.ok(Math.abs(beep - 17) <= 0.15, `beep at ${beep} s`)
+})
+
+t.test('2.0 playback.html URLs, trimming, no cursor or annotations', async (t) => {
+  const file = path.join(out, 'trim.mp4')
+  await convertPlayback(`${host.url}playback/presentation/2.0/playback.html?meetingId=${plain.recordId}`, file, { from: 2, to: 12, annotations: false, cursor: false, width: 1920 })
+  const info = await probeJson(file)
+  t.ok(Math.abs(Number(info.format.duration) - 10) <= 0.5, `duration ${info.format.duration}`)
+  const f = await frameAt(file, 3, 1920, 1080)
+  t.ok(near(f(300, 240), RED), 'no ink with --annotations off (output second 3 = recording second 5)')
+  const beep = await beepOnset(file)
+  t.ok(Math.abs(beep - 15) > 1, 'audio trimmed too: the beep at 17 s is outside 2–12')
+})
+
+t.test('a local published folder converts the same way', async (t) => {
+  const file = path.join(out, 'local.mp4')
+  const result = await convertPlayback(path.join(host.root, 'presentation', plain.recordId), file, { to: 5 })
+  t.equal(result.kind, 'presentation')
+  t.ok(near((await frameAt(file, 4))(200, 160), BLACK))
+})
+
+t.test('nothing is left behind when a conversion fails', async (t) => {
+  const file = path.join(out, 'failed.mp4')
+  await t.rejects(convertPlayback(`${host.url}playback/presentation/2.3/${RECORD_ID}`, file), /HTTP 403.*access refused/, 'protected recording without its token')
+  t.notOk(existsSync(file))
+  t.same(readdirSync(out).filter((f) => f.includes('.part')), [])
+})
