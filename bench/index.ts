@@ -1,4 +1,5 @@
-// npm run bench [-- --n 100000 --runs 3 --cases paged,full]: sync figures against a local fake BBB over HTTP.
+// npm run bench [-- --n 100000 --runs 3 --cases paged,full,convert]: sync figures against a local fake BBB
+// over HTTP, and the converter on two synthetic 60-minute recordings (bench/convert.ts).
 // Prints one JSON line per case (median of the runs): recordings, wall seconds, peak RSS MB,
 // recordings per second, for a first sync and a re-sync with nothing changed.
 import { execFile, spawn } from 'node:child_process'
@@ -7,9 +8,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
+import { benchConvert } from './convert.ts'
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'paged,full' } },
+  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'paged,full,convert' } },
 })
 const n = Number(values.n)
 const runs = Number(values.runs)
@@ -74,3 +76,4 @@ for (const [listing, flavour] of cases) {
   }
 }
 await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+if (values.cases.split(',').includes('convert')) await benchConvert(runs)

@@ -103,6 +103,12 @@ function limiter(concurrency: number) {
   }
 }
 
+/** Drops a response body we will not read (undici reports the abort as an error: expected here). */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {})
+  body.destroy()
+}
+
 class TransientError extends ConvertError {
   constructor(message: string) {
     super(message, false)
@@ -186,17 +192,15 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
         const response = await open(rel)
         if (!response) return null
         if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
-          response.body.destroy()
+          discard(response.body)
           throw tooBig(rel, maxBytes)
         }
         const chunks: Buffer[] = []
         let size = 0
+        // Leaving the loop by throwing closes the stream.
         for await (const chunk of response.body) {
           size += chunk.length
-          if (size > maxBytes) {
-            response.body.destroy()
-            throw tooBig(rel, maxBytes)
-          }
+          if (size > maxBytes) throw tooBig(rel, maxBytes)
           chunks.push(chunk)
         }
         return Buffer.concat(chunks)
@@ -206,7 +210,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
         const response = await open(rel)
         if (!response) return null
         if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
-          response.body.destroy()
+          discard(response.body)
           throw tooBig(rel, maxBytes)
         }
         try {

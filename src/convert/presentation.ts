@@ -151,7 +151,8 @@ const DRAWABLE = new Set(['g', 'path', 'line', 'polyline', 'polygon', 'circle', 
 const SAFE_ATTR = /^(?!on)[a-z][a-z0-9-]*$/i
 
 function textOf(nodes: Node[]): string {
-  return nodes.map((n) => ('#text' in n ? String(n['#text']) : tagOf(n) === 'br' ? '\n' : textOf(childrenOf(n)))).join('')
+  // HTML rules: whitespace runs are one space, only <br> breaks a line.
+  return nodes.map((n) => ('#text' in n ? String(n['#text']).replace(/\s+/g, ' ') : tagOf(n) === 'br' ? '\n' : textOf(childrenOf(n)))).join('')
 }
 
 function styleValue(style: string, name: string): string | undefined {
@@ -167,7 +168,7 @@ function foreignTextToSvg(fo: Node, groupStyle: string): string {
   const family = styleValue(groupStyle, 'font-family') ?? 'Arial'
   const maxChars = width > 0 ? Math.max(1, Math.floor(width / (size * 0.55))) : Infinity
   const lines: string[] = []
-  for (const paragraph of textOf(childrenOf(fo)).split('\n')) {
+  for (const paragraph of textOf(childrenOf(fo)).trim().split('\n')) {
     let line = ''
     for (const word of paragraph.split(/\s+/).filter(Boolean)) {
       if (line && (line + ' ' + word).length > maxChars) {
@@ -185,7 +186,7 @@ function foreignTextToSvg(fo: Node, groupStyle: string): string {
 /** Re-serialises an annotation with an allow-list of elements and attributes (no scripts, no foreign hrefs). */
 function serialiseInk(node: Node, images: string[], groupStyle: string): string {
   const tag = tagOf(node)
-  if ('#text' in node) return escapeText(String(node['#text']))
+  if ('#text' in node) return String(node['#text']).trim() ? escapeText(String(node['#text'])) : ''
   if (tag === 'switch') return childrenOf(node).map((c) => serialiseInk(c, images, groupStyle)).join('')
   if (tag === 'foreignObject') return foreignTextToSvg(node, groupStyle)
   if (!DRAWABLE.has(tag)) return ''
@@ -229,7 +230,6 @@ export function parseShapes(text: string): { slides: Slide[]; ink: InkVersion[] 
         const images: string[] = []
         const style = s.style ?? ''
         const body = childrenOf(shape).map((c) => serialiseInk(c, images, style)).join('')
-        if (!body.trim()) continue
         const visibleStyle = style.replace(/visibility\s*:\s*hidden/gi, 'visibility:visible')
         ink.push({
           slideId, shape: s.shape ?? s.id ?? `shape${ink.length}`, timestamp: num(s.timestamp, 0), undo: num(s.undo, -1), images,

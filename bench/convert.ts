@@ -1,0 +1,97 @@
+// The `convert` benchmark: two synthetic 60-minute recordings rendered by `bbb-portal convert`
+// in a child process. Prints media seconds ÷ wall seconds and the peak RSS of the whole
+// process tree (node + ffmpeg), median of the runs.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { writeSyntheticPresentation, type PresentationSpec } from '../src/demo/synthetic-presentation.ts'
+
+const here = path.dirname(new URL(import.meta.url).pathname)
+const cache = path.join(here, '.cache', 'convert-v1')
+const HOUR = 3600
+
+function slidesSpec(): PresentationSpec {
+  const slides = Array.from({ length: 40 }, (_, i) => ({ colour: `#${((i * 2654435761) >>> 8 & 0xffffff).toString(16).padStart(6, '0')}`, in: i * 90, out: (i + 1) * 90 }))
+  // 300 strokes, each written in three growing versions as BBB does while the pen moves.
+  const ink: NonNullable<PresentationSpec['ink']> = []
+  for (let k = 0; k < 300; k++) {
+    const t = 5 + k * 12
+    const slide = Math.floor(t / 90)
+    const x = 100 + (k * 37) % 1300, y = 100 + (k * 53) % 700
+    for (let v = 1; v <= 3; v++) {
+      ink.push({ slide, t: t + v * 0.3, shape: `pencil${k}`, style: 'stroke:#000000;stroke-linecap:round;stroke-width:6;fill:none', svg: `<path d="M${x} ${y}L${x + 40 * v} ${y + 15 * v}L${x + 80 * v} ${y - 10 * v}"/>` })
+    }
+  }
+  const panzooms: Array<[number, string]> = slides.flatMap((s, i) => (i % 2 ? [[s.in, '0 0 1600 900'], [s.in + 40, '400 225 800 450'], [s.in + 70, '0 0 1600 900']] : [[s.in, '0 0 1600 900']]))
+  // The cursor moves a fifth of the time: 12 bursts of 60 s at BBB's 10 events per second.
+  const cursor: Array<[number, number, number]> = [[0, -1, -1]]
+  for (let burst = 0; burst < 12; burst++) {
+    const start = burst * 300 + 20
+    for (let i = 0; i < 600; i++) cursor.push([start + i / 10, 0.1 + 0.8 * ((i % 100) / 100), 0.2 + 0.6 * ((i % 37) / 37)])
+    cursor.push([start + 60, -1, -1])
+  }
+  return { recordId: 'bench00000000000000000000000000000000slides-1700000000000', durationS: HOUR, slides, ink, panzooms, cursor, container: 'webm' }
+}
+
+function screenshareSpec(): PresentationSpec {
+  return {
+    recordId: 'bench0000000000000000000000000000000screen-1700000000000', durationS: HOUR, container: 'mp4',
+    slides: [{ colour: '#3366cc', in: 0, out: HOUR }], webcam: { fps: 15 }, deskshare: { intervals: [[0, HOUR]], pattern: 'testsrc2', fps: 5 },
+  }
+}
+
+async function ensure(spec: PresentationSpec): Promise<string> {
+  const dir = path.join(cache, 'presentation', spec.recordId)
+  if (existsSync(path.join(dir, 'metadata.xml'))) return dir
+  console.error(`generating ${spec.recordId} (once; cached in bench/.cache)…`)
+  rmSync(dir, { recursive: true, force: true })
+  return writeSyntheticPresentation(cache, spec)
+}
+
+/** Summed RSS of a process and its descendants, from /proc. */
+function treeRssKb(root: number): number {
+  const children = new Map<number, number[]>()
+  const rss = new Map<number, number>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8')
+      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1])
+      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0))
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)])
+    } catch {}
+  }
+  const sum = (pid: number): number => (rss.get(pid) ?? 0) + (children.get(pid) ?? []).reduce((s, c) => s + sum(c), 0)
+  return sum(root)
+}
+
+async function convertOnce(dir: string, output: string): Promise<{ wall: number; peakMB: number; line: string }> {
+  const started = performance.now()
+  const child = spawn(process.execPath, [path.join(here, '..', 'bin', 'bbb-portal.js'), 'convert', dir, output], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let peak = 0
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 200)
+  let line = ''
+  child.stdout.on('data', (d: Buffer) => (line += d))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearInterval(timer)
+  if (code !== 0) throw new Error(`convert failed (${code})`)
+  return { wall: (performance.now() - started) / 1000, peakMB: peak / 1024, line: line.trim() }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+export async function benchConvert(runs: number): Promise<void> {
+  mkdirSync(cache, { recursive: true })
+  for (const [name, spec, target] of [['slides, ink, zooms, cursor', slidesSpec(), 50], ['full-length screenshare + webcam', screenshareSpec(), 5]] as const) {
+    const dir = await ensure(spec)
+    const output = path.join(cache, `${spec.recordId}.mp4`)
+    const results = []
+    for (let i = 0; i < runs; i++) results.push(await convertOnce(dir, output))
+    rmSync(output, { force: true })
+    const wall = median(results.map((r) => r.wall))
+    console.log(JSON.stringify({
+      case: `convert 60 min: ${name}`, runs, wallSeconds: Number(wall.toFixed(1)), realTimeFactor: Number((spec.durationS / wall).toFixed(1)),
+      target: `≥ ${target}×`, peakRssMB: Math.round(median(results.map((r) => r.peakMB))), detail: results[0]!.line,
+    }))
+  }
+}
