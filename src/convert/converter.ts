@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { safeAssetPath, type AssetSource } from './asset-source.ts'
 import { ConvertError } from './errors.ts'
-import { buildProbeCommand, buildRenderCommand, type RenderPlan, type WebcamLayout } from './ffmpeg-command.ts'
+import { buildAudioCommand, buildMuxCommand, buildProbeCommand, buildVideoCommand, type RenderPlan, type WebcamLayout } from './ffmpeg-command.ts'
 import { probe, runFfmpeg } from './ffmpeg-runner.ts'
 import { FrameRenderer } from './frame-renderer.ts'
 import { fetchMedia, showsPicture, type MediaFile } from './media.ts'
@@ -136,10 +136,21 @@ export async function convertPlayback(input: string, output: string, options: Co
     }
     const loadImage = (href: string) => playback.source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
     const renderer = new FrameRenderer(p, { width: areaWidth, height }, loadImage, warn)
-    await runFfmpeg(buildRenderCommand(plan), {
-      duration: plan.duration, onProgress: options.onProgress, signal: options.signal,
-      feed: (stdin) => feed(stdin, renderer, frames, plan.duration, areaWidth, height),
-    })
+    const videoFile = path.join(tmp, 'picture.mp4'), audioFile = path.join(tmp, 'sound.m4a')
+    const stop = new AbortController()
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
+    // Picture and sound in parallel; the first failure stops the other.
+    await Promise.all([
+      runFfmpeg(buildVideoCommand(plan, videoFile), {
+        duration: plan.duration, signal, onProgress: options.onProgress && ((percent) => options.onProgress!(Math.min(99, percent))),
+        feed: (stdin) => feed(stdin, renderer, frames, plan.duration, areaWidth, height),
+      }),
+      runFfmpeg(buildAudioCommand(plan, audioFile), { signal }),
+    ].map((run) => run.catch((error) => {
+      stop.abort()
+      throw error
+    })))
+    await runFfmpeg(buildMuxCommand(plan, videoFile, audioFile), { signal: options.signal })
     const written = await probe(buildProbeCommand(part), options.signal)
     const durationS = Number(written.format.duration ?? 0)
     if (Math.abs(durationS - plan.duration) > 0.5) throw new ConvertError(`the output lasts ${durationS.toFixed(1)} s instead of ${plan.duration.toFixed(1)} s`)

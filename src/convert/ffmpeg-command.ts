@@ -50,23 +50,22 @@ export function betweenExpression(intervals: Array<{ start: number; stop: number
 }
 
 /**
- * One ffmpeg run: frames from the renderer on stdin (raw Matroska, RGBA), screenshare and webcam
- * overlaid, master audio to AAC, captions to mov_text, H.264 yuv420p, faststart.
+ * The picture: frames from the renderer on stdin (raw Matroska, RGBA), screenshare and webcam
+ * overlaid, H.264 yuv420p. Audio is encoded by its own process at the same time (AAC alone takes
+ * a core for half a minute per hour) and both meet in the final mux.
  */
-export function buildRenderCommand(plan: RenderPlan): string[] {
+export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y']
-  args.push('-thread_queue_size', '64', '-f', 'matroska', '-i', 'pipe:0')
-  const inputs: MediaInput[] = [plan.audio]
+  args.push('-thread_queue_size', '8', '-f', 'matroska', '-i', 'pipe:0')
+  const inputs: MediaInput[] = []
   const indexOf = (input: MediaInput) => {
     const existing = inputs.findIndex((i) => i.file === input.file)
     if (existing >= 0) return existing + 1
     inputs.push(input)
     return inputs.length
   }
-  const audioIndex = 1
   const deskIndex = plan.deskshare && indexOf(plan.deskshare)
   const camIndex = plan.webcam && indexOf(plan.webcam)
-  const captionIndexes = plan.captions.map((c) => indexOf(c))
   for (const input of inputs) args.push(...inputArgs(input, plan.duration))
 
   const filters: string[] = []
@@ -95,16 +94,29 @@ export function buildRenderCommand(plan: RenderPlan): string[] {
     video = label
   }
   step('format=yuv420p')
-  args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-map', `${audioIndex}:a:0`)
-  captionIndexes.forEach((index) => args.push('-map', `${index}:s:0`))
-
+  args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-an', '-sn')
   args.push('-c:v', 'libx264', '-preset', plan.preset, '-crf', String(plan.crf), '-tune', moving ? 'film' : 'stillimage', '-pix_fmt', 'yuv420p')
   // No B-frames: with sparse frames their reordering pushes the track's end before the last picture.
   args.push('-bf', '0')
   if (plan.threads) args.push('-threads', String(plan.threads))
-  args.push('-fps_mode', 'passthrough', '-c:a', 'aac', '-b:a', '96k')
+  args.push('-fps_mode', 'passthrough', '-t', seconds(plan.duration), '-f', 'mp4', videoOut)
+  return args
+}
+
+/** The master audio (from the webcams or audio file) to AAC, trimmed like the picture. */
+export function buildAudioCommand(plan: RenderPlan, audioOut: string): string[] {
+  return ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', ...inputArgs(plan.audio, plan.duration), '-map', '0:a:0', '-vn', '-sn', '-c:a', 'aac', '-b:a', '96k', '-f', 'mp4', audioOut]
+}
+
+/** Picture + sound + captions into the output, stream copies only, index at the front. */
+export function buildMuxCommand(plan: RenderPlan, videoIn: string, audioIn: string): string[] {
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', '-i', videoIn, '-i', audioIn]
+  for (const c of plan.captions) args.push(...inputArgs(c, plan.duration))
+  args.push('-map', '0:v:0', '-map', '1:a:0')
+  plan.captions.forEach((_, i) => args.push('-map', `${i + 2}:s:0`))
+  args.push('-c:v', 'copy', '-c:a', 'copy')
   plan.captions.forEach((c, i) => args.push(`-c:s:${i}`, 'mov_text', `-metadata:s:s:${i}`, `language=${captionLanguage(c.language)}`, `-metadata:s:s:${i}`, `title=${c.title}`))
-  args.push('-t', seconds(plan.duration), '-movflags', '+faststart', '-f', 'mp4', plan.output)
+  args.push('-movflags', '+faststart', '-f', 'mp4', plan.output)
   return args
 }
 
@@ -119,5 +131,7 @@ export function buildProbeCommand(file: string): string[] {
  */
 export function buildPictureSampleCommand(file: string, durationS: number): string[] {
   const every = Math.max(1, Math.floor(durationS / 20))
-  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-skip_frame', 'nokey', '-i', file, '-an', '-sn', '-vf', `fps=1/${every},scale=16:16,format=gray`, '-frames:v', '24', '-f', 'rawvideo', 'pipe:1']
+  // select, not fps: fps would wait for frames between keyframes that are never decoded.
+  const spaced = `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${every})'`
+  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-skip_frame', 'nokey', '-i', file, '-an', '-sn', '-vf', `${spaced},scale=16:16,format=gray`, '-fps_mode', 'passthrough', '-frames:v', '24', '-f', 'rawvideo', 'pipe:1']
 }

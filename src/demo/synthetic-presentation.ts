@@ -20,8 +20,8 @@ export interface PresentationSpec {
   panzooms?: Array<[number, string]>
   cursor?: Array<[number, number, number]>
   deskshare?: { intervals: Array<[number, number]>; pattern: 'solid' | 'testsrc2'; colour?: string; fps?: number }
-  /** A webcam picture in video/webcams (otherwise the audio goes to audio/audio.webm). */
-  webcam?: { fps?: number }
+  /** A webcam picture in video/webcams (otherwise the audio goes to audio/audio.webm); `blank` is BBB's white filler when nobody had a camera. */
+  webcam?: { fps?: number; blank?: boolean }
   /** A 440 Hz tone with a 2 kHz beep of 0.3 s at this second. */
   beepAt?: number
   /** Container of the media files; mp4 is much faster to generate for long recordings. */
@@ -83,7 +83,8 @@ export async function writeSyntheticPresentation(root: string, spec: Presentatio
   if (!omit.has('audio')) {
     if (spec.webcam) {
       await mkdir(path.join(dir, 'video'), { recursive: true })
-      await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=s=320x240:r=${spec.webcam.fps ?? 15}:d=${spec.durationS}`, ...audioArgs(spec), '-c:v', vcodec, ...fast, '-pix_fmt', 'yuv420p', '-c:a', acodec, '-b:a', '48k', '-shortest', path.join(dir, 'video', `webcams.${ext}`)])
+      const picture = spec.webcam.blank ? 'color=c=white:s=320x240' : 'testsrc2=s=320x240'
+      await ffmpeg(['-f', 'lavfi', '-i', `${picture}:r=${spec.webcam.fps ?? 15}:d=${spec.durationS}`, ...audioArgs(spec), '-c:v', vcodec, ...fast, '-pix_fmt', 'yuv420p', '-c:a', acodec, '-b:a', '48k', '-shortest', path.join(dir, 'video', `webcams.${ext}`)])
     } else {
       await mkdir(path.join(dir, 'audio'), { recursive: true })
       await ffmpeg([...audioArgs(spec), '-c:a', 'libopus', '-b:a', '32k', path.join(dir, 'audio', 'audio.webm')])

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process'
+import * as fs from 'node:fs'
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -7,6 +9,7 @@ import { writeSyntheticPresentation, type PresentationSpec } from '../../src/dem
 import { frameAt, beepOnset, near, probeJson } from '../helpers/media.ts'
 import { playbackHost, RECORD_ID } from '../helpers/playback.ts'
 
+const ffmpeg = (args: string[]) => new Promise((resolve, reject) => execFile('ffmpeg', ['-v', 'error', '-y', ...args], (e) => (e ? reject(e) : resolve(null))))
 const RED: [number, number, number] = [255, 0, 0], GREEN: [number, number, number] = [0, 255, 0], BLUE: [number, number, number] = [0, 0, 255]
 const BLACK: [number, number, number] = [0, 0, 0], YELLOW: [number, number, number] = [255, 255, 0], MAGENTA: [number, number, number] = [255, 0, 255], WHITE: [number, number, number] = [255, 255, 255]
 
@@ -32,7 +35,7 @@ const spec: PresentationSpec = {
 const host = await playbackHost(t, { scalelite: true, protectedTokens: { [RECORD_ID]: 'tok3n' } })
 await writeSyntheticPresentation(host.root, spec)
 const out = mkdtempSync(path.join(os.tmpdir(), 'bbb-convert-out-'))
-t.teardown(() => import('node:fs').then((fs) => fs.rmSync(out, { recursive: true, force: true })))
+t.teardown(() => fs.rmSync(out, { recursive: true, force: true }))
 
 const presentationUrl = `${host.url}playback/presentation/2.3/${RECORD_ID}`
 const output = path.join(out, 'rich.mp4')
@@ -108,6 +111,25 @@ t.test('a local published folder converts the same way', async (t) => {
   const result = await convertPlayback(path.join(host.root, 'presentation', plain.recordId), file, { to: 5 })
   t.equal(result.kind, 'presentation')
   t.ok(near((await frameAt(file, 4))(200, 160), BLACK))
+})
+
+t.test('real BBB 2.2 published files (with generated slide images and sound)', async (t) => {
+  const id = '9a9b6536a10b10017f7e849d30a026809852d01f-1598364581253'
+  const dir = path.join(host.root, 'presentation', id)
+  const fixture = (name: string) => new URL(`../fixtures/bbb/${name}`, import.meta.url)
+  fs.mkdirSync(path.join(dir, 'audio'), { recursive: true })
+  for (const name of ['metadata.xml', 'shapes.svg', 'panzooms.xml', 'cursor.xml']) fs.copyFileSync(fixture(`presentation-bbb22-${name}`), path.join(dir, name))
+  const hrefs = [...new Set([...fs.readFileSync(path.join(dir, 'shapes.svg'), 'utf8').matchAll(/xlink:href="([^"]+)"/g)].map((m) => m[1]!))]
+  for (const [i, href] of hrefs.entries()) {
+    fs.mkdirSync(path.dirname(path.join(dir, href)), { recursive: true })
+    await ffmpeg(['-f', 'lavfi', '-i', `color=c=${['white', 'yellow', 'cyan', 'orange'][i % 4]}:s=1600x900`, '-frames:v', '1', path.join(dir, href)])
+  }
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=9.566', '-c:a', 'libopus', path.join(dir, 'audio', 'audio.webm')])
+  const file = path.join(out, 'real.mp4')
+  const result = await convertPlayback(`${host.url}playback/presentation/2.0/playback.html?meetingId=${id}`, file)
+  t.ok(Math.abs(result.durationS - 9.566) <= 0.5, `duration ${result.durationS} (metadata.xml says 9566 ms)`)
+  t.ok(near((await frameAt(file, 3))(50, 50), WHITE), 'first slide until 6.2 s')
+  t.ok(near((await frameAt(file, 8))(50, 50), YELLOW), 'second slide from 6.2 s')
 })
 
 t.test('nothing is left behind when a conversion fails', async (t) => {

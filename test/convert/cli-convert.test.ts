@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { writeSyntheticPresentation } from '../../src/demo/synthetic-presentation.ts'
+import { cli } from '../helpers/cli.ts'
+import { frameAt, near, probeJson } from '../helpers/media.ts'
+import { playbackHost, RECORD_ID } from '../helpers/playback.ts'
+
+const exportJs = fileURLToPath(new URL('../../bbb-recorder/export.js', import.meta.url))
+const host = await playbackHost(t)
+const work = mkdtempSync(path.join(os.tmpdir(), 'bbb-cli-convert-'))
+t.teardown(() => rmSync(work, { recursive: true, force: true }))
+await writeSyntheticPresentation(host.root, { recordId: RECORD_ID, durationS: 6, slides: [{ colour: '#00ff00', in: 0, out: 6 }], webcam: { fps: 10 } })
+const url = `${host.url}playback/presentation/2.3/${RECORD_ID}`
+
+function node(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => execFile(process.execPath, args, { cwd, timeout: 120_000 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })))
+}
+
+t.test('bbb-portal convert: webcams shown picture-in-picture by default, or beside the slides', async (t) => {
+  const out = path.join(work, 'pip.mp4')
+  const r = await cli(['convert', url, out, '--progress'], {})
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, /6\.0 s of presentation, \d+ frames, webcam pip, in [\d.]+ s \([\d.]+× real time\)/)
+  t.match(r.stderr, /progress 100%/)
+  let f = await frameAt(out, 3)
+  t.ok(near(f(100, 100), [0, 255, 0]), 'slide')
+  t.notOk(near(f(1180, 660), [0, 255, 0]), 'webcam in the bottom-right corner')
+  const side = path.join(work, 'side.mp4')
+  t.equal((await cli(['convert', url, side, '--webcam', 'side'], {})).code, 0)
+  f = await frameAt(side, 3)
+  t.ok(near(f(100, 100), [0, 255, 0]) && near(f(900, 700), [0, 0, 0]), 'slides 960 px wide, letterboxed')
+  t.notOk(near(f(1100, 100), [0, 0, 0]), 'webcam in the right column')
+  const none = path.join(work, 'none.mp4')
+  t.equal((await cli(['convert', url, none, '--webcam', 'none', '--cursor', 'off'], {})).code, 0)
+  t.ok(near((await frameAt(none, 3))(1180, 660), [0, 255, 0]))
+})
+
+t.test("a webcam track that is only BBB's white filler is left out", async (t) => {
+  const id = `${RECORD_ID.slice(0, -1)}9`
+  await writeSyntheticPresentation(host.root, { recordId: id, durationS: 4, slides: [{ colour: '#00ff00', in: 0, out: 4 }], webcam: { fps: 10, blank: true } })
+  const out = path.join(work, 'blank.mp4')
+  const r = await cli(['convert', `${host.url}playback/presentation/2.3/${id}`, out], {})
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, /webcam none/)
+  t.ok(near((await frameAt(out, 2))(1180, 660), [0, 255, 0]))
+})
+
+t.test('bbb-portal convert: clear errors, non-zero exit, no output', async (t) => {
+  const out = path.join(work, 'bad.mp4')
+  let r = await cli(['convert', 'https://bbb.univ.fr/b/some-room', out], {})
+  t.equal(r.code, 1)
+  t.match(r.stderr, /not a BBB playback URL/)
+  r = await cli(['convert', `${host.url}playback/presentation/2.3/unknown-recording`, out], {})
+  t.equal(r.code, 1)
+  t.match(r.stderr, /metadata.xml is missing/)
+  r = await cli(['convert', url, out, '--width', '1000'], {})
+  t.not(r.code, 0)
+  t.match(r.stderr, /Allowed choices are 1280, 1920/)
+  t.notOk(existsSync(out))
+})
+
+t.test('a video playback is downloaded as it is', async (t) => {
+  const dir = path.join(host.root, 'video', RECORD_ID)
+  mkdirSync(dir, { recursive: true })
+  cpSync(path.join(work, 'none.mp4'), path.join(dir, 'video-0.m4v'))
+  writeFileSync(path.join(dir, 'index.html'), '<html><body><video controls><source src="video-0.m4v" type="video/mp4"></video></body></html>')
+  const out = path.join(work, 'video.mp4')
+  const r = await cli(['convert', `${host.url}playback/video/${RECORD_ID}/`, out], {})
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, /of video/)
+  t.same(readFileSync(out), readFileSync(path.join(dir, 'video-0.m4v')), 'byte for byte, no re-encoding')
+})
+
+t.test('export.js: the bbb-recorder drop-in Pod calls', async (t) => {
+  const plugin = path.join(work, 'plugin')
+  const media = path.join(work, 'media')
+  mkdirSync(media)
+  cpSync(path.dirname(exportJs), plugin, { recursive: true })
+  writeFileSync(path.join(plugin, '.env'), JSON.stringify({ copyToPath: media, bbbPortal: fileURLToPath(new URL('../../bin/bbb-portal.js', import.meta.url)) }))
+  const ok = await node(['export.js', url, `${RECORD_ID}.webm`], plugin)
+  t.equal(ok.code, 0, ok.stderr)
+  const info = await probeJson(path.join(media, `${RECORD_ID}.webm`))
+  t.ok(Math.abs(Number(info.format.duration) - 6) <= 0.5, 'complete file where Pod looks for it')
+  const trimmed = await node(['export.js', url, 'short', '3'], plugin)
+  t.equal(trimmed.code, 0, trimmed.stderr)
+  t.ok(Math.abs(Number((await probeJson(path.join(media, 'short.mp4'))).format.duration) - 3) <= 0.5, 'bbb-recorder third argument: seconds to keep')
+  const hostile = await node(['export.js', url, '../../etc/cron.d/x'], plugin)
+  t.equal(hostile.code, 1)
+  t.match(hostile.stderr, /refused file name/)
+  const broken = await node(['export.js', `${host.url}playback/presentation/2.3/missing-one`, 'missing.webm'], plugin)
+  t.equal(broken.code, 1)
+  t.notOk(existsSync(path.join(media, 'missing.webm')))
+})
