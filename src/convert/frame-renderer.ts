@@ -72,7 +72,7 @@ function blendOver(bottom: Buffer, top: Buffer): void {
  * differ only by the cursor cost a copy and a dot.
  */
 export class FrameRenderer {
-  private readonly slideImages = new Map<number, Promise<string | null>>()
+  private readonly slideImages = new Map<string, Promise<string | null>>()
   private readonly inkImages = new Map<string, Promise<string>>()
   private readonly slideRasters = new Lru<Buffer>(12)
   private readonly bases = new Lru<Buffer>(6)
@@ -93,15 +93,14 @@ export class FrameRenderer {
       `<svg x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" viewBox="${viewBox.join(' ')}" preserveAspectRatio="none">${body}</svg></svg>`
   }
 
-  private slideImage(index: number): Promise<string | null> {
-    let image = this.slideImages.get(index)
+  private slideImage(href: string): Promise<string | null> {
+    let image = this.slideImages.get(href)
     if (!image) {
-      const slide = this.presentation.slides[index]!
-      image = this.loadImage(slide.href).then((data) => {
-        if (!data) this.warn(`slide image ${slide.href} is missing; a blank slide is shown`)
-        return data && dataUrl(slide.href, data)
+      image = this.loadImage(href).then((data) => {
+        if (!data) this.warn(`slide image ${href} is missing; a blank slide is shown`)
+        return data && dataUrl(href, data)
       })
-      this.slideImages.set(index, image)
+      this.slideImages.set(href, image)
     }
     return image
   }
@@ -111,7 +110,7 @@ export class FrameRenderer {
     const cached = this.slideRasters.get(key)
     if (cached) return cached
     const slide = this.presentation.slides[frame.slide]
-    const href = slide && (await this.slideImage(frame.slide))
+    const href = slide && (await this.slideImage(slide.href))
     const body = slide ? `<rect width="${slide.width}" height="${slide.height}" fill="#ffffff"/>${href ? `<image width="${slide.width}" height="${slide.height}" preserveAspectRatio="none" href="${href}"/>` : ''}` : ''
     const pixels = new Resvg(this.svgFrame(frame.viewBox, body), { ...RESVG, background: '#000000' }).render().pixels
     this.slideRasters.set(key, pixels)

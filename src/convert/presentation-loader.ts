@@ -1,5 +1,6 @@
 import type { AssetSource } from './asset-source.ts'
 import { ConvertError } from './errors.ts'
+import { parseTldraw } from './tldraw.ts'
 import { parseCursor, parseDeskshare, parseMetadata, parsePanzooms, parseShapes, type Presentation } from './presentation.ts'
 
 const MiB = 1024 * 1024
@@ -15,12 +16,14 @@ export async function loadPresentation(source: AssetSource, warn: (message: stri
   ])
   if (!metadata) throw new ConvertError(`metadata.xml is missing from ${source.label}: is this a published presentation recording?`)
   const meta = parseMetadata(metadata.toString('utf8'))
-  const { slides, ink } = shapes ? parseShapes(shapes.toString('utf8')) : { slides: [], ink: [] }
+  const { slides, ink: svgInk } = shapes ? parseShapes(shapes.toString('utf8')) : { slides: [], ink: [] }
   if (!shapes) warn('shapes.svg is missing: the picture stays blank')
   const zoom = parsePanzooms(text(panzooms))
-  if (tldraw) warn('tldraw.json (BBB 2.6+) annotations are not drawn yet; slides, screenshare and webcams are')
+  // BBB 2.6+ keeps the whiteboard in tldraw.json; older versions in shapes.svg.
+  const fromTldraw = tldraw ? parseTldraw(tldraw.toString('utf8'), slides, warn) : undefined
   return {
-    recordId: meta.recordId, name: meta.name, durationS: meta.durationS, slides, ink,
-    panzooms: zoom.panzooms, tldraw: zoom.tldraw, cursor: parseCursor(text(cursor)), deskshare: parseDeskshare(text(deskshare)),
+    recordId: meta.recordId, name: meta.name, durationS: meta.durationS, slides, ink: [...svgInk, ...(fromTldraw?.ink ?? [])].sort((a, b) => a.timestamp - b.timestamp),
+    panzooms: zoom.panzooms, tldraw: zoom.tldraw || !!fromTldraw, bbbVersion: fromTldraw?.bbbVersion,
+    cursor: parseCursor(text(cursor)), deskshare: parseDeskshare(text(deskshare)),
   }
 }

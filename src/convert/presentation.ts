@@ -13,6 +13,8 @@ export interface Presentation {
   deskshare: DeskshareInterval[]
   /** True for BBB 2.6+ files, whose zoom and cursor coordinates follow tldraw's camera. */
   tldraw: boolean
+  /** tldraw.json's bbb_version: it sets the page scale of tldraw coordinates. */
+  bbbVersion?: string
 }
 
 export interface Slide {
@@ -221,7 +223,10 @@ export function parseShapes(text: string): { slides: Slide[]; ink: InkVersion[] 
     if (tag === 'image' && /\bslide\b/.test(a.class ?? '')) {
       const href = a['xlink:href'] ?? a.href
       if (!href) continue
-      slides.push({ id: a.id ?? `image${slides.length + 1}`, in: num(a.in, 0), out: num(a.out, Infinity), href, width: num(a.width, 1600), height: num(a.height, 900) })
+      // BBB 2.3+ lists every time a slide was shown: in="0.0 50.3" out="20.1 70.5".
+      const ins = String(a.in ?? '0').trim().split(/\s+/).map((v) => num(v, 0))
+      const outs = String(a.out ?? '').trim().split(/\s+/).map((v) => num(v, Infinity))
+      ins.forEach((start, k) => slides.push({ id: a.id ?? `image${slides.length + 1}`, in: start, out: outs[k] ?? Infinity, href, width: num(a.width, 1600), height: num(a.height, 900) }))
     } else if (tag === 'g' && /\bcanvas\b/.test(a.class ?? '')) {
       const slideId = a.image ?? ''
       for (const shape of childrenOf(node)) {

@@ -1,4 +1,5 @@
 import type { CursorEvent, InkVersion, Presentation } from './presentation.ts'
+import { tldrawScale } from './tldraw.ts'
 
 /** What the presentation area shows at one instant; equal keys mean equal pictures. */
 export interface FrameState {
@@ -75,10 +76,16 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     let slide = -1
     for (let i = 0; i < p.slides.length; i++) if (p.slides[i]!.in <= t && t < p.slides[i]!.out) slide = i
     const s = p.slides[slide]
-    const zoom = p.tldraw ? undefined : lastAtOrBefore(zooms, t)
-    const viewBox: FrameState['viewBox'] = zoom?.viewBox ?? (s ? [0, 0, s.width, s.height] : [0, 0, 1600, 900])
+    const zoom = lastAtOrBefore(zooms, t)
+    const scale = s && p.tldraw ? tldrawScale(s, p.bbbVersion) : 1
+    // tldraw cameras are page offsets: the view starts at -x, -y page units (see tldraw.ts).
+    const viewBox: FrameState['viewBox'] = zoom
+      ? (p.tldraw ? [-zoom.viewBox[0] / scale, -zoom.viewBox[1] / scale, zoom.viewBox[2], zoom.viewBox[3]] : zoom.viewBox)
+      : s ? [0, 0, s.width, s.height] : [0, 0, 1600, 900]
     const ink = s && options.annotations ? visibleInk(inkBySlide.get(s.id) ?? [], t) : []
-    const c = p.tldraw ? undefined : lastAtOrBefore(cursor, t)
+    const raw = lastAtOrBefore(cursor, t)
+    // Pre-tldraw cursors are fractions of the view; tldraw ones are page coordinates.
+    const c = raw && !(raw.x === -1 && raw.y === -1) && p.tldraw ? { x: (raw.x / scale - viewBox[0]) / viewBox[2], y: (raw.y / scale - viewBox[1]) / viewBox[3] } : raw
     const frame: FrameState = {
       t: t - options.from, slide, viewBox, ink,
       baseKey: `${slide}|${viewBox.join(',')}|${ink.join(',')}`,

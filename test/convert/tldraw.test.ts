@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { convertPlayback } from '../../src/convert/converter.ts'
+import { writeSyntheticPresentation } from '../../src/demo/synthetic-presentation.ts'
+import { frameAt, near } from '../helpers/media.ts'
+import { playbackHost } from '../helpers/playback.ts'
+
+// No public BBB 2.6+/3.0 recording exists to copy: these files follow the format bbb-playback
+// reads (tldraw.json pages keyed by slide number, shapes with timestamp/undo/shape_data, camera
+// offsets in panzooms.xml, page coordinates in cursor.xml).
+const host = await playbackHost(t)
+const out = mkdtempSync(path.join(os.tmpdir(), 'bbb-tldraw-'))
+t.teardown(() => rmSync(out, { recursive: true, force: true }))
+
+async function recording(id: string, tldraw: object, extra: (dir: string) => void = () => {}) {
+  const dir = await writeSyntheticPresentation(host.root, { recordId: id, durationS: 8, slides: [{ colour: '#ffffff', in: 0, out: 8, format: 'svg' }] })
+  writeFileSync(path.join(dir, 'tldraw.json'), JSON.stringify(tldraw))
+  extra(dir)
+  return `${host.url}playback/presentation/2.3/${id}`
+}
+
+t.test('BBB 3.0 (tldraw v2): shapes, camera zoom and cursor in page coordinates', async (t) => {
+  // 1600×900 slide on a 1440×1080 page: 0.9 page units per slide pixel.
+  const shapes = [
+    { id: 'shape:a', timestamp: 1, undo: -1, shape_data: { id: 'shape:a', type: 'geo', x: 90, y: 90, rotation: 0, props: { geo: 'rectangle', w: 270, h: 180, color: 'red', fill: 'solid', size: 'm', text: '' } } },
+    { id: 'shape:b', timestamp: 2, undo: -1, shape_data: { id: 'shape:b', type: 'geo', x: 855, y: 495, rotation: 0, props: { geo: 'ellipse', w: 90, h: 90, color: 'blue', fill: 'solid', size: 'm' } } },
+    { id: 'shape:c', timestamp: 2, undo: -1, shape_data: { id: 'shape:c', type: 'draw', x: 0, y: 0, rotation: 0, props: { color: 'black', size: 'l', segments: [{ type: 'free', points: [{ x: 900, y: 90, z: 0.5 }, { x: 1300, y: 90, z: 0.5 }] }] } } },
+    { id: 'shape:d', timestamp: 2, undo: -1, shape_data: { id: 'shape:d', type: 'frame', x: 0, y: 0, props: {} } },
+  ]
+  const warnings: string[] = []
+  const url = await recording('tldraw-v2-0000000000000000000000000000000000000-1700000000000', { bbb_version: '3.0.4', 1: { timestamp: 0, shapes } }, (dir) => {
+    writeFileSync(path.join(dir, 'panzooms.xml'), '<?xml version="1.0"?>\n<recording id="panzoom_events" tldraw="true">\n  <event timestamp="0.0"><viewBox>0 0 1600 900</viewBox></event>\n  <event timestamp="4.0"><viewBox>-720 -405 800 450</viewBox></event>\n</recording>\n')
+    writeFileSync(path.join(dir, 'cursor.xml'), '<?xml version="1.0"?>\n<recording id="cursor_events" tldraw="true">\n  <event timestamp="0.0"><cursor>-1 -1</cursor></event>\n  <event timestamp="6.0"><cursor>1080 607.5</cursor></event>\n</recording>\n')
+  })
+  const file = path.join(out, 'v2.mp4')
+  await convertPlayback(url, file, { warn: (m) => warnings.push(m) })
+  let f = await frameAt(file, 1.5)
+  t.ok(near(f(200, 160), [224, 49, 49]), 'red rectangle at slide (100,100)-(400,300)')
+  t.ok(near(f(760, 80), [255, 255, 255]), 'the stroke is not there yet')
+  f = await frameAt(file, 3)
+  t.ok(near(f(800, 480), [68, 101, 233]), 'blue disc at slide (1000,600)')
+  t.ok(near(f(1000, 80), [29, 29, 29], 60), 'freehand stroke')
+  f = await frameAt(file, 5)
+  t.ok(near(f(320, 240), [68, 101, 233]), 'camera moved to the bottom-right quarter: the disc is at the view\'s (320,240)')
+  t.notOk(near(f(640, 360), [255, 0, 0], 60), 'no cursor yet')
+  f = await frameAt(file, 7)
+  t.ok(near(f(640, 360), [255, 0, 0], 60), 'cursor at page (1080, 607.5) = the middle of the view')
+  t.ok(warnings.some((w) => /kind "frame" are not drawn/.test(w)), 'unknown kinds are reported')
+})
+
+t.test('BBB 2.6 (tldraw v1): shapes on the 2048×1536 page', async (t) => {
+  const shapes = [
+    { id: 'r1', timestamp: 1, undo: 5, shape_data: { id: 'r1', type: 'rectangle', point: [128, 128], size: [384, 256], rotation: 0, style: { color: 'green', size: 'small', isFilled: true, dash: 'draw', scale: 1 } } },
+    { id: 't1', timestamp: 2, undo: -1, shape_data: { id: 't1', type: 'text', point: [1100, 800], text: 'Bonjour', style: { color: 'black', size: 'large', scale: 1 } } },
+  ]
+  const url = await recording('tldraw-v1-0000000000000000000000000000000000000-1700000000000', { bbb_version: '2.6.0', 1: { timestamp: 0, shapes } })
+  const file = path.join(out, 'v1.mp4')
+  await convertPlayback(url, file)
+  t.ok(near((await frameAt(file, 3))(200, 160), [9, 146, 104]), 'green rectangle at slide (100,100)-(400,300) (1.28 page units per pixel)')
+  t.ok(near((await frameAt(file, 6))(200, 160), [255, 255, 255]), 'undone at 5 s')
+  let dark = 0
+  const f = await frameAt(file, 6)
+  for (let x = 680; x < 900; x += 2) for (let y = 500; y < 560; y += 2) if (near(f(x, y), [29, 29, 29], 80)) dark++
+  t.ok(dark > 20, `text drawn (${dark} dark samples)`)
+})
