@@ -132,6 +132,22 @@ t.test('real BBB 2.2 published files (with generated slide images and sound)', a
   t.ok(near((await frameAt(file, 8))(50, 50), YELLOW), 'second slide from 6.2 s')
 })
 
+t.test('cancelling stops ffmpeg and removes the temporary files', async (t) => {
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'bbb-cancel-'))
+  const controller = new AbortController()
+  const file = path.join(out, 'cancelled.mp4')
+  const started = convertPlayback(`${host.url}playback/presentation/2.3/${plain.recordId}`, file, {
+    tmpDir, signal: controller.signal, onProgress: (p) => p > 0 && controller.abort(),
+  })
+  await t.rejects(started, /cancelled/)
+  t.same(readdirSync(tmpDir), [], 'temporary folder removed')
+  t.notOk(existsSync(file))
+  const { execFileSync } = await import('node:child_process')
+  const running = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes('ffmpeg') && l.includes(tmpDir))
+  t.same(running, [], 'no ffmpeg left running')
+  fs.rmSync(tmpDir, { recursive: true, force: true })
+})
+
 t.test('nothing is left behind when a conversion fails', async (t) => {
   const file = path.join(out, 'failed.mp4')
   await t.rejects(convertPlayback(`${host.url}playback/presentation/2.3/${RECORD_ID}`, file), /HTTP 403.*access refused/, 'protected recording without its token')

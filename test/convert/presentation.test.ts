@@ -42,6 +42,11 @@ t.test('the timeline keeps the newest version of each stroke, honours undo and h
   t.same(undo.map((f) => [f.t, f.ink]), [[0, []], [1, [0]], [3, []]])
 })
 
+t.test('a slide shown several times lists its times (BBB 2.3+)', async (t) => {
+  const { slides } = parseShapes('<svg><image class="slide" id="image2" in="0.0 50.3" out="20.1 70.5" xlink:href="presentation/p/slide-2.png" width="1600" height="900"/></svg>')
+  t.same(slides.map((s) => [s.id, s.in, s.out]), [['image2', 0, 20.1], ['image2', 50.3, 70.5]])
+})
+
 t.test('bad files give clear errors', async (t) => {
   t.throws(() => parseMetadata('<html><body>502 Bad Gateway</body></html>'), /no playback duration/)
   t.throws(() => parseMetadata('not xml at all'), /metadata.xml is not XML/)
