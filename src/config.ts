@@ -54,10 +54,22 @@ export const sourceSchema = z.object({
   shutdownAt: z.coerce.date().optional(),
   /** Pod's IGNORED_SERVERS: `bbb-origin-server-name` values whose recordings are not resolved. */
   ignoredServers: list.default([]),
+  /** Owner resolvers for this source, in order (default: OWNER_RESOLVERS). */
+  resolvers: z.array(z.enum(['moodle', 'greenlight', 'mapping'])).optional(),
 })
 export type SourceConfig = z.infer<typeof sourceSchema>
 
-const fileSchema = z.object({ sources: z.array(z.unknown()).min(1, 'lists no source') }).loose()
+export const ownerResolvers = ['moodle', 'greenlight', 'mapping'] as const
+const moodleUrl = z.string().regex(/^(postgres(ql)?|mysql|mariadb):\/\//, 'must start with postgres://, mysql:// or mariadb://')
+const moodleDbSchema = z.object({ url: moodleUrl, prefix: z.string().regex(/^[a-z0-9_]{0,20}$/i, 'letters, digits and "_"').default('mdl_') })
+export type MoodleDbConfig = z.infer<typeof moodleDbSchema>
+
+const fileSchema = z.object({
+  sources: z.array(z.unknown()).min(1, 'lists no source'),
+  /** Moodle databases by `bbb-origin-server-name` (Pod's DB_PARAMS); `default` for an empty name. */
+  moodles: z.record(z.string(), moodleDbSchema).optional(),
+  greenlight: z.object({ url: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://') }).optional(),
+}).loose()
 
 const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
@@ -81,6 +93,13 @@ const envSchema = z.object({
   BBB_PLAYBACK23: z.string().optional(),
   BBB_SHUTDOWN_AT: z.string().optional(),
   BBB_IGNORED_SERVERS: z.string().optional(),
+  MOODLE_DB_URL: moodleUrl.optional(),
+  MOODLE_DB_PREFIX: z.string().regex(/^[a-z0-9_]{0,20}$/i, 'letters, digits and "_"').default('mdl_'),
+  GREENLIGHT_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  OWNER_MAPPING_FILE: z.string().optional(),
+  OWNER_RESOLVERS: list.pipe(z.array(z.enum(ownerResolvers))).default([...ownerResolvers]),
+  OWNER_MATCH: z.enum(['username', 'email']).default('username'),
+  FALLBACK_OWNER: z.string().optional(),
 })
 
 /** Every environment variable the service reads (the test keeps .env.example complete). */
@@ -131,7 +150,11 @@ function sourceFromEnv(env: Partial<Record<keyof z.infer<typeof envSchema>, stri
   }
 }
 
-function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], configFile?: string) {
+type FileConfig = z.infer<typeof fileSchema>
+
+function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], configFile?: string, file?: FileConfig) {
+  const moodles: Record<string, MoodleDbConfig> = { ...(file?.moodles ?? {}) }
+  if (env.MOODLE_DB_URL && !moodles.default) moodles.default = { url: env.MOODLE_DB_URL, prefix: env.MOODLE_DB_PREFIX }
   return {
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.DATA_DIR),
@@ -145,6 +168,14 @@ function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], co
     getRecordingsTimeoutMs: env.BBB_GET_RECORDINGS_TIMEOUT * 1000,
     configFile,
     sources,
+    owners: {
+      moodles,
+      greenlightUrl: file?.greenlight?.url ?? env.GREENLIGHT_DB_URL,
+      mappingFile: env.OWNER_MAPPING_FILE,
+      resolvers: env.OWNER_RESOLVERS,
+      match: env.OWNER_MATCH,
+      fallbackOwner: env.FALLBACK_OWNER?.trim().toLowerCase() || undefined,
+    },
   }
 }
 
@@ -159,9 +190,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, options: { c
 
   const configFile = options.configFile ?? cleaned.BBB_PORTAL_CONFIG
   const rawSources: unknown[] = []
+  let file: FileConfig | undefined
   if (configFile) {
     const parsedFile = fileSchema.safeParse(readConfigFile(configFile))
-    if (parsedFile.success) rawSources.push(...parsedFile.data.sources)
+    if (parsedFile.success) rawSources.push(...(file = parsedFile.data).sources)
     else problems.push(...problemsOf(parsedFile.error, configFile))
   }
   const envSource = sourceFromEnv(cleaned)
@@ -177,5 +209,5 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, options: { c
   const names = sources.map((s) => s.name)
   for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`source name "${name}" is used twice`)
   if (problems.length || !parsedEnv.success) throw new ConfigError(problems)
-  return buildConfig(parsedEnv.data, sources, configFile)
+  return buildConfig(parsedEnv.data, sources, configFile, file)
 }

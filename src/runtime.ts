@@ -2,6 +2,9 @@ import { createBbbClient } from './bbb/client.ts'
 import type { AppConfig } from './config.ts'
 import { openDatabase, type DatabaseHandle } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { createOwnersRepository } from './owners/owners-repository.ts'
+import { createOwnerService } from './owners/owner-service.ts'
+import { openOwnerSources } from './owners/owner-sources.ts'
 import { createSyncService, type SyncService } from './sync/sync-service.ts'
 
 export interface Runtime {
@@ -20,11 +23,20 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
     await handle.close()
     throw error
   }
+  const ownerSources = openOwnerSources(config.owners)
+  const owners = createOwnerService({ repo: createOwnersRepository(handle.db), config: config.owners, sources: ownerSources, log: (m) => console.warn(m) })
   const syncService = createSyncService({
     handle,
     dataDir: config.dataDir,
     clientFor: (source, cache) =>
       createBbbClient({ source, connectTimeoutMs: config.connectTimeoutMs, readTimeoutMs: config.getRecordingsTimeoutMs, cache }),
+    owners,
   })
-  return { config, handle, syncService, close: () => handle.close() }
+  return {
+    config, handle, syncService,
+    close: async () => {
+      await ownerSources.close()
+      await handle.close()
+    },
+  }
 }

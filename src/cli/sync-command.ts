@@ -26,6 +26,7 @@ export interface SyncCommandOptions {
   listing?: SourceConfig['listing']
   recordIds?: string
   json?: boolean
+  useDatabaseMoodle?: boolean
 }
 
 export function syncCommand(loadConfig: () => AppConfig): Command {
@@ -45,6 +46,7 @@ export function syncCommand(loadConfig: () => AppConfig): Command {
     .addOption(new Option('--listing <mode>', 'override the listing strategy').choices(listingStrategies))
     .option('--record-ids <file>', 'recordIDs to list (one per line), for --listing by-record-id')
     .option('--json', 'print a machine-readable summary (one JSON object)')
+    .option('--use-database-moodle', "resolve owners from Moodle (Pod's flag; on whenever a Moodle database is configured)")
     .action(async (options: SyncCommandOptions) => {
       process.exitCode = await runSyncCommand(loadConfig(), options)
     })
@@ -62,6 +64,10 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
   const min = options.min ?? options.minValueRecordProcess
   const max = options.max ?? options.maxValueRecordProcess
   if (min !== undefined && max !== undefined && max < min) throw new Error(`--max (${max}) is below --min (${min})`)
+  if (options.useDatabaseMoodle) {
+    if (!Object.keys(config.owners.moodles).length) throw new Error('--use-database-moodle: no Moodle database configured (MOODLE_DB_URL, or moodles: in the config file)')
+    if (!config.owners.resolvers.includes('moodle')) config = { ...config, owners: { ...config.owners, resolvers: ['moodle', ...config.owners.resolvers] } }
+  }
   const podCsv = options.useExportCsv ?? options.use_export_csv
   const csvFile = options.exportCsv ?? (podCsv === true ? 'out.csv' : podCsv)
 

@@ -22,6 +22,12 @@ export function formatSummary(s: SyncSummary, sourceUrl: string): string {
   }
   for (const i of s.invalid.slice(0, SHOWN)) lines.push(`  invalid ${i.recordId ?? '(no recordID)'}: ${i.reason}`)
   if (s.invalid.length > SHOWN) lines.push(`  … ${c.invalid - SHOWN} more invalid recordings`)
+  if (s.owners) {
+    const o = s.owners
+    const how = Object.entries(o.byMatch ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')
+    lines.push(`  owners: ${o.resolved ?? 0} recordings with owners, ${o.orphaned ?? 0} orphaned${o.unresolved ? `, ${o.unresolved} left as they were` : ''}${how ? ` (${how})` : ''}`)
+    for (const e of o.errors ?? []) lines.push(`  owners not resolved: ${e} — retried at the next sync`)
+  }
   lines.push(`  sync run #${s.runId}, ${((s.finishedAt.getTime() - s.startedAt.getTime()) / 1000).toFixed(1)} s`)
   return lines.join('\n')
 }

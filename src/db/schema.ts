@@ -28,6 +28,33 @@ export interface RecordingsTable {
   last_seen_at: Timestamp
   missing_since: Timestamp | null
   last_sync_run_id: number | null
+  /** How the owners were found (`moodle:recordings`, `greenlight`, `mapping`…), `none` for orphans, null before any try. */
+  owner_match: Generated<string | null>
+  orphaned: Generated<boolean>
+  moodle_activity_id: Generated<number | null>
+  moodle_course_id: Generated<number | null>
+  owners_checked_at: Generated<Date | null>
+}
+
+export interface UsersTable {
+  id: Generated<number>
+  username: string
+  email: string | null
+  display_name: string | null
+  created_via: string
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type OwnerReason = 'moodle-user' | 'moodle-owner' | `moodle-role:${string}` | 'greenlight-owner' | 'greenlight-shared' | 'mapping' | 'admin' | 'fallback'
+
+export interface RecordingOwnersTable {
+  recording_id: number
+  user_id: number
+  reason: OwnerReason
+  suspended: Generated<boolean>
+  assigned_by: string | null
+  created_at: Generated<Date>
 }
 
 export interface SyncRunsTable {
@@ -48,11 +75,25 @@ export interface SyncRunsTable {
   invalid: Json<Array<{ recordId: string | null; reason: string }>>
   options: Json<Record<string, unknown>>
   error: string | null
+  owners: ColumnType<OwnersTally, string | undefined, string>
+}
+
+/** What the owner resolution of one sync did. */
+export interface OwnersTally {
+  checked?: number
+  resolved?: number
+  orphaned?: number
+  /** Left as they were because a resolver failed (e.g. Moodle unreachable); retried next run. */
+  unresolved?: number
+  byMatch?: Record<string, number>
+  errors?: string[]
 }
 
 export interface DB {
   recordings: RecordingsTable
   sync_runs: SyncRunsTable
+  users: UsersTable
+  recording_owners: RecordingOwnersTable
 }
 
 export type RecordingRow = Selectable<RecordingsTable>

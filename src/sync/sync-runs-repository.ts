@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts'
+import type { OwnersTally } from '../db/schema.ts'
 
 export type SyncRunsRepository = ReturnType<typeof createSyncRunsRepository>
 
@@ -9,6 +10,7 @@ export interface SyncRunResult {
   counts: { listed: number; new: number; updated: number; unchanged: number; missing: number; invalid: number }
   invalid: Array<{ recordId: string | null; reason: string }>
   error: string | null
+  owners?: OwnersTally
 }
 
 export function createSyncRunsRepository(db: Database) {
@@ -48,6 +50,7 @@ export function createSyncRunsRepository(db: Database) {
           missing_count: counts.missing,
           invalid_count: counts.invalid,
           invalid: JSON.stringify(result.invalid),
+          owners: JSON.stringify(result.owners ?? {}),
           error: result.error,
         })
         .where('id', '=', id)

@@ -3,6 +3,8 @@ import type { BbbClient } from '../bbb/client.ts'
 import { parseRecordings, type Recording } from '../bbb/recording.ts'
 import { ReplyCache } from '../bbb/reply-cache.ts'
 import type { DatabaseHandle } from '../db/database.ts'
+import type { OwnersTally } from '../db/schema.ts'
+import type { OwnerService } from '../owners/owner-service.ts'
 import { listRecordings, type ListedRecording, type ListingResult } from './listing.ts'
 import { createRecordingsRepository } from './recordings-repository.ts'
 import { createBatchWriter, type BatchItem } from './batch-writer.ts'
@@ -38,6 +40,8 @@ export interface SyncSummary {
   /** recordIDs per kind of change, the first 1000 of each. */
   changes: { new: string[]; updated: string[]; missing: string[] }
   invalid: SyncRunResult['invalid']
+  /** What the owner resolution did (absent when no resolver is configured). */
+  owners?: OwnersTally
   error: string | null
   startedAt: Date
   finishedAt: Date
@@ -56,6 +60,8 @@ export interface SyncDeps {
   handle: Pick<DatabaseHandle, 'db' | 'kind'>
   dataDir: string
   clientFor(source: SourceConfig, cache: ReplyCache): BbbClient
+  /** Resolves owners after a successful listing. */
+  owners?: Pick<OwnerService, 'resolveSource'>
 }
 
 export function createSyncService(deps: SyncDeps) {
@@ -82,6 +88,7 @@ export function createSyncService(deps: SyncDeps) {
     let listing: ListingResult | undefined
     let incompleteReason: string | null = null
     let error: string | null = null
+    let owners: OwnersTally | undefined
     try {
       try {
         listing = await listRecordings(deps.clientFor(source, cache), source, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
@@ -95,6 +102,7 @@ export function createSyncService(deps: SyncDeps) {
       incompleteReason = whyNotComplete(listing, tally.unidentified, windowed, fromCache)
       if (!incompleteReason) await markMissing(listing)
       if (writer.written() > 0) await recordingsRepo.analyze()
+      if (deps.owners) owners = await deps.owners.resolveSource(source, { dry, now })
       cache.commit()
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught)
@@ -124,12 +132,13 @@ export function createSyncService(deps: SyncDeps) {
       complete: !error && !incompleteReason,
       counts: tally.counts,
       invalid: tally.invalid,
+      owners,
       error,
     }
     await runsRepo.finish(run.id, result)
     return {
       runId: run.id, source: source.name, dry, status: result.status, listing: result.listing, complete: result.complete,
-      incompleteReason: error ? null : incompleteReason, fromCache, counts: tally.counts, changes: tally.changes, invalid: tally.invalid, error,
+      incompleteReason: error ? null : incompleteReason, fromCache, counts: tally.counts, changes: tally.changes, invalid: tally.invalid, owners, error,
       startedAt: run.started_at, finishedAt: new Date(),
     }
   }

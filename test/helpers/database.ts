@@ -26,7 +26,7 @@ export async function adminQuery(sql: string, params: unknown[] = []): Promise<p
  * pg-pool's end() resolves before its sockets are closed: wait until the database has no
  * session left, so that the forced drop never kills a connection that is still closing.
  */
-async function dropWhenIdle(name: string): Promise<void> {
+export async function dropWhenIdle(name: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const { rows } = await adminQuery('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
     if (rows[0].n === 0) break

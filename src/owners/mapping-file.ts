@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs'
+import { parse } from 'csv-parse/sync'
+
+export type MappingKind = 'meetingID' | 'recordID' | 'bbb-context-label'
+
+/** The admin's mapping: which usernames own the recordings of a meeting, a recording or a course label. */
+export interface OwnerMapping {
+  lookup(recording: { recordId: string; meetingId: string; contextLabel?: string }): string[] | undefined
+  size: number
+}
+
+const KINDS: MappingKind[] = ['recordID', 'meetingID', 'bbb-context-label']
+
+/**
+ * Reads `key,usernames` rows (`,` or `;`). A header naming the key column (`meetingID`,
+ * `recordID`, `bbb-context-label`) restricts matching to that kind; otherwise a key is tried as
+ * a recordID, then a meetingID, then a course label. Usernames are separated by spaces, `|` or `,`.
+ */
+export function parseOwnerMapping(text: string, file = 'mapping file'): OwnerMapping {
+  const delimiter = (text.split('\n')[0] ?? '').includes(';') ? ';' : ','
+  let rows: string[][]
+  try {
+    rows = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, comment: '#' })
+  } catch (error) {
+    throw new Error(`${file}: not valid CSV (${(error as Error).message})`)
+  }
+  let only: MappingKind | undefined
+  const header = rows[0]?.[0]
+  if (header && [...KINDS, 'key'].some((k) => k.toLowerCase() === header.toLowerCase())) {
+    only = KINDS.find((k) => k.toLowerCase() === header.toLowerCase())
+    rows = rows.slice(1)
+  }
+  const table = new Map<string, string[]>()
+  rows.forEach((row, i) => {
+    const [key, ...rest] = row
+    const usernames = rest.join(' ').split(/[\s|,]+/).map((u) => u.trim().toLowerCase()).filter(Boolean)
+    if (!key || !usernames.length) throw new Error(`${file}: line ${i + (only || header?.toLowerCase() === 'key' ? 2 : 1)} needs a key and at least one username`)
+    table.set(key, [...new Set([...(table.get(key) ?? []), ...usernames])])
+  })
+  const get = (kind: MappingKind, value: string | undefined) => (value && (!only || only === kind) ? table.get(value) : undefined)
+  return {
+    size: table.size,
+    lookup: (r) => get('recordID', r.recordId) ?? get('meetingID', r.meetingId) ?? get('bbb-context-label', r.contextLabel),
+  }
+}
+
+export function readOwnerMapping(file: string): OwnerMapping {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new Error(`OWNER_MAPPING_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+  }
+  return parseOwnerMapping(text, file)
+}

@@ -1,0 +1,31 @@
+import type { AppConfig } from '../config.ts'
+import { greenlightResolver } from '../greenlight/greenlight-resolver.ts'
+import { openMoodleDb, type MoodleDb } from '../moodle/moodle-db.ts'
+import { moodleRepository } from '../moodle/moodle-repository.ts'
+import { readOwnerMapping } from './mapping-file.ts'
+import type { OwnerSources } from './owner-service.ts'
+
+/**
+ * The databases and files owners come from, opened on first use and closed with the runtime.
+ * A recording's Moodle is chosen by its `bbb-origin-server-name`, else `default` (Pod's DB_PARAMS).
+ */
+export function openOwnerSources(config: AppConfig['owners']): OwnerSources & { close(): Promise<void> } {
+  const opened = new Map<string, MoodleDb>()
+  const greenlight = config.greenlightUrl ? greenlightResolver(config.greenlightUrl) : undefined
+  const mapping = config.mappingFile ? readOwnerMapping(config.mappingFile) : undefined
+  return {
+    moodleFor(serverName) {
+      const name = serverName && config.moodles[serverName] ? serverName : 'default'
+      const settings = config.moodles[name]
+      if (!settings) return undefined
+      let moodle = opened.get(name)
+      if (!moodle) opened.set(name, (moodle = openMoodleDb(settings)))
+      return { name, repo: moodleRepository(moodle) }
+    },
+    greenlight,
+    mapping,
+    async close() {
+      await Promise.all([...[...opened.values()].map((m) => m.close()), greenlight?.close()])
+    },
+  }
+}

@@ -1,0 +1,98 @@
+import { sql, type Kysely } from 'kysely'
+import type { DB, OwnerReason } from '../db/schema.ts'
+
+export interface UserInput {
+  username: string
+  email: string | null
+  displayName: string | null
+}
+
+export interface OwnerRow {
+  recordingId: number
+  userId: number
+  reason: OwnerReason
+  suspended: boolean
+}
+
+export interface RecordingOwnership {
+  id: number
+  ownerMatch: string
+  orphaned: boolean
+  moodleActivityId: number | null
+  moodleCourseId: number | null
+}
+
+/** SQL of users and recording owners; no decisions here. */
+export function createOwnersRepository(db: Kysely<DB>) {
+  return {
+    recordingsOf: (source: string) =>
+      db.selectFrom('recordings').select(['id', 'record_id', 'meeting_id', 'metadata', 'owner_match', 'orphaned', 'moodle_activity_id', 'moodle_course_id'])
+        .where('source', '=', source).where('missing_since', 'is', null).orderBy('id').execute(),
+
+    /** The owners a resolver gave (not an admin) to the source's recordings. */
+    resolvedOwnersOf: (source: string) =>
+      db.selectFrom('recording_owners as o').innerJoin('recordings as r', 'r.id', 'o.recording_id')
+        .select(['o.recording_id', 'o.user_id', 'o.reason', 'o.suspended']).where('r.source', '=', source).where('o.reason', '<>', 'admin').execute(),
+
+    async removeOwners(pairs: Array<{ recordingId: number; userId: number }>): Promise<void> {
+      for (let i = 0; i < pairs.length; i += 5000) {
+        const chunk = pairs.slice(i, i + 5000)
+        await sql`DELETE FROM recording_owners o USING unnest(${chunk.map((p) => p.recordingId)}::int[], ${chunk.map((p) => p.userId)}::int[]) AS d(recording_id, user_id)
+                   WHERE o.recording_id = d.recording_id AND o.user_id = d.user_id AND o.reason <> 'admin'`.execute(db)
+      }
+    },
+
+    /** Creates or refreshes users by username; a known e-mail or name is never blanked. */
+    async upsertUsers(users: UserInput[], createdVia: string): Promise<Map<string, number>> {
+      const ids = new Map<string, number>()
+      for (let i = 0; i < users.length; i += 1000) {
+        const chunk = users.slice(i, i + 1000)
+        const rows = await sql<{ id: number; username: string }>`
+          INSERT INTO users (username, email, display_name, created_via)
+          SELECT u.username, u.email, u.display_name, ${createdVia}
+            FROM unnest(${chunk.map((u) => u.username)}::text[], ${chunk.map((u) => u.email)}::text[], ${chunk.map((u) => u.displayName)}::text[]) AS u(username, email, display_name)
+          ON CONFLICT (username) DO UPDATE SET
+            email = COALESCE(EXCLUDED.email, users.email),
+            display_name = COALESCE(EXCLUDED.display_name, users.display_name),
+            updated_at = CASE WHEN users.email IS DISTINCT FROM COALESCE(EXCLUDED.email, users.email)
+                                OR users.display_name IS DISTINCT FROM COALESCE(EXCLUDED.display_name, users.display_name)
+                              THEN now() ELSE users.updated_at END
+          RETURNING id, username`.execute(db)
+        for (const r of rows.rows) ids.set(r.username, r.id)
+      }
+      return ids
+    },
+
+    /** Adds or updates resolver-made owners; an admin's row for the same user stays as it is. */
+    async putOwners(owners: OwnerRow[]): Promise<void> {
+      for (let i = 0; i < owners.length; i += 5000) {
+        const chunk = owners.slice(i, i + 5000)
+        await sql`
+          INSERT INTO recording_owners (recording_id, user_id, reason, suspended)
+          SELECT * FROM unnest(${chunk.map((o) => o.recordingId)}::int[], ${chunk.map((o) => o.userId)}::int[], ${chunk.map((o) => o.reason)}::text[], ${chunk.map((o) => o.suspended)}::bool[])
+          ON CONFLICT (recording_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, suspended = EXCLUDED.suspended
+            WHERE recording_owners.reason <> 'admin'`.execute(db)
+      }
+    },
+
+    async setOwnership(rows: RecordingOwnership[], now: Date): Promise<void> {
+      for (let i = 0; i < rows.length; i += 5000) {
+        const chunk = rows.slice(i, i + 5000)
+        await sql`
+          UPDATE recordings r SET owner_match = v.owner_match, orphaned = v.orphaned, moodle_activity_id = v.activity, moodle_course_id = v.course, owners_checked_at = ${now}
+            FROM unnest(${chunk.map((c) => c.id)}::int[], ${chunk.map((c) => c.ownerMatch)}::text[], ${chunk.map((c) => c.orphaned)}::bool[],
+                        ${chunk.map((c) => c.moodleActivityId)}::bigint[], ${chunk.map((c) => c.moodleCourseId)}::bigint[]) AS v(id, owner_match, orphaned, activity, course)
+           WHERE r.id = v.id`.execute(db)
+      }
+    },
+
+    /** Owners of the given recordings, for listings and exports. */
+    ownersOf: (recordingIds: number[]) =>
+      recordingIds.length
+        ? db.selectFrom('recording_owners as o').innerJoin('users as u', 'u.id', 'o.user_id')
+            .select(['o.recording_id', 'u.username', 'u.display_name', 'u.email', 'o.reason', 'o.suspended'])
+            .where('o.recording_id', 'in', recordingIds).orderBy('o.recording_id').orderBy('u.username').execute()
+        : Promise.resolve([]),
+  }
+}
+export type OwnersRepository = ReturnType<typeof createOwnersRepository>

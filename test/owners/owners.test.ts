@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import t from 'tap'
+import type { AppConfig } from '../../src/config.ts'
+import type { FakeRecording } from '../../src/demo/fake-bbb-xml.ts'
+import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
+import { createOwnerService } from '../../src/owners/owner-service.ts'
+import { openOwnerSources } from '../../src/owners/owner-sources.ts'
+import { adminQuery, dropWhenIdle, urlFor } from '../helpers/database.ts'
+import { moodleDatabase, type MoodleKind } from '../helpers/moodle.ts'
+import { syncHarness } from '../helpers/sync.ts'
+import { moodleRecordings, rid, seedMoodle, SERVER } from './moodle-fixture.ts'
+
+const base = { published: true, state: 'published', startTime: Date.UTC(2025, 2, 1), endTime: Date.UTC(2025, 2, 1, 1), formats: [{ type: 'presentation', url: 'https://bbb.univ.example/playback/presentation/2.3/x', length: 60 }] }
+const recordings: FakeRecording[] = [
+  ...moodleRecordings,
+  // R9: a Greenlight room, owned by one user and shared with another.
+  { ...base, recordId: rid(9), meetingId: 'gl-room-meeting-id-1', name: 'Salle de Claire', metadata: { 'bbb-origin': 'greenlight', 'bbb-origin-server-name': 'gl.univ.example', meetingId: 'gl-room-meeting-id-1' } },
+  // R10: made by nobody we know.
+  { ...base, recordId: rid(10), meetingId: 'mystery', name: 'Mystère', metadata: { meetingId: 'mystery' } },
+]
+
+async function greenlight(t: { teardown(fn: () => unknown): void }): Promise<string> {
+  const name = `greenlight_test_${process.pid}_${randomBytes(3).toString('hex')}`
+  await adminQuery(`CREATE DATABASE ${name}`)
+  const url = urlFor(name)
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  // The columns of Greenlight v3's db/schema.rb that matter here.
+  await client.query(`
+    CREATE TABLE users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name varchar NOT NULL, email varchar NOT NULL, external_id varchar, provider varchar NOT NULL, language varchar NOT NULL DEFAULT 'fr', created_at timestamp NOT NULL DEFAULT now(), updated_at timestamp NOT NULL DEFAULT now());
+    CREATE TABLE rooms (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), user_id uuid REFERENCES users, name varchar NOT NULL, friendly_id varchar NOT NULL, meeting_id varchar NOT NULL UNIQUE, created_at timestamp NOT NULL DEFAULT now(), updated_at timestamp NOT NULL DEFAULT now());
+    CREATE TABLE shared_accesses (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), user_id uuid NOT NULL REFERENCES users, room_id uuid NOT NULL REFERENCES rooms, created_at timestamp NOT NULL DEFAULT now(), updated_at timestamp NOT NULL DEFAULT now());
+    INSERT INTO users (id, name, email, external_id, provider) VALUES
+      ('00000000-0000-0000-0000-000000000001', 'Claire Bernard', 'Claire.Bernard@univ.example', 'CBernard', 'openid_connect'),
+      ('00000000-0000-0000-0000-000000000002', 'Paul Local', 'paul@univ.example', NULL, 'greenlight');
+    INSERT INTO rooms (id, user_id, name, friendly_id, meeting_id) VALUES ('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-000000000001', 'Salle de Claire', 'cla-xyz-123', 'gl-room-meeting-id-1');
+    INSERT INTO shared_accesses (user_id, room_id) VALUES ('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-0000000000a1');`)
+  t.teardown(async () => {
+    await client.end()
+    await dropWhenIdle(name)
+  })
+  return url
+}
+
+for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
+  t.test(`owners from a ${kind} Moodle, Greenlight, a mapping file; orphans and the fallback owner`, async (t) => {
+    const moodle = await moodleDatabase(t, kind, 'mdlx_')
+    await seedMoodle(moodle)
+    await moodle.insert('bigbluebuttonbn_recordings', { id: 3, courseid: 10, bigbluebuttonbnid: 2, recordingid: rid(1), imported: 1, status: 2 })
+    await moodle.insert('bigbluebuttonbn_recordings', { id: 5, courseid: 10, bigbluebuttonbnid: 1, recordingid: rid(1), imported: 0, status: 2 })
+    const mapping = path.join(mkdtempSync(path.join(os.tmpdir(), 'owners-map-')), 'owners.csv')
+    writeFileSync(mapping, 'bbb-context-label;usernames\nMATH101;Alice\n')
+    const config: AppConfig['owners'] = {
+      moodles: { [SERVER]: { url: moodle.url, prefix: 'mdlx_' } }, greenlightUrl: await greenlight(t), mappingFile: mapping,
+      resolvers: ['moodle', 'greenlight', 'mapping'], match: 'username', fallbackOwner: 'admin.pod',
+    }
+    const sources = openOwnerSources(config)
+    t.teardown(() => sources.close())
+    let ownerService = createOwnerService({ repo: undefined as never, config, sources })
+    const owners = { resolveSource: (...args: Parameters<typeof ownerService.resolveSource>) => ownerService.resolveSource(...args) }
+    const h = await syncHarness(t, { recordings }, { ignoredServers: ['test-moodle.example'] }, { owners })
+    ownerService = createOwnerService({ repo: createOwnersRepository(h.db), config, sources })
+
+    const summary = await h.service.syncSource(h.source)
+    t.equal(summary.status, 'succeeded', summary.error ?? '')
+    t.match(summary.owners, { checked: 10, resolved: 8, orphaned: 2, unresolved: 0, byMatch: { 'moodle:recordings': 1, 'moodle:meetingid': 4, 'moodle:context': 1, greenlight: 1, mapping: 1, none: 2 } })
+
+    const ownersOf = async (n: number) => (await h.db.selectFrom('recording_owners as o').innerJoin('users as u', 'u.id', 'o.user_id').innerJoin('recordings as r', 'r.id', 'o.recording_id')
+      .select(['u.username', 'o.reason', 'o.suspended']).where('r.record_id', '=', rid(n)).orderBy('u.username').execute()).map((o) => `${o.username}:${o.reason}${o.suspended ? ':suspended' : ''}`)
+    const row = (n: number) => h.db.selectFrom('recordings').select(['owner_match', 'orphaned', 'moodle_activity_id', 'moodle_course_id']).where('record_id', '=', rid(n)).executeTakeFirstOrThrow()
+
+    t.same(await ownersOf(1), ['alice:moodle-user', 'bob:moodle-role:editingteacher', 'erin:moodle-user:suspended'], 'user rules (quoted or not), a role rule by id; the deleted teacher and the viewer rule left out')
+    t.match(await row(1), { owner_match: 'moodle:recordings', orphaned: false, moodle_activity_id: 1, moodle_course_id: 10 }, 'the original recordings row wins over an imported copy')
+    t.same(await ownersOf(2), ['bob:moodle-role:editingteacher', 'frank:moodle-owner'], 'empty participants: the site default 0,3 (owner from the Add log + editing teachers)')
+    t.same(await ownersOf(3), ['carol:moodle-role:manager', 'gina:moodle-role:teacher'], 'role rules by shortname, and a manager role held at category level')
+    t.match(await row(3), { owner_match: 'moodle:meetingid', moodle_activity_id: 3 })
+    t.same(await ownersOf(4), ['hank:moodle-user'], 'two activities share a seed after a restore: the one in the meeting\'s course')
+    t.match(await row(4), { moodle_activity_id: 4, moodle_course_id: 21 })
+    t.same(await ownersOf(5), await ownersOf(1), 'a group meetingID [3] is its activity\'s')
+    t.same(await ownersOf(6), await ownersOf(3), 'course id + the name cut at 64 characters')
+    t.match(await row(6), { owner_match: 'moodle:context' })
+    t.same(await ownersOf(7), ['admin.pod:fallback'], 'an unknown Moodle server: an orphan, given to FALLBACK_OWNER')
+    t.match(await row(7), { owner_match: 'none', orphaned: true })
+    t.same(await ownersOf(8), ['alice:mapping'], 'an ignored server is never looked up; the mapping file covers it')
+    t.same(await ownersOf(9), ['cbernard:greenlight-owner', 'paul@univ.example:greenlight-shared'], 'Greenlight: the room owner (SSO id) and the user it is shared with (e-mail)')
+    t.match(await row(10), { owner_match: 'none', orphaned: true })
+    const users = await h.db.selectFrom('users').select(['username', 'email', 'display_name', 'created_via']).orderBy('username').execute()
+    t.match(users.find((u) => u.username === 'alice'), { email: 'alice@univ.example', display_name: 'Alice Martin', created_via: 'sync' })
+    t.notOk(users.some((u) => u.username.startsWith('dave')), 'deleted users are never created')
+
+    // An admin gives the orphan R10 an owner; a re-sync keeps it and changes nothing else.
+    const r10 = await h.db.selectFrom('recordings').select('id').where('record_id', '=', rid(10)).executeTakeFirstOrThrow()
+    const paul = await h.db.selectFrom('users').select('id').where('username', '=', 'paul@univ.example').executeTakeFirstOrThrow()
+    await h.db.insertInto('recording_owners').values({ recording_id: r10.id, user_id: paul.id, reason: 'admin', assigned_by: 'root', suspended: false }).execute()
+    const before = await h.db.selectFrom('recording_owners').selectAll().orderBy('recording_id').orderBy('user_id').execute()
+    const again = await h.service.syncSource(h.source)
+    t.match(again.owners, { resolved: 8, orphaned: 2 })
+    t.same(await h.db.selectFrom('recording_owners').selectAll().orderBy('recording_id').orderBy('user_id').execute(), before, 'nothing rewritten; the admin\'s owner kept')
+    t.same(await ownersOf(10), ['admin.pod:fallback', 'paul@univ.example:admin'])
+
+    // Moodle goes down: recordings stay, their owners stay, the run says why; the next run retries.
+    const downConfig = { ...config, moodles: { [SERVER]: { url: kind === 'postgres' ? 'postgres://postgres@127.0.0.1:1/moodle' : 'mysql://root@127.0.0.1:1/moodle', prefix: 'mdlx_' } } }
+    const downSources = openOwnerSources(downConfig)
+    t.teardown(() => downSources.close())
+    ownerService = createOwnerService({ repo: createOwnersRepository(h.db), config: downConfig, sources: downSources })
+    const down = await h.service.syncSource(h.source)
+    t.equal(down.status, 'succeeded', 'the sync itself succeeds')
+    t.match(down.owners, { unresolved: 6, errors: [new RegExp(`Moodle ${SERVER.replace(/\./g, '\\.')}: `)] })
+    t.same(await ownersOf(1), ['alice:moodle-user', 'bob:moodle-role:editingteacher', 'erin:moodle-user:suspended'], 'owners as they were')
+    const run = await h.db.selectFrom('sync_runs').select('owners').where('id', '=', down.runId).executeTakeFirstOrThrow()
+    t.match(run.owners, { unresolved: 6 })
+  })
+}
