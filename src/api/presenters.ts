@@ -1,8 +1,17 @@
-import type { RecordingRow, SyncRunRow } from '../db/schema.ts'
+import type { OwnerReason, RecordingRow, SyncRunRow, UsersTable } from '../db/schema.ts'
+import type { Selectable } from 'kysely'
+
+export interface OwnerView {
+  username: string
+  display_name: string | null
+  email: string | null
+  reason: OwnerReason
+  suspended: boolean
+}
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 
-export function presentRecording(r: RecordingRow) {
+export function presentRecording(r: RecordingRow, owners: OwnerView[] = []) {
   return {
     id: r.id,
     source: r.source,
@@ -24,7 +33,14 @@ export function presentRecording(r: RecordingRow) {
     firstSeenAt: iso(r.first_seen_at),
     lastSeenAt: iso(r.last_seen_at),
     missingSince: iso(r.missing_since),
+    owners: owners.map((o) => ({ username: o.username, displayName: o.display_name, email: o.email, reason: o.reason, suspended: o.suspended })),
+    orphaned: r.orphaned,
+    ownerMatch: r.owner_match,
   }
+}
+
+export function presentUser(u: Selectable<UsersTable>) {
+  return { id: u.id, username: u.username, displayName: u.display_name, email: u.email, createdVia: u.created_via, createdAt: iso(u.created_at) }
 }
 
 export function presentSyncRun(r: SyncRunRow) {
@@ -43,6 +59,7 @@ export function presentSyncRun(r: SyncRunRow) {
     },
     invalid: r.invalid,
     options: r.options,
+    owners: r.owners,
     error: r.error,
   }
 }

@@ -86,6 +86,20 @@ export function createOwnersRepository(db: Kysely<DB>) {
       }
     },
 
+    /** Users whose username, name or e-mail contains `q`, by username. */
+    async searchUsers(filter: { q?: string; limit: number; offset: number }) {
+      let query = db.selectFrom('users')
+      if (filter.q) {
+        const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        query = query.where((eb) => eb.or([eb('username', 'ilike', like), eb('display_name', 'ilike', like), eb('email', 'ilike', like)]))
+      }
+      const [rows, count] = await Promise.all([
+        query.selectAll().orderBy('username').limit(filter.limit).offset(filter.offset).execute(),
+        query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ])
+      return { total: Number(count.n), rows }
+    },
+
     /** Owners of the given recordings, for listings and exports. */
     ownersOf: (recordingIds: number[]) =>
       recordingIds.length

@@ -8,6 +8,7 @@ export interface RecordingFilter {
   source?: string
   state?: string
   missing?: boolean
+  orphaned?: boolean
   q?: string
   limit: number
   offset: number
@@ -106,6 +107,7 @@ export function createRecordingsRepository(db: Database) {
       if (filter.source) query = query.where('source', '=', filter.source)
       if (filter.state) query = query.where('state', '=', filter.state)
       if (filter.missing !== undefined) query = query.where('missing_since', filter.missing ? 'is not' : 'is', null)
+      if (filter.orphaned !== undefined) query = query.where('orphaned', '=', filter.orphaned)
       if (filter.q) {
         const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
         query = query.where((eb) => eb.or([eb('name', 'ilike', like), eb('record_id', 'ilike', like), eb('meeting_id', 'ilike', like), eb('meeting_name', 'ilike', like)]))
