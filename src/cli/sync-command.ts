@@ -82,7 +82,7 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
       const recordIds = idsFile ? readFileSync(idsFile, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : undefined
       const summary = await runtime.syncService.syncSource(source, {
         dry: options.dry, min, max, useCache: options.useCache, allowEmpty: options.allowEmpty, recordIds,
-        csv: csv && { write: (recordings) => csv.write(recordings, source.playback23) },
+        csv: csv && { write: (recordings) => csv.write(recordings, source.playback23), setOwners: (owners) => csv.setOwners(owners) },
         onProgress: tty ? (n, total) => process.stderr.write(`\r  ${source.name}: ${n} recordings listed${total ? ` of ${total}` : ''}…`) : undefined,
       })
       if (tty) process.stderr.write('\r\x1b[K')

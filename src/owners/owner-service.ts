@@ -46,7 +46,7 @@ const originOf = (m: Record<string, string>) => (metaValue(m, 'bbb-origin', 'bn-
 export function createOwnerService(deps: { repo: OwnersRepository; config: AppConfig['owners']; sources: OwnerSources; log?: (message: string) => void }) {
   const { repo, config, sources } = deps
 
-  async function resolveSource(source: SourceConfig, options: { dry?: boolean; now?: Date } = {}): Promise<OwnersTally> {
+  async function resolveSource(source: SourceConfig, options: { dry?: boolean; now?: Date } = {}): Promise<{ tally: OwnersTally; byRecordId: Map<string, Candidate[]> }> {
     const resolvers = source.resolvers ?? config.resolvers
     const rows = await repo.recordingsOf(source.name)
     const recordings = rows.map((r) => ({ rowId: r.id, recordId: r.record_id, meetingId: r.meeting_id, metadata: r.metadata as Record<string, string> }))
@@ -102,6 +102,7 @@ export function createOwnerService(deps: { repo: OwnersRepository; config: AppCo
     const settled = recordings.filter((r) => !unresolved.has(r.recordId))
     const ownership: RecordingOwnership[] = []
     const wanted: Array<{ rowId: number; owner: Candidate }> = []
+    const byRecordId = new Map<string, Candidate[]>()
     for (const r of settled) {
       const d = decisions.get(r.recordId)
       const owners = d?.owners ?? []
@@ -113,9 +114,10 @@ export function createOwnerService(deps: { repo: OwnersRepository; config: AppCo
       ownership.push({ id: r.rowId, ownerMatch: match, orphaned, moodleActivityId: d?.moodleActivityId ?? null, moodleCourseId: d?.moodleCourseId ?? null })
       const given = orphaned && config.fallbackOwner ? [{ username: config.fallbackOwner, email: null, displayName: null, reason: 'fallback' as const, suspended: false }] : owners
       for (const owner of given) wanted.push({ rowId: r.rowId, owner })
+      byRecordId.set(r.recordId, given)
     }
     if (errors.length) deps.log?.(`owners of ${unresolved.size} recording(s) left as they were: ${errors.join('; ')}`)
-    if (options.dry) return tally
+    if (options.dry) return { tally, byRecordId }
 
     // Write only what changed: a re-sync of an unchanged server touches nothing.
     const users = new Map<string, UserInput>()
@@ -138,7 +140,7 @@ export function createOwnerService(deps: { repo: OwnersRepository; config: AppCo
       const was = before.get(o.id)!
       return was.owner_match !== o.ownerMatch || was.orphaned !== o.orphaned || numOrNull(was.moodle_activity_id) !== o.moodleActivityId || numOrNull(was.moodle_course_id) !== o.moodleCourseId
     }), options.now ?? new Date())
-    return tally
+    return { tally, byRecordId }
   }
 
   return { resolveSource }

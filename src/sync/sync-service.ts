@@ -23,7 +23,7 @@ export interface SyncOptions {
   /** For `by-record-id` listing. */
   recordIds?: string[]
   /** Receives the recordings processed (after the window), e.g. for the CSV export. */
-  csv?: { write(recordings: Recording[]): Promise<void> }
+  csv?: { write(recordings: Recording[]): Promise<void>; setOwners?(owners: Map<string, Array<{ username: string; displayName: string | null }>>): void }
   onProgress?: (listed: number, total: number | null) => void
 }
 
@@ -102,7 +102,11 @@ export function createSyncService(deps: SyncDeps) {
       incompleteReason = whyNotComplete(listing, tally.unidentified, windowed, fromCache)
       if (!incompleteReason) await markMissing(listing)
       if (writer.written() > 0) await recordingsRepo.analyze()
-      if (deps.owners) owners = await deps.owners.resolveSource(source, { dry, now })
+      if (deps.owners) {
+        const resolved = await deps.owners.resolveSource(source, { dry, now })
+        owners = resolved.tally
+        options.csv?.setOwners?.(resolved.byRecordId)
+      }
       cache.commit()
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -9,6 +9,7 @@ import type { FakeRecording } from '../../src/demo/fake-bbb-xml.ts'
 import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
 import { createOwnerService } from '../../src/owners/owner-service.ts'
 import { openOwnerSources } from '../../src/owners/owner-sources.ts'
+import { openCsvExport } from '../../src/sync/csv-export.ts'
 import { adminQuery, dropWhenIdle, urlFor } from '../helpers/database.ts'
 import { moodleDatabase, type MoodleKind } from '../helpers/moodle.ts'
 import { syncHarness } from '../helpers/sync.ts'
@@ -91,6 +92,15 @@ for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
     const users = await h.db.selectFrom('users').select(['username', 'email', 'display_name', 'created_via']).orderBy('username').execute()
     t.match(users.find((u) => u.username === 'alice'), { email: 'alice@univ.example', display_name: 'Alice Martin', created_via: 'sync' })
     t.notOk(users.some((u) => u.username.startsWith('dave')), 'deleted users are never created')
+
+    // Pod's CSV gains the owners, also in a dry run.
+    const csvFile = path.join(path.dirname(mapping), 'out.csv')
+    const csv = openCsvExport(csvFile)
+    await h.service.syncSource(h.source, { dry: true, csv: { write: (r) => csv.write(r, true), setOwners: (o) => csv.setOwners(o) } })
+    await csv.close()
+    const lines = readFileSync(csvFile, 'utf8').split('\n')
+    t.match(lines.find((l) => l.startsWith('Amphi 1;')), /;Alice Martin \(alice\), Bob Durand \(bob\), Erin Leroy \(erin\)$/, 'owners column: First Last (username), joined by ", "')
+    t.match(lines.find((l) => l.startsWith('Mystère;')), /;admin\.pod$/, 'the fallback owner of an orphan')
 
     // An admin gives the orphan R10 an owner; a re-sync keeps it and changes nothing else.
     const r10 = await h.db.selectFrom('recordings').select('id').where('record_id', '=', rid(10)).executeTakeFirstOrThrow()

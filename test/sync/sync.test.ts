@@ -137,10 +137,10 @@ t.test('the CSV export has Pod\'s columns, quoting, 2.3 links; also in dry mode'
   await csv.close()
   const text = readFileSync(file, 'utf8')
   const lines = text.split('\n')
-  t.equal(lines[0], 'meeting_name;recording_name;start_date;origin;origin_server_name;origin_version;origin_context;origin_id;origin_label;description;published;state;source_url')
+  t.equal(lines[0], 'meeting_name;recording_name;start_date;origin;origin_server_name;origin_version;origin_context;origin_id;origin_label;description;published;state;source_url;Moodle_owners')
   t.match(text, /^"Cours; ""spécial""";"Ligne 1\nLigne 2";\d{4}-\d{2}-\d{2};Moodle;moodle0\.univ\.example;/m)
-  t.match(text, new RegExp(`;${h.fake.url.replace(/[/.]/g, '\\$&')}playback/presentation/2\\.3/abc-123\\n`), '2.0 link rewritten for the 2.3 player')
-  t.match(text, /;https:\/\/bbb\.example\.edu\/playback\/video\/[0-9a-f-]+\/\n/, 'a video playback is the source URL')
+  t.match(text, new RegExp(`;${h.fake.url.replace(/[/.]/g, '\\$&')}playback/presentation/2\\.3/abc-123;\\n`), '2.0 link rewritten for the 2.3 player')
+  t.match(text, /;https:\/\/bbb\.example\.edu\/playback\/video\/[0-9a-f-]+\/;\n/, 'a video playback is the source URL')
   t.equal((await h.rows()).length, 0, 'dry: only the CSV was written')
 })
 
