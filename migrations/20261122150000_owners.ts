@@ -36,9 +36,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN owners_checked_at  timestamptz`.execute(db)
   await sql`CREATE INDEX recordings_orphaned ON recordings (source) WHERE orphaned`.execute(db)
   await sql`ALTER TABLE sync_runs ADD COLUMN owners jsonb NOT NULL DEFAULT '{}'`.execute(db)
+
+  // The Moodle notice: each activity's intro before and after, so a revert restores it exactly.
+  await sql`
+    CREATE TABLE moodle_notices (
+      source          text NOT NULL,
+      moodle          text NOT NULL,
+      activity_id     bigint NOT NULL,
+      previous_intro  text,
+      applied_intro   text NOT NULL,
+      applied_at      timestamptz NOT NULL DEFAULT now(),
+      reverted_at     timestamptz,
+      PRIMARY KEY (source, moodle, activity_id)
+    )`.execute(db)
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE moodle_notices`.execute(db)
   await sql`ALTER TABLE sync_runs DROP COLUMN owners`.execute(db)
   await sql`ALTER TABLE recordings DROP COLUMN owner_match, DROP COLUMN orphaned, DROP COLUMN moodle_activity_id, DROP COLUMN moodle_course_id, DROP COLUMN owners_checked_at`.execute(db)
   await sql`DROP TABLE recording_owners`.execute(db)

@@ -100,6 +100,7 @@ const envSchema = z.object({
   OWNER_RESOLVERS: list.pipe(z.array(z.enum(ownerResolvers))).default([...ownerResolvers]),
   OWNER_MATCH: z.enum(['username', 'email']).default('username'),
   FALLBACK_OWNER: z.string().optional(),
+  MOODLE_NOTICE_FILE: z.string().optional(),
 })
 
 /** Every environment variable the service reads (the test keeps .env.example complete). */
@@ -175,6 +176,7 @@ function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], co
       resolvers: env.OWNER_RESOLVERS,
       match: env.OWNER_MATCH,
       fallbackOwner: env.FALLBACK_OWNER?.trim().toLowerCase() || undefined,
+      noticeFile: env.MOODLE_NOTICE_FILE,
     },
   }
 }

@@ -3,7 +3,7 @@ import type { AppConfig } from './config.ts'
 import { openDatabase, type DatabaseHandle } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { createOwnersRepository } from './owners/owners-repository.ts'
-import { createOwnerService } from './owners/owner-service.ts'
+import { createOwnerService, type OwnerSources } from './owners/owner-service.ts'
 import { openOwnerSources } from './owners/owner-sources.ts'
 import { createSyncService, type SyncService } from './sync/sync-service.ts'
 
@@ -11,6 +11,7 @@ export interface Runtime {
   config: AppConfig
   handle: DatabaseHandle
   syncService: SyncService
+  ownerSources: OwnerSources
   close(): Promise<void>
 }
 
@@ -33,7 +34,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
     owners,
   })
   return {
-    config, handle, syncService,
+    config, handle, syncService, ownerSources,
     close: async () => {
       await ownerSources.close()
       await handle.close()

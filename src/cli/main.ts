@@ -9,6 +9,7 @@ import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
 import { convertCommand } from './convert-command.ts'
+import { moodleNoticeCommand } from './moodle-notice-command.ts'
 import { syncCommand } from './sync-command.ts'
 
 const program = new Command('bbb-portal')
@@ -34,6 +35,7 @@ program
 
 program.addCommand(syncCommand(config))
 program.addCommand(convertCommand())
+program.addCommand(moodleNoticeCommand(config))
 
 program
   .command('token')

@@ -4,6 +4,8 @@ import { listingStrategies, type AppConfig, type SourceConfig } from '../config.
 import { openRuntime } from '../runtime.ts'
 import { openCsvExport } from '../sync/csv-export.ts'
 import type { SyncSummary } from '../sync/sync-service.ts'
+import { applyMoodleNotice } from '../moodle/moodle-notice.ts'
+import { formatNoticeChanges, noticeDeps } from './moodle-notice-command.ts'
 import { formatSummary } from './sync-report.ts'
 
 const positiveInt = (value: string) => {
@@ -27,6 +29,7 @@ export interface SyncCommandOptions {
   recordIds?: string
   json?: boolean
   useDatabaseMoodle?: boolean
+  informMoodle?: boolean
 }
 
 export function syncCommand(loadConfig: () => AppConfig): Command {
@@ -46,6 +49,7 @@ export function syncCommand(loadConfig: () => AppConfig): Command {
     .addOption(new Option('--listing <mode>', 'override the listing strategy').choices(listingStrategies))
     .option('--record-ids <file>', 'recordIDs to list (one per line), for --listing by-record-id')
     .option('--json', 'print a machine-readable summary (one JSON object)')
+    .option('--inform-moodle', 'append the Moodle notice to the activities with recordings (see moodle-notice)')
     .option('--use-database-moodle', "resolve owners from Moodle (Pod's flag; on whenever a Moodle database is configured)")
     .action(async (options: SyncCommandOptions) => {
       process.exitCode = await runSyncCommand(loadConfig(), options)
@@ -64,8 +68,10 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
   const min = options.min ?? options.minValueRecordProcess
   const max = options.max ?? options.maxValueRecordProcess
   if (min !== undefined && max !== undefined && max < min) throw new Error(`--max (${max}) is below --min (${min})`)
+  if ((options.useDatabaseMoodle || options.informMoodle) && !Object.keys(config.owners.moodles).length) {
+    throw new Error(`${options.informMoodle ? '--inform-moodle' : '--use-database-moodle'}: no Moodle database configured (MOODLE_DB_URL, or moodles: in the config file)`)
+  }
   if (options.useDatabaseMoodle) {
-    if (!Object.keys(config.owners.moodles).length) throw new Error('--use-database-moodle: no Moodle database configured (MOODLE_DB_URL, or moodles: in the config file)')
     if (!config.owners.resolvers.includes('moodle')) config = { ...config, owners: { ...config.owners, resolvers: ['moodle', ...config.owners.resolvers] } }
   }
   const podCsv = options.useExportCsv ?? options.use_export_csv
@@ -88,6 +94,10 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
       if (tty) process.stderr.write('\r\x1b[K')
       summaries.push(summary)
       if (!options.json) console.log(formatSummary(summary, source.url))
+      if (options.informMoodle && summary.status === 'succeeded') {
+        const changes = await applyMoodleNotice(noticeDeps(runtime), source, { dry: options.dry })
+        if (!options.json) console.log(formatNoticeChanges(source, changes, options.dry ?? false))
+      }
     }
   } finally {
     await csv?.close()

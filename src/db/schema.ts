@@ -89,11 +89,22 @@ export interface OwnersTally {
   errors?: string[]
 }
 
+export interface MoodleNoticesTable {
+  source: string
+  moodle: string
+  activity_id: number
+  previous_intro: string | null
+  applied_intro: string
+  applied_at: Generated<Date>
+  reverted_at: Date | null
+}
+
 export interface DB {
   recordings: RecordingsTable
   sync_runs: SyncRunsTable
   users: UsersTable
   recording_owners: RecordingOwnersTable
+  moodle_notices: MoodleNoticesTable
 }
 
 export type RecordingRow = Selectable<RecordingsTable>

@@ -51,6 +51,14 @@ export function moodleRepository(m: MoodleDb) {
     enrolments: (userIds: number[], courseIds: number[]) => inChunks(userIds, (chunk) => rows<{ userid: number; courseid: number }>(sql`
       SELECT ue.userid, e.courseid FROM ${t('user_enrolments')} ue JOIN ${t('enrol')} e ON e.id = ue.enrolid
        WHERE ue.userid IN (${ids(chunk)}) AND e.courseid IN (${ids(courseIds.length ? courseIds : [0])})`)),
+    intros: (activityIds: number[]) => inChunks(activityIds, (chunk) => rows<{ id: number; intro: string | null }>(
+      sql`SELECT id, intro FROM ${t('bigbluebuttonbn')} WHERE id IN (${ids(chunk)})`)),
+    /** Writes an intro only if it is still what we read (a teacher may be editing it). */
+    async setIntro(activityId: number, expected: string | null, intro: string | null): Promise<boolean> {
+      const result = await sql`UPDATE ${t('bigbluebuttonbn')} SET intro = ${intro}, timemodified = ${Math.floor(Date.now() / 1000)}
+        WHERE id = ${activityId} AND ${expected === null ? sql`intro IS NULL` : sql`intro = ${expected}`}`.execute(m.db)
+      return Number(result.numAffectedRows ?? 0) > 0
+    },
     users: (userIds: number[]) => inChunks(userIds, (chunk) => rows<{ id: number; username: string; email: string; firstname: string; lastname: string; deleted: number; suspended: number }>(
       sql`SELECT id, username, email, firstname, lastname, deleted, suspended FROM ${t('user')} WHERE id IN (${ids(chunk)})`)),
   }

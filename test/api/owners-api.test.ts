@@ -14,7 +14,7 @@ t.test('admin API: owners on recordings, orphans, users', async (t) => {
   const all = syntheticRecordings(6)
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'owners-api-')), 'map.csv')
   writeFileSync(file, `recordID,usernames\n${all[0]!.recordId},claire.martin\n${all[1]!.recordId},claire.martin paul.durand\n`)
-  const config = { moodles: {}, mappingFile: file, resolvers: ['mapping' as const], match: 'username' as const, greenlightUrl: undefined, fallbackOwner: undefined }
+  const config = { moodles: {}, mappingFile: file, resolvers: ['mapping' as const], match: 'username' as const, greenlightUrl: undefined, fallbackOwner: undefined, noticeFile: undefined }
   const sources = openOwnerSources(config)
   let service: ReturnType<typeof createOwnerService> | undefined
   const h = await syncHarness(t, { recordings: all }, {}, { owners: { resolveSource: (...a) => service!.resolveSource(...a) } })

@@ -66,6 +66,16 @@ t.test('bbb-portal sync, as an admin runs it', async (t) => {
     t.not(badInt.code, 0)
     const none = await cli(['sync'], { DATABASE_URL: h.handle.url, DATA_DIR: dir })
     t.match(none.stderr, /no BBB source configured/)
+    const noMoodle = await cli(['sync', '--use-database-moodle'], env)
+    t.same([noMoodle.code, noMoodle.stderr.trim()], [1, 'error: --use-database-moodle: no Moodle database configured (MOODLE_DB_URL, or moodles: in the config file)'])
+    const notice = await cli(['moodle-notice', '--dry'], env)
+    t.match(notice.stderr, /no Moodle database configured/)
+  })
+
+  t.test('orphans are counted in the summary', async (t) => {
+    const r = await cli(['sync'], env)
+    t.equal(r.code, 0, r.stderr)
+    t.match(r.stdout, /owners: 0 recordings with owners, 25 orphaned \(none 25\)/)
   })
 })
 
@@ -77,7 +87,7 @@ t.test('configuration errors exit 2 and never print secrets', async (t) => {
 })
 
 t.test('--help on every command', async (t) => {
-  for (const [command, expected] of [['sync', /--dry[\s\S]*--min[\s\S]*--use-cache[\s\S]*--export-csv[\s\S]*--json/], ['migrate', /migrations/], ['token', /--admin[\s\S]*--ttl/], ['serve', /--port/], ['demo', /sample BBB/]] as const) {
+  for (const [command, expected] of [['sync', /--dry[\s\S]*--min[\s\S]*--use-cache[\s\S]*--export-csv[\s\S]*--json/], ['migrate', /migrations/], ['token', /--admin[\s\S]*--ttl/], ['serve', /--port/], ['demo', /sample BBB/], ['convert', /--width[\s\S]*--webcam[\s\S]*--from/], ['moodle-notice', /--revert[\s\S]*--dry/]] as const) {
     const r = await cli([command, '--help'], {})
     t.equal(r.code, 0)
     t.match(r.stdout, expected, command)

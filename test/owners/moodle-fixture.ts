@@ -4,6 +4,8 @@ import type { MoodleFixture } from '../helpers/moodle.ts'
 // One Moodle with a fixture for each rule of the issue; ids as a real site would have them.
 export const SEED = { a1: 'a1'.padEnd(40, '1'), a2: 'b2'.padEnd(40, '2'), a3: 'c3'.padEnd(40, '3') }
 export const SERVER = 'moodle.univ.example'
+/** An intro with what a revert must give back exactly: accents, quotes, a trailing space, CRLF. */
+export const INTRO1 = '<p dir="ltr">Séance d\'algèbre — "amphi" B\r\n</p> '
 
 export async function seedMoodle(m: MoodleFixture, options: { defaultSetting?: string } = {}) {
   const ins = m.insert
@@ -29,7 +31,7 @@ export async function seedMoodle(m: MoodleFixture, options: { defaultSetting?: s
     [4, 21, SEED.a3, 'Cours de droit (copie)', '[{"selectiontype":"user","selectionid":"9","role":"moderator"}]', 103],
   ]
   for (const [id, course, meetingid, name, participants, cm] of activities) {
-    await ins('bigbluebuttonbn', { id, type: 0, course, name, meetingid, participants, record: 1, introformat: 1, moderatorpass: 'm', viewerpass: 'v' })
+    await ins('bigbluebuttonbn', { id, type: 0, course, name, meetingid, participants, record: 1, introformat: 1, moderatorpass: 'm', viewerpass: 'v', intro: id === 1 ? INTRO1 : null })
     await ins('course_modules', { id: cm, course, module: 24, instance: id, section: 1, visible: 1 })
   }
   const assignments: Array<[number, number, number]> = [[3, 3, 3], [3, 3, 5], [3, 4, 3], [4, 4, 8], [1, 2, 4], [5, 3, 9], [3, 9, 3]]

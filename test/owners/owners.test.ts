@@ -10,10 +10,11 @@ import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
 import { createOwnerService } from '../../src/owners/owner-service.ts'
 import { openOwnerSources } from '../../src/owners/owner-sources.ts'
 import { openCsvExport } from '../../src/sync/csv-export.ts'
+import { applyMoodleNotice, revertMoodleNotice } from '../../src/moodle/moodle-notice.ts'
 import { adminQuery, dropWhenIdle, urlFor } from '../helpers/database.ts'
 import { moodleDatabase, type MoodleKind } from '../helpers/moodle.ts'
 import { syncHarness } from '../helpers/sync.ts'
-import { moodleRecordings, rid, seedMoodle, SERVER } from './moodle-fixture.ts'
+import { INTRO1, moodleRecordings, rid, seedMoodle, SERVER } from './moodle-fixture.ts'
 
 const base = { published: true, state: 'published', startTime: Date.UTC(2025, 2, 1), endTime: Date.UTC(2025, 2, 1, 1), formats: [{ type: 'presentation', url: 'https://bbb.univ.example/playback/presentation/2.3/x', length: 60 }] }
 const recordings: FakeRecording[] = [
@@ -57,7 +58,7 @@ for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
     writeFileSync(mapping, 'bbb-context-label;usernames\nMATH101;Alice\n')
     const config: AppConfig['owners'] = {
       moodles: { [SERVER]: { url: moodle.url, prefix: 'mdlx_' } }, greenlightUrl: await greenlight(t), mappingFile: mapping,
-      resolvers: ['moodle', 'greenlight', 'mapping'], match: 'username', fallbackOwner: 'admin.pod',
+      resolvers: ['moodle', 'greenlight', 'mapping'], match: 'username', fallbackOwner: 'admin.pod', noticeFile: undefined,
     }
     const sources = openOwnerSources(config)
     t.teardown(() => sources.close())
@@ -111,6 +112,26 @@ for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
     t.match(again.owners, { resolved: 8, orphaned: 2 })
     t.same(await h.db.selectFrom('recording_owners').selectAll().orderBy('recording_id').orderBy('user_id').execute(), before, 'nothing rewritten; the admin\'s owner kept')
     t.same(await ownersOf(10), ['admin.pod:fallback', 'paul@univ.example:admin'])
+
+    // The Moodle notice: applied once, idempotent, reverted byte for byte (or keeping a teacher's edit).
+    const noticeDepsFor = { db: h.db, moodleFor: sources.moodleFor, template: '<p>Fermeture le {deadline} : {portalUrl}</p>', portalUrl: 'https://portail.univ.example' }
+    const source = { ...h.source, shutdownAt: new Date('2027-01-31T12:00:00Z') }
+    const dryRun = await applyMoodleNotice(noticeDepsFor, source, { dry: true })
+    t.same(dryRun.map((c) => [c.activityId, c.action]).sort(), [[1, 'apply'], [2, 'apply'], [3, 'apply'], [4, 'apply']])
+    const moodleRepo = sources.moodleFor(SERVER)!.repo
+    t.equal((await moodleRepo.intros([1]))[0]!.intro, INTRO1, 'dry: Moodle untouched')
+    await applyMoodleNotice(noticeDepsFor, source)
+    const intro1 = (await moodleRepo.intros([1]))[0]!.intro!
+    t.ok(intro1.startsWith(INTRO1), 'the old intro stays first')
+    t.match(intro1, /<!-- bbb-portal-notice:old --><p>Fermeture le 31 janvier 2027 : https:\/\/portail\.univ\.example<\/p><!-- \/bbb-portal-notice -->$/)
+    t.same((await applyMoodleNotice(noticeDepsFor, source)).map((c) => c.action), ['skip', 'skip', 'skip', 'skip'], 'applying twice changes nothing')
+    // A teacher edits activity 2's intro after the notice went in.
+    const intro2 = (await moodleRepo.intros([2]))[0]!.intro!
+    await moodleRepo.setIntro(2, intro2, `<p>Nouveau texte</p>${intro2}`)
+    await revertMoodleNotice(noticeDepsFor, source)
+    t.equal((await moodleRepo.intros([1]))[0]!.intro, INTRO1, 'reverted byte for byte')
+    t.equal((await moodleRepo.intros([2]))[0]!.intro, '<p>Nouveau texte</p>', 'an edited intro keeps the edit, loses the notice')
+    t.equal((await moodleRepo.intros([3]))[0]!.intro, null, 'an empty intro is empty again')
 
     // Moodle goes down: recordings stay, their owners stay, the run says why; the next run retries.
     const downConfig = { ...config, moodles: { [SERVER]: { url: kind === 'postgres' ? 'postgres://postgres@127.0.0.1:1/moodle' : 'mysql://root@127.0.0.1:1/moodle', prefix: 'mdlx_' } } }
