@@ -9,9 +9,10 @@ import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
 import { benchConvert } from './convert.ts'
+import { benchMoodle } from './owners.ts'
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'paged,full,convert' } },
+  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'paged,full,owners,convert' } },
 })
 const n = Number(values.n)
 const runs = Number(values.runs)
@@ -31,16 +32,16 @@ function startFake(flavour: string): Promise<{ url: string; stop(): void }> {
   return new Promise((resolve) => child.stdout.once('data', (d: Buffer) => resolve({ url: d.toString().trim(), stop: () => child.kill() })))
 }
 
-async function syncOnce(url: string, dataDir: string) {
+async function syncOnce(url: string, dataDir: string, extraEnv: Record<string, string> = {}) {
   const dbUrl = new URL(adminUrl)
   dbUrl.pathname = `/${database}`
   const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(here, 'sync-process.ts')], {
-    env: { PATH: process.env.PATH, DATABASE_URL: dbUrl.toString(), BBB_URL: url, BBB_SECRET: 'bench-secret', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    env: { PATH: process.env.PATH, DATABASE_URL: dbUrl.toString(), BBB_URL: url, BBB_SECRET: 'bench-secret', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...extraEnv },
     maxBuffer: 1 << 20,
   })
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!)
   if (result.status !== 'succeeded') throw new Error(`sync failed: ${result.error}`)
-  return result as { counts: { listed: number }; wallSeconds: number; peakRssMB: number }
+  return result as { counts: { listed: number }; owners?: { resolved: number; orphaned: number }; wallSeconds: number; peakRssMB: number }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -74,6 +75,30 @@ for (const [listing, flavour] of cases) {
       recordingsPerSecond: Math.round(results[kind][0]!.listed / wall),
     }))
   }
+}
+if (values.cases.split(',').includes('owners')) {
+  // First sync with owners from a Moodle of 20 000 activities (full listing, like the case above).
+  const fake = await startFake('bbb-2.5')
+  const moodle = await benchMoodle()
+  const results: Array<{ wallSeconds: number; peakRssMB: number; listed: number; resolved: number }> = []
+  try {
+    for (let i = 0; i < runs; i++) {
+      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+      await admin(`CREATE DATABASE ${database}`)
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'bbb-bench-'))
+      const r = await syncOnce(fake.url, dataDir, { MOODLE_DB_URL: moodle.url })
+      results.push({ wallSeconds: r.wallSeconds, peakRssMB: r.peakRssMB, listed: r.counts.listed, resolved: r.owners?.resolved ?? 0 })
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  } finally {
+    fake.stop()
+    await moodle.drop()
+  }
+  const wall = median(results.map((r) => r.wallSeconds))
+  console.log(JSON.stringify({
+    case: 'sync full first sync with owners (Moodle PostgreSQL, 19 940 activities)', recordings: results[0]!.listed, withOwners: results[0]!.resolved, runs,
+    wallSeconds: Number(wall.toFixed(2)), peakRssMB: Math.round(median(results.map((r) => r.peakRssMB))), target: '≤ 30 s',
+  }))
 }
 await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
 if (values.cases.split(',').includes('convert')) await benchConvert(runs)
