@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, realpathSync, statSync } from 'node:fs'
+import { createWriteStream, existsSync, realpathSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform } from 'node:stream'
@@ -185,16 +185,22 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
     }
   }
 
+  /** A response whose announced size is within the cap (the stream is capped as well). */
+  async function openCapped(rel: string, maxBytes: number) {
+    const response = await open(rel)
+    if (response && Number(response.headers['content-length'] ?? 0) > maxBytes) {
+      discard(response.body)
+      throw tooBig(rel, maxBytes)
+    }
+    return response
+  }
+
   return {
     label: base.href,
     read: (rel, maxBytes) =>
       withRetries(rel, async () => {
-        const response = await open(rel)
+        const response = await openCapped(rel, maxBytes)
         if (!response) return null
-        if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
-          discard(response.body)
-          throw tooBig(rel, maxBytes)
-        }
         const chunks: Buffer[] = []
         let size = 0
         // Leaving the loop by throwing closes the stream.
@@ -207,12 +213,8 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
       }),
     fetchToFile: (rel, dest, maxBytes) =>
       withRetries(rel, async () => {
-        const response = await open(rel)
+        const response = await openCapped(rel, maxBytes)
         if (!response) return null
-        if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
-          discard(response.body)
-          throw tooBig(rel, maxBytes)
-        }
         try {
           await pipeline(response.body, capped(rel, maxBytes), createWriteStream(dest))
         } catch (error) {
@@ -222,9 +224,4 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
         return dest
       }),
   }
-}
-
-/** Reads a local file through the same cap as remote ones (used for local video playbacks). */
-export async function copyCapped(from: string, to: string, maxBytes: number): Promise<void> {
-  await pipeline(createReadStream(from), capped(path.basename(from), maxBytes), createWriteStream(to))
 }

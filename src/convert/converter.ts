@@ -98,7 +98,8 @@ async function feed(stdin: Writable, renderer: FrameRenderer, frames: FrameState
 
 /**
  * The converter's policy: resolve the playback, fetch what exists, decide the layout, render the
- * frames and let one ffmpeg run mux everything. The output appears only once it is complete.
+ * frames into one ffmpeg while another encodes the sound, then mux both with the captions. The
+ * output appears only once it is complete.
  */
 export async function convertPlayback(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const warn = options.warn ?? (() => {})
