@@ -50,7 +50,7 @@ export function betweenExpression(intervals: Array<{ start: number; stop: number
 }
 
 /**
- * The picture: frames from the renderer on stdin (raw Matroska, RGBA), screenshare and webcam
+ * The picture: frames from the renderer on stdin (raw Matroska, I420), screenshare and webcam
  * overlaid, H.264 yuv420p. Audio is encoded by its own process at the same time (AAC alone takes
  * a core for half a minute per hour) and both meet in the final mux.
  */
@@ -99,7 +99,9 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
   // No B-frames: with sparse frames their reordering pushes the track's end before the last picture.
   args.push('-bf', '0')
   if (plan.threads) args.push('-threads', String(plan.threads))
-  args.push('-fps_mode', 'passthrough', '-t', seconds(plan.duration), '-f', 'mp4', videoOut)
+  // Millisecond encoder ticks: left to itself ffmpeg guesses a rate from the first frames (say
+  // 1 fps when they fall on whole seconds) and rounds every later frame onto it.
+  args.push('-enc_time_base', '1:1000', '-fps_mode', 'passthrough', '-t', seconds(plan.duration), '-f', 'mp4', videoOut)
   return args
 }
 

@@ -46,6 +46,30 @@ class Lru<V> {
   }
 }
 
+/**
+ * RGBA → I420 (yuv420p, BT.601 limited range, as ffmpeg's own conversion): done once per
+ * distinct picture, it sends ffmpeg 2.7 times fewer bytes per frame and spares it a conversion.
+ */
+export function rgbaToI420(rgba: Buffer, width: number, height: number, out: Buffer = Buffer.allocUnsafe((width * height * 3) / 2)): Buffer {
+  const uOffset = width * height, vOffset = uOffset + uOffset / 4, half = width / 2
+  for (let y = 0; y < height; y++) {
+    let i = y * width * 4, o = y * width
+    for (let x = 0; x < width; x++, i += 4) out[o++] = ((66 * rgba[i]! + 129 * rgba[i + 1]! + 25 * rgba[i + 2]! + 128) >> 8) + 16
+  }
+  for (let y = 0; y < height; y += 2) {
+    for (let x = 0; x < width; x += 2) {
+      const a = (y * width + x) * 4, b = a + width * 4
+      const r = rgba[a]! + rgba[a + 4]! + rgba[b]! + rgba[b + 4]!
+      const g = rgba[a + 1]! + rgba[a + 5]! + rgba[b + 1]! + rgba[b + 5]!
+      const bl = rgba[a + 2]! + rgba[a + 6]! + rgba[b + 2]! + rgba[b + 6]!
+      const c = (y / 2) * half + x / 2
+      out[uOffset + c] = ((-38 * r - 74 * g + 112 * bl + 512) >> 10) + 128
+      out[vOffset + c] = ((112 * r - 94 * g - 18 * bl + 512) >> 10) + 128
+    }
+  }
+  return out
+}
+
 /** Copies premultiplied RGBA `top` over opaque `bottom` in place. */
 function blendOver(bottom: Buffer, top: Buffer): void {
   const top32 = new Uint32Array(top.buffer, top.byteOffset, top.length >> 2)
@@ -84,7 +108,7 @@ export class FrameRenderer {
     private readonly loadImage: ImageLoader,
     private readonly warn: (message: string) => void,
   ) {
-    this.frameBytes = area.width * area.height * 4
+    this.frameBytes = (area.width * area.height * 3) / 2
   }
 
   private svgFrame(viewBox: FrameState['viewBox'], body: string): string {
@@ -131,7 +155,7 @@ export class FrameRenderer {
     return markup
   }
 
-  /** The picture without the cursor; never modified once returned. */
+  /** The picture without the cursor, in I420; never modified once returned. */
   async base(frame: FrameState): Promise<Buffer> {
     const cached = this.bases.get(frame.baseKey)
     if (cached) return cached
@@ -143,11 +167,12 @@ export class FrameRenderer {
       picture = Buffer.from(slide)
       blendOver(picture, ink)
     }
-    this.bases.set(frame.baseKey, picture)
-    return picture
+    const i420 = rgbaToI420(picture, this.area.width, this.area.height)
+    this.bases.set(frame.baseKey, i420)
+    return i420
   }
 
-  /** Writes base + cursor into `target` (a buffer of frameBytes). */
+  /** Writes base + a red cursor dot into `target` (a buffer of frameBytes), in I420. */
   drawCursor(target: Buffer, base: Buffer, frame: FrameState): Buffer {
     if (!frame.cursor) return base
     base.copy(target)
@@ -155,14 +180,15 @@ export class FrameRenderer {
     const cx = r.x + frame.cursor.x * r.w, cy = r.y + frame.cursor.y * r.h
     const radius = Math.max(3, Math.round(this.area.width / 160))
     const { width, height } = this.area
+    const uOffset = width * height, vOffset = uOffset + uOffset / 4
+    // Pure red in BT.601 limited range: Y 82, U 90, V 240.
     for (let y = Math.max(0, Math.floor(cy - radius)); y <= Math.min(height - 1, Math.ceil(cy + radius)); y++) {
       for (let x = Math.max(0, Math.floor(cx - radius)); x <= Math.min(width - 1, Math.ceil(cx + radius)); x++) {
         if ((x - cx) ** 2 + (y - cy) ** 2 > radius * radius) continue
-        const o = (y * width + x) * 4
-        target[o] = 255
-        target[o + 1] = 0
-        target[o + 2] = 0
-        target[o + 3] = 255
+        target[y * width + x] = 82
+        const c = (y >> 1) * (width >> 1) + (x >> 1)
+        target[uOffset + c] = 90
+        target[vOffset + c] = 240
       }
     }
     return target

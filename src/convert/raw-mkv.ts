@@ -31,14 +31,16 @@ function uint(elementId: number, value: number): Buffer {
 const str = (elementId: number, value: string) => element(elementId, Buffer.from(value, 'ascii'))
 const UNKNOWN_SIZE = Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
 
-/** EBML header, an open-ended Segment, Info (1 ms ticks) and one raw RGBA video track. */
+/** EBML header, an open-ended Segment, Info (1 ms ticks) and one raw I420 (yuv420p) video track. */
 export function mkvHeader(width: number, height: number): Buffer {
   const ebml = element(0x1a45dfa3, Buffer.concat([
     uint(0x4286, 1), uint(0x42f7, 1), uint(0x42f2, 4), uint(0x42f3, 8), str(0x4282, 'matroska'), uint(0x4287, 4), uint(0x4285, 2),
   ]))
   const info = element(0x1549a966, Buffer.concat([uint(0x2ad7b1, 1_000_000), str(0x4d80, 'bbb-portal'), str(0x5741, 'bbb-portal')]))
-  const video = element(0xe0, Buffer.concat([uint(0xb0, width), uint(0xba, height), element(0x2eb524, Buffer.from('RGBA', 'ascii'))]))
-  const track = element(0xae, Buffer.concat([uint(0xd7, 1), uint(0x73c5, 1), uint(0x83, 1), str(0x86, 'V_UNCOMPRESSED'), uint(0x9c, 0), video]))
+  const video = element(0xe0, Buffer.concat([uint(0xb0, width), uint(0xba, height), element(0x2eb524, Buffer.from('I420', 'ascii'))]))
+  // DefaultDuration (100 ms, BBB's resolution) gives the last frame a length: without it ffmpeg
+  // guesses one from the first frames' spacing and the output overruns by up to seconds.
+  const track = element(0xae, Buffer.concat([uint(0xd7, 1), uint(0x73c5, 1), uint(0x83, 1), uint(0x23e383, 100_000_000), str(0x86, 'V_UNCOMPRESSED'), uint(0x9c, 0), video]))
   const tracks = element(0x1654ae6b, track)
   return Buffer.concat([ebml, id(0x18538067), UNKNOWN_SIZE, info, tracks])
 }

@@ -15,6 +15,7 @@ t.test('slides only: frames from stdin at a variable rate to H.264; audio to AAC
   t.equal(after(args, '-filter_complex'), '[0:v]format=yuv420p[v0]')
   t.same(maps(args), ['[v0]'])
   t.equal(after(args, '-fps_mode'), 'passthrough', 'no frame duplication for slides')
+  t.equal(after(args, '-enc_time_base'), '1:1000', 'frame times kept to the millisecond')
   t.equal(after(args, '-bf'), '0')
   t.equal(after(args, '-c:v'), 'libx264')
   t.equal(after(args, '-pix_fmt'), 'yuv420p')
