@@ -80,9 +80,11 @@ async function convertOnce(dir: string, output: string): Promise<{ wall: number;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-export async function benchConvert(runs: number): Promise<void> {
+/** `which`: the cases to run, `slides` and/or `screen`. */
+export async function benchConvert(runs: number, which: string[] = ['slides', 'screen']): Promise<void> {
   mkdirSync(cache, { recursive: true })
-  for (const [name, spec, target] of [['slides, ink, zooms, cursor', slidesSpec(), 50], ['full-length screenshare + webcam', screenshareSpec(), 5]] as const) {
+  const cases = [['slides', 'slides, ink, zooms, cursor', slidesSpec(), 50], ['screen', 'full-length screenshare + webcam', screenshareSpec(), 5]] as const
+  for (const [, name, spec, target] of cases.filter(([key]) => which.includes(key))) {
     const dir = await ensure(spec)
     const output = path.join(cache, `${spec.recordId}.mp4`)
     const results = []

@@ -1,5 +1,6 @@
-// npm run bench [-- --n 100000 --runs 3 --cases paged,full,convert]: sync figures against a local fake BBB
-// over HTTP, and the converter on two synthetic 60-minute recordings (bench/convert.ts).
+// npm run bench [-- --n 100000 --runs 3 --cases paged,full,owners,convert]: sync figures against a local
+// fake BBB over HTTP (owners: with a Moodle of 19 940 activities), and the converter on two synthetic
+// 60-minute recordings (bench/convert.ts; convert-slides or convert-screen for one of them).
 // Prints one JSON line per case (median of the runs): recordings, wall seconds, peak RSS MB,
 // recordings per second, for a first sync and a re-sync with nothing changed.
 import { execFile, spawn } from 'node:child_process'
@@ -101,4 +102,6 @@ if (values.cases.split(',').includes('owners')) {
   }))
 }
 await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-if (values.cases.split(',').includes('convert')) await benchConvert(runs)
+// `convert` runs both converter cases; `convert-slides` or `convert-screen` one of them.
+const convertCases = values.cases.split(',').flatMap((c) => (c === 'convert' ? ['slides', 'screen'] : c.startsWith('convert-') ? [c.slice(8)] : []))
+if (convertCases.length) await benchConvert(runs, convertCases)
