@@ -25,6 +25,8 @@ const spec: PresentationSpec = {
     { slide: 0, t: 6, shape: 'pencil2', style: 'stroke:#0000ff;stroke-width:8;fill:none', svg: '<path d="M900 700L1500 700"/>' },
     { slide: 0, t: 5.5, shape: 'text3', style: 'color:#000000;word-wrap:break-word;font-family:Arial;font-size:60px', svg: '<switch><foreignObject width="600" height="200" x="900" y="100"><p xmlns="http://www.w3.org/1999/xhtml" style="margin:0;padding:0">Bonjour tout le monde</p></foreignObject></switch>' },
     { slide: 1, t: 11, shape: 'rectangle4', style: 'stroke:#ffff00;fill:#ffff00;stroke-width:2', svg: '<rect x="1000" y="600" width="200" height="100"/>' },
+    // A poll result: BBB draws it as an image of the recording (an SVG) on the slide.
+    { slide: 1, t: 18, shape: 'poll_result5', style: '', svg: '<image xlink:href="presentation/poll_result5.svg" x="900" y="500" width="400" height="300"/>' },
   ],
   panzooms: [[0, '0.0 0.0 1600.0 900.0'], [13, '800.0 450.0 800.0 450.0'], [20, '0.0 0.0 1600.0 900.0']],
   cursor: [[0, -1, -1], [15, 0.5, 0.5], [16, -1, -1]],
@@ -33,7 +35,8 @@ const spec: PresentationSpec = {
 }
 
 const host = await playbackHost(t, { scalelite: true, protectedTokens: { [RECORD_ID]: 'tok3n' } })
-await writeSyntheticPresentation(host.root, spec)
+const richDir = await writeSyntheticPresentation(host.root, spec)
+fs.writeFileSync(path.join(richDir, 'presentation', 'poll_result5.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#ff8000"/></svg>')
 const out = mkdtempSync(path.join(os.tmpdir(), 'bbb-convert-out-'))
 t.teardown(() => fs.rmSync(out, { recursive: true, force: true }))
 
@@ -82,6 +85,8 @@ t.test('frames show the slide, ink, zoom, cursor and screenshare of their time',
   t.ok(near(f(640, 360), RED, 60), 'cursor in the middle of the view')
   f = await at(16.5)
   t.notOk(near(f(640, 360), RED, 60), 'cursor hidden at 16 s')
+  f = await at(18.5)
+  t.ok(near(f(200, 120), [255, 128, 0]), "poll result image drawn where BBB put it (zoomed view)")
   f = await at(21)
   t.ok(near(f(100, 100), BLUE) && near(f(640, 360), WHITE), 'SVG slide (BBB 2.6) rasterised')
   f = await at(23.5)

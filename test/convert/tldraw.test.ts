@@ -28,6 +28,9 @@ t.test('BBB 3.0 (tldraw v2): shapes, camera zoom and cursor in page coordinates'
     { id: 'shape:b', timestamp: 2, undo: -1, shape_data: { id: 'shape:b', type: 'geo', x: 855, y: 495, rotation: 0, props: { geo: 'ellipse', w: 90, h: 90, color: 'blue', fill: 'solid', size: 'm' } } },
     { id: 'shape:c', timestamp: 2, undo: -1, shape_data: { id: 'shape:c', type: 'draw', x: 0, y: 0, rotation: 0, props: { color: 'black', size: 'l', segments: [{ type: 'free', points: [{ x: 900, y: 90, z: 0.5 }, { x: 1300, y: 90, z: 0.5 }] }] } } },
     { id: 'shape:d', timestamp: 2, undo: -1, shape_data: { id: 'shape:d', type: 'frame', x: 0, y: 0, props: {} } },
+    // A sticky note (200 page units square) and an arrow, from 3 s.
+    { id: 'shape:e', timestamp: 3, undo: -1, shape_data: { id: 'shape:e', type: 'note', x: 90, y: 540, rotation: 0, props: { color: 'yellow', size: 'm', text: 'Note' } } },
+    { id: 'shape:f', timestamp: 3, undo: -1, shape_data: { id: 'shape:f', type: 'arrow', x: 450, y: 700, rotation: 0, props: { color: 'green', size: 'xl', start: { x: 0, y: 0 }, end: { x: 270, y: 0 } } } },
   ]
   const warnings: string[] = []
   const url = await recording('tldraw-v2-0000000000000000000000000000000000000-1700000000000', { bbb_version: '3.0.4', 1: { timestamp: 0, shapes } }, (dir) => {
@@ -42,6 +45,9 @@ t.test('BBB 3.0 (tldraw v2): shapes, camera zoom and cursor in page coordinates'
   f = await frameAt(file, 3)
   t.ok(near(f(800, 480), [68, 101, 233]), 'blue disc at slide (1000,600)')
   t.ok(near(f(1000, 80), [29, 29, 29], 60), 'freehand stroke')
+  f = await frameAt(file, 3.5)
+  t.ok(near(f(150, 560), [242, 180, 93]), 'yellow sticky note at slide (100,600), 222 px square')
+  t.ok(near(f(500, 622), [9, 146, 104]), 'green arrow from slide (500,778) to (800,778)')
   f = await frameAt(file, 5)
   t.ok(near(f(320, 240), [68, 101, 233]), 'camera moved to the bottom-right quarter: the disc is at the view\'s (320,240)')
   t.notOk(near(f(640, 360), [255, 0, 0], 60), 'no cursor yet')
