@@ -28,6 +28,8 @@ export interface ListingSink {
 const STREAM_BATCH = 500
 /** recordIDs per `recordID=` call: about 2.8 KB of query, well under proxies' URL limits. */
 const IDS_PER_CALL = 50
+/** `recordID=` calls in flight at once: a page's two, without crowding the old server. */
+const ID_CALLS_AT_ONCE = 2
 
 function stateParam(source: Pick<SourceConfig, 'states'>): GetRecordingsParams {
   if (source.states === 'any') return { state: 'any' }
@@ -72,13 +74,21 @@ export async function listRecordings(
   async function byIds(ids: string[]): Promise<Map<string, ListedRecording>> {
     const found = new Map<string, ListedRecording>()
     const wanted = new Set(ids)
-    for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
-      const slice = ids.slice(i, i + IDS_PER_CALL)
-      await client.getRecordings({ recordID: slice.join(','), ...states }, (raw) => {
-        const listed = identify(raw, sink)
-        // recordID is a prefix match: keep only what was asked.
-        if (listed && wanted.has(listed.recordId)) found.set(listed.recordId, listed)
-      })
+    const slices: string[][] = []
+    for (let i = 0; i < ids.length; i += IDS_PER_CALL) slices.push(ids.slice(i, i + IDS_PER_CALL))
+    const answers: RawRecording[][] = slices.map(() => [])
+    let next = 0
+    const worker = async () => {
+      for (let k = next++; k < slices.length; k = next++) {
+        await client.getRecordings({ recordID: slices[k]!.join(','), ...states }, (raw) => void answers[k]!.push(raw))
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(ID_CALLS_AT_ONCE, slices.length) }, worker))
+    // In the order asked, whatever order the answers came in.
+    for (const raw of answers.flat()) {
+      const listed = identify(raw, sink)
+      // recordID is a prefix match: keep only what was asked.
+      if (listed && wanted.has(listed.recordId)) found.set(listed.recordId, listed)
     }
     return found
   }
@@ -116,16 +126,23 @@ export async function listRecordings(
   let offset = 0
   for (;;) {
     const pageEntries = pending.length
+    const nextOffset = offset + source.pageSize
+    // An empty page ends the listing too, so a server that lies about its total cannot loop us.
+    const last = nextOffset >= total || (pageEntries === 0 && nextOffset > source.pageSize)
+    // The next page is fetched while this one is completed.
+    const nextRaws: RawRecording[] = []
+    const nextPage = last ? undefined : client.getRecordings({ ...states, offset: nextOffset, limit: source.pageSize }, (raw) => void nextRaws.push(raw))
+    nextPage?.catch(() => {}) // its failure is reported where it is awaited below
     if (pending.length) {
       const completed = await byIds(pending.map((r) => r.recordId))
       pending = pending.map((r) => completed.get(r.recordId) ?? r)
     }
     await flush()
     options.onProgress?.(seen.size, total)
-    offset += source.pageSize
-    // An empty page ends the listing too, so a server that lies about its total cannot loop us.
-    if (offset >= total || (pageEntries === 0 && offset > source.pageSize)) break
-    const envelope = await client.getRecordings({ ...states, offset, limit: source.pageSize }, accept)
+    offset = nextOffset
+    if (!nextPage) break
+    const envelope = await nextPage
+    for (const raw of nextRaws) accept(raw)
     if (envelope.totalElements !== null) {
       totals.add(envelope.totalElements)
       total = envelope.totalElements
