@@ -46,10 +46,18 @@ const originOf = (m: Record<string, string>) => (metaValue(m, 'bbb-origin', 'bn-
 export function createOwnerService(deps: { repo: OwnersRepository; config: AppConfig['owners']; sources: OwnerSources; log?: (message: string) => void }) {
   const { repo, config, sources } = deps
 
-  async function resolveSource(source: SourceConfig, options: { dry?: boolean; now?: Date } = {}): Promise<{ tally: OwnersTally; byRecordId: Map<string, Candidate[]> }> {
+  /**
+   * `listed`: in a dry run, the recordings the listing found (nothing was stored), so that a
+   * first dry run shows owners too.
+   */
+  async function resolveSource(source: SourceConfig, options: { dry?: boolean; now?: Date; listed?: RecordingToResolve[] } = {}): Promise<{ tally: OwnersTally; byRecordId: Map<string, Candidate[]> }> {
     const resolvers = source.resolvers ?? config.resolvers
     const rows = await repo.recordingsOf(source.name)
     const recordings = rows.map((r) => ({ rowId: r.id, recordId: r.record_id, meetingId: r.meeting_id, metadata: r.metadata as Record<string, string> }))
+    if (options.dry && options.listed) {
+      const stored = new Set(recordings.map((r) => r.recordId))
+      for (const r of options.listed) if (!stored.has(r.recordId)) recordings.push({ rowId: -1, ...r })
+    }
     const decisions = new Map<string, Decision>()
     const unresolved = new Set<string>()
     const errors: string[] = []

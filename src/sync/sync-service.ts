@@ -77,7 +77,15 @@ export function createSyncService(deps: SyncDeps) {
     const run = await runsRepo.start(source.name, dry, { listing: source.listing, min: options.min, max: options.max, useCache: fromCache, allowEmpty: options.allowEmpty ?? false })
     const now = new Date()
     const tally = new SyncTally()
-    const writer = createBatchWriter({ repository: recordingsRepo, source: source.name, runId: run.id, now, dry, tally, csv: options.csv })
+    // A dry run stores nothing: the owners of what it lists are resolved from the listing itself.
+    const listed: Array<{ recordId: string; meetingId: string; metadata: Record<string, string> }> = []
+    const csv = options.csv && {
+      write: async (recordings: Recording[]) => {
+        if (dry) for (const r of recordings) listed.push({ recordId: r.recordId, meetingId: r.meetingId, metadata: r.metadata })
+        await options.csv!.write(recordings)
+      },
+    }
+    const writer = createBatchWriter({ repository: recordingsRepo, source: source.name, runId: run.id, now, dry, tally, csv })
     const collected: ListedRecording[] = []
     const sink = {
       recordings: windowed ? async (batch: ListedRecording[]) => void collected.push(...batch) : writer.store,
@@ -103,7 +111,7 @@ export function createSyncService(deps: SyncDeps) {
       if (!incompleteReason) await markMissing(listing)
       if (writer.written() > 0) await recordingsRepo.analyze()
       if (deps.owners) {
-        const resolved = await deps.owners.resolveSource(source, { dry, now })
+        const resolved = await deps.owners.resolveSource(source, { dry, now, listed: dry ? listed : undefined })
         owners = resolved.tally
         options.csv?.setOwners?.(resolved.byRecordId)
       }

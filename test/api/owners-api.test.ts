@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
@@ -6,6 +6,7 @@ import { syntheticRecordings } from '../../src/demo/synthetic.ts'
 import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
 import { createOwnerService } from '../../src/owners/owner-service.ts'
 import { openOwnerSources } from '../../src/owners/owner-sources.ts'
+import { openCsvExport } from '../../src/sync/csv-export.ts'
 import { buildApp } from '../helpers/app.ts'
 import { responseErrors } from '../helpers/openapi.ts'
 import { syncHarness } from '../helpers/sync.ts'
@@ -19,6 +20,14 @@ t.test('admin API: owners on recordings, orphans, users', async (t) => {
   let service: ReturnType<typeof createOwnerService> | undefined
   const h = await syncHarness(t, { recordings: all }, {}, { owners: { resolveSource: (...a) => service!.resolveSource(...a) } })
   service = createOwnerService({ repo: createOwnersRepository(h.db), config, sources })
+  // A first dry run stores nothing, yet its CSV names the owners (as Pod's dry run does).
+  const csvFile = path.join(path.dirname(file), 'out.csv')
+  const csv = openCsvExport(csvFile)
+  const dry = await h.service.syncSource(h.source, { dry: true, csv: { write: (r) => csv.write(r, true), setOwners: (o) => csv.setOwners(o) } })
+  await csv.close()
+  t.match(dry.owners, { resolved: 2, orphaned: 4 })
+  t.match(readFileSync(csvFile, 'utf8').split('\n').find((l) => l.startsWith(`${all[1]!.name};`)), /;claire\.martin, paul\.durand$/)
+  t.equal((await h.rows()).length, 0, 'nothing stored by the dry run')
   await h.service.syncSource(h.source)
   const { app, admin, teacher } = await buildApp(t, h.db)
   const get = (url: string, headers: Record<string, string> = admin) => app.inject({ method: 'GET', url, headers })
