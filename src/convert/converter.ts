@@ -68,7 +68,11 @@ function write(stdin: Writable, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => stdin.write(chunk, (error) => (error ? reject(error) : resolve())))
 }
 
-/** Streams the frames to ffmpeg, waiting for each write so a slow encoder bounds our memory. */
+/**
+ * Streams the frames to ffmpeg. Cursor frames are drawn into a small pool of buffers, each reused
+ * only once ffmpeg has taken it; other frames are cached pictures sent as they are. Either way a
+ * slow encoder holds the renderer back, which bounds memory.
+ */
 async function feed(stdin: Writable, renderer: FrameRenderer, frames: FrameState[], endS: number, width: number, height: number): Promise<void> {
   await write(stdin, mkvHeader(width, height))
   const pool = [0, 1, 2].map(() => ({ buffer: Buffer.allocUnsafe(renderer.frameBytes), done: Promise.resolve() }))
@@ -87,10 +91,7 @@ async function feed(stdin: Writable, renderer: FrameRenderer, frames: FrameState
     stdin.write(mkvFrameHeader(t * 1000, picture.length))
     await write(stdin, picture)
   }
-  for (const frame of frames) {
-    await emit(frame.t, frame)
-    if (stdin.writableNeedDrain) await Promise.all(pool.map((s) => s.done))
-  }
+  for (const frame of frames) await emit(frame.t, frame)
   const last = frames.at(-1)
   if (last && endS - 0.1 > last.t) await emit(endS - 0.1, last)
   await Promise.all(pool.map((s) => s.done))
@@ -123,17 +124,17 @@ export async function convertPlayback(input: string, output: string, options: Co
     const width = options.width ?? 1280
     const height = Math.round((width * 9) / 16 / 2) * 2
     const areaWidth = layout === 'side' && cams ? Math.round((width * 3) / 4 / 2) * 2 : width
-    const shiftedDeskshare = p.deskshare.map((d) => ({ start: d.start - from, stop: d.stop - from })).filter((d) => d.stop > 0 && d.start < to - from)
+    const desk = files.deskshare?.hasVideo ? files.deskshare : null
+    const intervals = p.deskshare.map((d) => ({ start: d.start - from, stop: d.stop - from })).filter((d) => d.stop > 0 && d.start < to - from)
+    const deskshare = desk && intervals.length ? { file: desk.file, intervals } : undefined
+    const webcam = layout !== 'none' && cams ? { file: cams.file, layout } : undefined
     const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1 })
-    const moving = (layout !== 'none' && cams) || (files.deskshare?.hasVideo && shiftedDeskshare.length)
     const plan: RenderPlan = {
-      width, height, areaWidth, duration: to - from, from,
-      audio: { file: files.audio.file, seek: from },
-      deskshare: files.deskshare?.hasVideo && shiftedDeskshare.length ? { file: files.deskshare.file, seek: from, intervals: shiftedDeskshare } : undefined,
-      webcam: layout !== 'none' && cams ? { file: cams.file, seek: from, layout } : undefined,
-      clockFps: Math.min(30, Math.max(5, Math.round((layout !== 'none' ? cams?.fps : files.deskshare?.fps) ?? 15))),
-      captions: files.captions.map((c) => ({ ...c, seek: from })),
-      output: part, preset: moving ? 'ultrafast' : 'veryfast', crf: 23,
+      width, height, areaWidth, from, duration: to - from, audio: files.audio.file, deskshare, webcam,
+      clockFps: Math.min(30, Math.max(5, Math.round((webcam ? cams?.fps : desk?.fps) ?? 15))),
+      captions: files.captions, output: part,
+      // Slides alone are a few thousand frames; a moving picture is every frame of an hour.
+      preset: deskshare || webcam ? 'ultrafast' : 'veryfast', crf: 23,
     }
     const loadImage = (href: string) => playback.source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
     const renderer = new FrameRenderer(p, { width: areaWidth, height }, loadImage, warn)
@@ -157,7 +158,7 @@ export async function convertPlayback(input: string, output: string, options: Co
     if (Math.abs(durationS - plan.duration) > 0.5) throw new ConvertError(`the output lasts ${durationS.toFixed(1)} s instead of ${plan.duration.toFixed(1)} s`)
     await rename(part, output)
     options.onProgress?.(100)
-    return { kind: 'presentation', recordId: playback.recordId, durationS, frames: frames.length, webcam: plan.webcam ? layout : 'none', output }
+    return { kind: 'presentation', recordId: playback.recordId, durationS, frames: frames.length, webcam: webcam?.layout ?? 'none', output }
   } finally {
     await rm(tmp, { recursive: true, force: true })
     await rm(part, { force: true })

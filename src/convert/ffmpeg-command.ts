@@ -5,32 +5,27 @@
 
 export type WebcamLayout = 'none' | 'pip' | 'side'
 
-export interface MediaInput {
-  file: string
-  /** Seconds to skip at the start (for --from). */
-  seek?: number
-}
-
 export interface RenderPlan {
   width: number
   height: number
   /** Width of the slides area: the whole width, or what the webcam column leaves. */
   areaWidth: number
-  /** Seconds of output. */
-  duration: number
+  /** Where the output starts in the recording (--from), and its length, in seconds. */
   from: number
-  audio: MediaInput
-  deskshare?: MediaInput & { intervals: Array<{ start: number; stop: number }> }
-  webcam?: MediaInput & { layout: Exclude<WebcamLayout, 'none'> }
+  duration: number
+  /** The file with the master audio (webcams or audio). */
+  audio: string
+  deskshare?: { file: string; intervals: Array<{ start: number; stop: number }> }
+  webcam?: { file: string; layout: Exclude<WebcamLayout, 'none'> }
   /** Output frame rate when a moving picture (webcam, screenshare) is shown; slides alone stay variable. */
   clockFps?: number
-  captions: Array<MediaInput & { language: string; title: string }>
+  captions: Array<{ file: string; language: string; title: string }>
   output: string
   preset: string
   crf: number
-  threads?: number
 }
 
+const QUIET = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y']
 const seconds = (s: number) => s.toFixed(3)
 
 /** The ISO 639-2 code MP4 wants; BBB captions use two-letter locales. */
@@ -39,9 +34,9 @@ const ISO639_2: Record<string, string> = {
 }
 export const captionLanguage = (locale: string) => ISO639_2[locale.slice(0, 2).toLowerCase()] ?? (/^[a-z]{3}$/i.test(locale) ? locale.toLowerCase() : 'und')
 
-function inputArgs(input: MediaInput, to: number): string[] {
-  const args = input.seek ? ['-ss', seconds(input.seek)] : []
-  return [...args, '-t', seconds(to), '-i', input.file]
+/** A media file read from the plan's start, for the plan's length. */
+function inputArgs(file: string, plan: Pick<RenderPlan, 'from' | 'duration'>): string[] {
+  return [...(plan.from ? ['-ss', seconds(plan.from)] : []), '-t', seconds(plan.duration), '-i', file]
 }
 
 /** The `enable` expression of an overlay shown only during the given intervals (output time). */
@@ -55,50 +50,35 @@ export function betweenExpression(intervals: Array<{ start: number; stop: number
  * a core for half a minute per hour) and both meet in the final mux.
  */
 export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] {
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y']
-  args.push('-thread_queue_size', '8', '-f', 'matroska', '-i', 'pipe:0')
-  const inputs: MediaInput[] = []
-  const indexOf = (input: MediaInput) => {
-    const existing = inputs.findIndex((i) => i.file === input.file)
-    if (existing >= 0) return existing + 1
-    inputs.push(input)
-    return inputs.length
-  }
-  const deskIndex = plan.deskshare && indexOf(plan.deskshare)
-  const camIndex = plan.webcam && indexOf(plan.webcam)
-  for (const input of inputs) args.push(...inputArgs(input, plan.duration))
-
+  const args = [...QUIET, '-progress', 'pipe:1', '-thread_queue_size', '8', '-f', 'matroska', '-i', 'pipe:0']
   const filters: string[] = []
   let video = '0:v'
-  const step = (filter: string) => {
+  /** Appends `filter` to the picture's chain; `extra` is a second labelled input (an overlay). */
+  const step = (filter: string, extra = '') => {
     const label = `v${filters.length}`
-    filters.push(`[${video}]${filter}[${label}]`)
+    filters.push(`[${video}]${extra}${filter}[${label}]`)
     video = label
   }
-  const moving = plan.deskshare || plan.webcam
+  const moving = !!(plan.deskshare || plan.webcam)
   if (moving) step(`fps=${plan.clockFps ?? 15}`)
   if (plan.areaWidth < plan.width) step(`pad=${plan.width}:${plan.height}:0:0:black`)
-  if (plan.deskshare && deskIndex) {
-    filters.push(`[${deskIndex}:v]scale=${plan.areaWidth}:${plan.height}:force_original_aspect_ratio=decrease,pad=${plan.areaWidth}:${plan.height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[desk]`)
-    const label = `v${filters.length}`
-    filters.push(`[${video}][desk]overlay=0:0:eof_action=pass:enable='${betweenExpression(plan.deskshare.intervals)}'[${label}]`)
-    video = label
+  let input = 0
+  if (plan.deskshare) {
+    args.push(...inputArgs(plan.deskshare.file, plan))
+    filters.push(`[${++input}:v]scale=${plan.areaWidth}:${plan.height}:force_original_aspect_ratio=decrease,pad=${plan.areaWidth}:${plan.height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[desk]`)
+    step(`overlay=0:0:eof_action=pass:enable='${betweenExpression(plan.deskshare.intervals)}'`, '[desk]')
   }
-  if (plan.webcam && camIndex) {
+  if (plan.webcam) {
+    args.push(...inputArgs(plan.webcam.file, plan))
     const side = plan.webcam.layout === 'side'
-    const camWidth = side ? plan.width - plan.areaWidth : Math.round(plan.width / 5 / 2) * 2
-    filters.push(`[${camIndex}:v]scale=${camWidth}:-2,setsar=1[cam]`)
-    const at = side ? `x=${plan.areaWidth}:y=0` : 'x=main_w-overlay_w-16:y=main_h-overlay_h-16'
-    const label = `v${filters.length}`
-    filters.push(`[${video}][cam]overlay=${at}:eof_action=pass[${label}]`)
-    video = label
+    filters.push(`[${++input}:v]scale=${side ? plan.width - plan.areaWidth : Math.round(plan.width / 5 / 2) * 2}:-2,setsar=1[cam]`)
+    step(`overlay=${side ? `x=${plan.areaWidth}:y=0` : 'x=main_w-overlay_w-16:y=main_h-overlay_h-16'}:eof_action=pass`, '[cam]')
   }
   step('format=yuv420p')
   args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-an', '-sn')
-  args.push('-c:v', 'libx264', '-preset', plan.preset, '-crf', String(plan.crf), '-tune', moving ? 'film' : 'stillimage', '-pix_fmt', 'yuv420p')
+  args.push('-c:v', 'libx264', '-preset', plan.preset, '-crf', String(plan.crf), '-tune', moving ? 'film' : 'stillimage')
   // No B-frames: with sparse frames their reordering pushes the track's end before the last picture.
   args.push('-bf', '0')
-  if (plan.threads) args.push('-threads', String(plan.threads))
   // Millisecond encoder ticks: left to itself ffmpeg guesses a rate from the first frames (say
   // 1 fps when they fall on whole seconds) and rounds every later frame onto it.
   args.push('-enc_time_base', '1:1000', '-fps_mode', 'passthrough', '-t', seconds(plan.duration), '-f', 'mp4', videoOut)
@@ -107,13 +87,13 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
 
 /** The master audio (from the webcams or audio file) to AAC, trimmed like the picture. */
 export function buildAudioCommand(plan: RenderPlan, audioOut: string): string[] {
-  return ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', ...inputArgs(plan.audio, plan.duration), '-map', '0:a:0', '-vn', '-sn', '-c:a', 'aac', '-b:a', '96k', '-f', 'mp4', audioOut]
+  return [...QUIET, ...inputArgs(plan.audio, plan), '-map', '0:a:0', '-vn', '-sn', '-c:a', 'aac', '-b:a', '96k', '-f', 'mp4', audioOut]
 }
 
 /** Picture + sound + captions into the output, stream copies only, index at the front. */
 export function buildMuxCommand(plan: RenderPlan, videoIn: string, audioIn: string): string[] {
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', '-i', videoIn, '-i', audioIn]
-  for (const c of plan.captions) args.push(...inputArgs(c, plan.duration))
+  const args = [...QUIET, '-i', videoIn, '-i', audioIn]
+  for (const c of plan.captions) args.push(...inputArgs(c.file, plan))
   args.push('-map', '0:v:0', '-map', '1:a:0')
   plan.captions.forEach((_, i) => args.push('-map', `${i + 2}:s:0`))
   args.push('-c:v', 'copy', '-c:a', 'copy')
@@ -135,5 +115,5 @@ export function buildPictureSampleCommand(file: string, durationS: number): stri
   const every = Math.max(1, Math.floor(durationS / 20))
   // select, not fps: fps would wait for frames between keyframes that are never decoded.
   const spaced = `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${every})'`
-  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-skip_frame', 'nokey', '-i', file, '-an', '-sn', '-vf', `${spaced},scale=16:16,format=gray`, '-fps_mode', 'passthrough', '-frames:v', '24', '-f', 'rawvideo', 'pipe:1']
+  return [...QUIET, '-skip_frame', 'nokey', '-i', file, '-an', '-sn', '-vf', `${spaced},scale=16:16,format=gray`, '-fps_mode', 'passthrough', '-frames:v', '24', '-f', 'rawvideo', 'pipe:1']
 }

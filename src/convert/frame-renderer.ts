@@ -19,10 +19,10 @@ const RESVG: ResvgRenderOptions = {
 }
 
 const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp' }
-export const dataUrl = (href: string, data: Buffer) => `data:${MIME[/\.([a-z]+)$/i.exec(href)?.[1]?.toLowerCase() ?? ''] ?? 'image/png'};base64,${data.toString('base64')}`
+const dataUrl = (href: string, data: Buffer) => `data:${MIME[/\.([a-z]+)$/i.exec(href)?.[1]?.toLowerCase() ?? ''] ?? 'image/png'};base64,${data.toString('base64')}`
 
 /** The rectangle of the area that shows the viewBox, aspect kept (letterboxed). */
-export function fitViewBox(viewBox: FrameState['viewBox'], area: Area): { x: number; y: number; w: number; h: number } {
+function fitViewBox(viewBox: FrameState['viewBox'], area: Area): { x: number; y: number; w: number; h: number } {
   const scale = Math.min(area.width / viewBox[2], area.height / viewBox[3])
   const w = viewBox[2] * scale, h = viewBox[3] * scale
   return { x: (area.width - w) / 2, y: (area.height - h) / 2, w, h }
@@ -50,7 +50,8 @@ class Lru<V> {
  * RGBA → I420 (yuv420p, BT.601 limited range, as ffmpeg's own conversion): done once per
  * distinct picture, it sends ffmpeg 2.7 times fewer bytes per frame and spares it a conversion.
  */
-export function rgbaToI420(rgba: Buffer, width: number, height: number, out: Buffer = Buffer.allocUnsafe((width * height * 3) / 2)): Buffer {
+export function rgbaToI420(rgba: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.allocUnsafe((width * height * 3) / 2)
   const uOffset = width * height, vOffset = uOffset + uOffset / 4, half = width / 2
   for (let y = 0; y < height; y++) {
     let i = y * width * 4, o = y * width
@@ -96,8 +97,8 @@ function blendOver(bottom: Buffer, top: Buffer): void {
  * differ only by the cursor cost a copy and a dot.
  */
 export class FrameRenderer {
-  private readonly slideImages = new Map<string, Promise<string | null>>()
-  private readonly inkImages = new Map<string, Promise<string>>()
+  /** Every image (slides, poll results) as a data URL, fetched once; null when missing. */
+  private readonly images = new Map<string, Promise<string | null>>()
   private readonly slideRasters = new Lru<Buffer>(12)
   private readonly bases = new Lru<Buffer>(6)
   readonly frameBytes: number
@@ -117,24 +118,24 @@ export class FrameRenderer {
       `<svg x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" viewBox="${viewBox.join(' ')}" preserveAspectRatio="none">${body}</svg></svg>`
   }
 
-  private slideImage(href: string): Promise<string | null> {
-    let image = this.slideImages.get(href)
+  private image(href: string): Promise<string | null> {
+    let image = this.images.get(href)
     if (!image) {
       image = this.loadImage(href).then((data) => {
-        if (!data) this.warn(`slide image ${href} is missing; a blank slide is shown`)
+        if (!data) this.warn(`image ${href} is missing; it is left out`)
         return data && dataUrl(href, data)
       })
-      this.slideImages.set(href, image)
+      this.images.set(href, image)
     }
     return image
   }
 
   private async slideRaster(frame: FrameState): Promise<Buffer> {
-    const key = `${frame.slide}|${frame.viewBox.join(',')}`
+    const slide = this.presentation.slides[frame.slide]
+    const key = `${slide?.href}|${frame.viewBox.join(',')}`
     const cached = this.slideRasters.get(key)
     if (cached) return cached
-    const slide = this.presentation.slides[frame.slide]
-    const href = slide && (await this.slideImage(slide.href))
+    const href = slide && (await this.image(slide.href))
     const body = slide ? `<rect width="${slide.width}" height="${slide.height}" fill="#ffffff"/>${href ? `<image width="${slide.width}" height="${slide.height}" preserveAspectRatio="none" href="${href}"/>` : ''}` : ''
     const pixels = new Resvg(this.svgFrame(frame.viewBox, body), { ...RESVG, background: '#000000' }).render().pixels
     this.slideRasters.set(key, pixels)
@@ -144,14 +145,7 @@ export class FrameRenderer {
   private async inkMarkup(index: number): Promise<string> {
     const version = this.presentation.ink[index]!
     let markup = version.svg
-    for (const [n, href] of version.images.entries()) {
-      let image = this.inkImages.get(href)
-      if (!image) {
-        image = this.loadImage(href).then((data) => (data ? dataUrl(href, data) : ''))
-        this.inkImages.set(href, image)
-      }
-      markup = markup.replace(`{{href:${n}}}`, await image)
-    }
+    for (const [n, href] of version.images.entries()) markup = markup.replace(`{{href:${n}}}`, (await this.image(href)) ?? '')
     return markup
   }
 

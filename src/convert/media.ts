@@ -1,11 +1,10 @@
 import path from 'node:path'
 import type { AssetSource } from './asset-source.ts'
 import { buildPictureSampleCommand, buildProbeCommand } from './ffmpeg-command.ts'
-import { probe, runFfmpeg, type Probe } from './ffmpeg-runner.ts'
+import { probe, runFfmpeg } from './ffmpeg-runner.ts'
 
 export interface MediaFile {
   file: string
-  probe: Probe
   hasVideo: boolean
   hasAudio: boolean
   fps?: number
@@ -25,7 +24,7 @@ export async function fetchMedia(source: AssetSource, candidates: string[], dir:
     const probed = await probe(buildProbeCommand(file), signal)
     const video = probed.streams.find((s) => s.codec_type === 'video')
     return {
-      file, probe: probed, hasVideo: !!video, hasAudio: probed.streams.some((s) => s.codec_type === 'audio'),
+      file, hasVideo: !!video, hasAudio: probed.streams.some((s) => s.codec_type === 'audio'),
       fps: frameRate(video?.avg_frame_rate) ?? frameRate(video?.r_frame_rate),
     }
   }

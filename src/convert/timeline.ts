@@ -59,7 +59,7 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
   for (const z of p.panzooms) add(z.t)
   for (const d of p.deskshare) add(d.start), add(d.stop)
   if (options.annotations) for (const v of p.ink) add(v.timestamp), v.undo >= 0 && add(v.undo)
-  const cursor: CursorEvent[] = options.cursor ? p.cursor.map((c) => ({ ...c })) : []
+  const cursor: CursorEvent[] = options.cursor ? p.cursor : []
   for (const c of cursor) add(c.t)
 
   const inkBySlide = new Map<string, Array<{ index: number; v: InkVersion }>>()
@@ -68,7 +68,6 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     list.push({ index, v })
     inkBySlide.set(v.slideId, list)
   })
-  const zooms = p.panzooms.map((z) => ({ t: z.t, viewBox: z.viewBox }))
 
   const frames: FrameState[] = []
   let lastKept = -Infinity
@@ -76,7 +75,7 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     let slide = -1
     for (let i = 0; i < p.slides.length; i++) if (p.slides[i]!.in <= t && t < p.slides[i]!.out) slide = i
     const s = p.slides[slide]
-    const zoom = lastAtOrBefore(zooms, t)
+    const zoom = lastAtOrBefore(p.panzooms, t)
     const scale = s && p.tldraw ? tldrawScale(s, p.bbbVersion) : 1
     // tldraw cameras are page offsets: the view starts at -x, -y page units (see tldraw.ts).
     const viewBox: FrameState['viewBox'] = zoom
@@ -88,7 +87,8 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     const c = raw && !(raw.x === -1 && raw.y === -1) && p.tldraw ? { x: (raw.x / scale - viewBox[0]) / viewBox[2], y: (raw.y / scale - viewBox[1]) / viewBox[3] } : raw
     const frame: FrameState = {
       t: t - options.from, slide, viewBox, ink,
-      baseKey: `${slide}|${viewBox.join(',')}|${ink.join(',')}`,
+      // By slide id: a slide shown twice is the same picture.
+      baseKey: `${s?.id ?? '-'}|${viewBox.join(',')}|${ink.join(',')}`,
       cursor: c && c.x >= 0 && c.y >= 0 && c.x <= 1 && c.y <= 1 ? { x: c.x, y: c.y } : null,
     }
     const previous = frames.at(-1)

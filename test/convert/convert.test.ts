@@ -6,7 +6,7 @@ import path from 'node:path'
 import t from 'tap'
 import { convertPlayback } from '../../src/convert/converter.ts'
 import { writeSyntheticPresentation, type PresentationSpec } from '../../src/demo/synthetic-presentation.ts'
-import { frameAt, beepOnset, near, probeJson } from '../helpers/media.ts'
+import { beepOnset, countNear, frameAt, near, probeJson } from '../helpers/media.ts'
 import { playbackHost, RECORD_ID } from '../helpers/playback.ts'
 
 const ffmpeg = (args: string[]) => new Promise((resolve, reject) => execFile('ffmpeg', ['-v', 'error', '-y', ...args], (e) => (e ? reject(e) : resolve(null))))
@@ -40,7 +40,6 @@ fs.writeFileSync(path.join(richDir, 'presentation', 'poll_result5.svg'), '<svg x
 const out = mkdtempSync(path.join(os.tmpdir(), 'bbb-convert-out-'))
 t.teardown(() => fs.rmSync(out, { recursive: true, force: true }))
 
-const presentationUrl = `${host.url}playback/presentation/2.3/${RECORD_ID}`
 const output = path.join(out, 'rich.mp4')
 let progress: number[] = []
 const plain = { ...spec, recordId: `${RECORD_ID.slice(0, -1)}1`, deskshare: undefined, captions: undefined }
@@ -72,8 +71,7 @@ t.test('frames show the slide, ink, zoom, cursor and screenshare of their time',
   t.ok(near(f(760, 560), BLUE) && !near(f(1000, 560), BLUE), 'first version of the stroke')
   f = await at(7)
   t.ok(near(f(1000, 560), BLUE), 'the newer version of the stroke replaces the older one')
-  let dark = 0
-  for (let x = 720; x < 1200; x += 2) for (let y = 80; y < 150; y += 2) if (near(f(x, y), BLACK, 80)) dark++
+  const dark = countNear(f, { x: [720, 1200], y: [80, 150] }, BLACK)
   t.ok(dark > 50, `text ink is drawn (${dark} dark samples)`)
   f = await at(9)
   t.ok(near(f(200, 160), RED), 'box undone at 8 s')

@@ -4,7 +4,7 @@ import path from 'node:path'
 import t from 'tap'
 import { convertPlayback } from '../../src/convert/converter.ts'
 import { writeSyntheticPresentation } from '../../src/demo/synthetic-presentation.ts'
-import { frameAt, near } from '../helpers/media.ts'
+import { checkPixels, countNear, frameAt } from '../helpers/media.ts'
 import { playbackHost } from '../helpers/playback.ts'
 
 // No public BBB 2.6+/3.0 recording exists to copy: these files follow the format bbb-playback
@@ -39,20 +39,17 @@ t.test('BBB 3.0 (tldraw v2): shapes, camera zoom and cursor in page coordinates'
   })
   const file = path.join(out, 'v2.mp4')
   await convertPlayback(url, file, { warn: (m) => warnings.push(m) })
-  let f = await frameAt(file, 1.5)
-  t.ok(near(f(200, 160), [224, 49, 49]), 'red rectangle at slide (100,100)-(400,300)')
-  t.ok(near(f(760, 80), [255, 255, 255]), 'the stroke is not there yet')
-  f = await frameAt(file, 3)
-  t.ok(near(f(800, 480), [68, 101, 233]), 'blue disc at slide (1000,600)')
-  t.ok(near(f(1000, 80), [29, 29, 29], 60), 'freehand stroke')
-  f = await frameAt(file, 3.5)
-  t.ok(near(f(150, 560), [242, 180, 93]), 'yellow sticky note at slide (100,600), 222 px square')
-  t.ok(near(f(500, 622), [9, 146, 104]), 'green arrow from slide (500,778) to (800,778)')
-  f = await frameAt(file, 5)
-  t.ok(near(f(320, 240), [68, 101, 233]), 'camera moved to the bottom-right quarter: the disc is at the view\'s (320,240)')
-  t.notOk(near(f(640, 360), [255, 0, 0], 60), 'no cursor yet')
-  f = await frameAt(file, 7)
-  t.ok(near(f(640, 360), [255, 0, 0], 60), 'cursor at page (1080, 607.5) = the middle of the view')
+  await checkPixels(t, file, [
+    { at: 1.5, x: 200, y: 160, rgb: [224, 49, 49], says: 'red rectangle at slide (100,100)-(400,300)' },
+    { at: 1.5, x: 760, y: 80, rgb: [255, 255, 255], says: 'the stroke is not there yet' },
+    { at: 3, x: 800, y: 480, rgb: [68, 101, 233], says: 'blue disc at slide (1000,600)' },
+    { at: 3, x: 1000, y: 80, rgb: [29, 29, 29], tolerance: 60, says: 'freehand stroke' },
+    { at: 3.5, x: 150, y: 560, rgb: [242, 180, 93], says: 'yellow sticky note at slide (100,600), 222 px square' },
+    { at: 3.5, x: 500, y: 622, rgb: [9, 146, 104], says: 'green arrow from slide (500,778) to (800,778)' },
+    { at: 5, x: 320, y: 240, rgb: [68, 101, 233], says: "camera moved to the bottom-right quarter: the disc is at the view's (320,240)" },
+    { at: 5, x: 640, y: 360, rgb: [255, 0, 0], tolerance: 60, not: true, says: 'no cursor yet' },
+    { at: 7, x: 640, y: 360, rgb: [255, 0, 0], tolerance: 60, says: 'cursor at page (1080, 607.5) = the middle of the view' },
+  ])
   t.ok(warnings.some((w) => /kind "frame" are not drawn/.test(w)), 'unknown kinds are reported')
 })
 
@@ -64,10 +61,10 @@ t.test('BBB 2.6 (tldraw v1): shapes on the 2048×1536 page', async (t) => {
   const url = await recording('tldraw-v1-0000000000000000000000000000000000000-1700000000000', { bbb_version: '2.6.0', 1: { timestamp: 0, shapes } })
   const file = path.join(out, 'v1.mp4')
   await convertPlayback(url, file)
-  t.ok(near((await frameAt(file, 3))(200, 160), [9, 146, 104]), 'green rectangle at slide (100,100)-(400,300) (1.28 page units per pixel)')
-  t.ok(near((await frameAt(file, 6))(200, 160), [255, 255, 255]), 'undone at 5 s')
-  let dark = 0
-  const f = await frameAt(file, 6)
-  for (let x = 680; x < 900; x += 2) for (let y = 500; y < 560; y += 2) if (near(f(x, y), [29, 29, 29], 80)) dark++
+  await checkPixels(t, file, [
+    { at: 3, x: 200, y: 160, rgb: [9, 146, 104], says: 'green rectangle at slide (100,100)-(400,300) (1.28 page units per pixel)' },
+    { at: 6, x: 200, y: 160, rgb: [255, 255, 255], says: 'undone at 5 s' },
+  ])
+  const dark = countNear(await frameAt(file, 6), { x: [680, 900], y: [500, 560] }, [29, 29, 29])
   t.ok(dark > 20, `text drawn (${dark} dark samples)`)
 })

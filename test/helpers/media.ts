@@ -17,6 +17,34 @@ export async function frameAt(file: string, t: number, width = 1280, height = 72
 /** True when the two colours are equal within what H.264 and yuv420p leave of them. */
 export const near = (a: Rgb, b: Rgb, tolerance = 48) => a.every((v, i) => Math.abs(v - b[i]!) <= tolerance)
 
+/** How many pixels of a box (sampled every 2 px) are near a colour: ink text has no one pixel to point at. */
+export function countNear(f: (x: number, y: number) => Rgb, box: { x: [number, number]; y: [number, number] }, rgb: Rgb, tolerance = 80): number {
+  let n = 0
+  for (let x = box.x[0]; x < box.x[1]; x += 2) for (let y = box.y[0]; y < box.y[1]; y += 2) if (near(f(x, y), rgb, tolerance)) n++
+  return n
+}
+
+export interface PixelCheck {
+  at: number
+  x: number
+  y: number
+  rgb: Rgb
+  says: string
+  /** The pixel must NOT be that colour. */
+  not?: boolean
+  tolerance?: number
+}
+
+/** Checks pixels of the video at several times, decoding each time once. */
+export async function checkPixels(t: { ok(v: unknown, m: string): void }, file: string, checks: PixelCheck[]): Promise<void> {
+  const frames = new Map<number, Awaited<ReturnType<typeof frameAt>>>()
+  for (const c of checks) {
+    if (!frames.has(c.at)) frames.set(c.at, await frameAt(file, c.at))
+    const isNear = near(frames.get(c.at)!(c.x, c.y), c.rgb, c.tolerance)
+    t.ok(c.not ? !isNear : isNear, `${c.at} s: ${c.says}`)
+  }
+}
+
 export async function probeJson(file: string): Promise<{ format: { duration: string }; streams: Array<Record<string, string | number | Record<string, string>>> }> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file])
   return JSON.parse(stdout)
