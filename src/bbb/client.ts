@@ -50,7 +50,8 @@ function networkError(error: unknown, url: string): BbbReplyError {
   return new BbbReplyError('network', `request to ${host} failed: ${code ?? (error as Error).message}`)
 }
 
-function isTransportError(error: unknown): boolean {
+/** A failure of the connection itself (refused, reset, timed out), not of what the server said. */
+export function isTransportError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code
   return error instanceof undiciErrors.UndiciError || (typeof code === 'string' && /^(E[A-Z]+|UND_ERR)/.test(code))
 }

@@ -4,7 +4,9 @@ import path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
+import pLimit from 'p-limit'
+import { Agent, request, type Dispatcher } from 'undici'
+import { isTransportError } from '../bbb/client.ts'
 import { ConvertError } from './errors.ts'
 
 /** Where a recording's published files come from: a BBB host over HTTP or a local folder. */
@@ -88,21 +90,6 @@ export interface HttpSourceOptions {
   timeoutMs?: number
 }
 
-function limiter(concurrency: number) {
-  let active = 0
-  const waiting: Array<() => void> = []
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve))
-    active++
-    try {
-      return await task()
-    } finally {
-      active--
-      waiting.shift()?.()
-    }
-  }
-}
-
 /** Drops a response body we will not read (undici reports the abort as an error: expected here). */
 function discard(body: Dispatcher.ResponseData['body']): void {
   body.on('error', () => {})
@@ -136,7 +123,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
   if (!allowed.has(base.origin)) throw new ConvertError(`${base.host} is not one of the configured BBB hosts`)
   const timeoutMs = options.timeoutMs ?? 60_000
   const dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: 15_000 }, keepAliveTimeout: 10_000 })
-  const pool = limiter(options.concurrency ?? 4)
+  const pool = pLimit(options.concurrency ?? 4)
   const retries = options.retries ?? 3
 
   async function open(rel: string): Promise<Dispatcher.ResponseData | null> {
@@ -149,8 +136,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
           headers: options.cookie ? { cookie: options.cookie } : {},
         })
       } catch (error) {
-        const transport = error instanceof undiciErrors.UndiciError || /^E[A-Z]+/.test(String((error as { code?: string }).code))
-        if (transport) throw new TransientError(`fetching ${rel} from ${url.host} failed: ${(error as Error).message}`)
+        if (isTransportError(error)) throw new TransientError(`fetching ${rel} from ${url.host} failed: ${(error as Error).message}`)
         throw error
       }
       const { statusCode: status, headers, body } = response
@@ -174,7 +160,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
     throw new ConvertError(`fetching ${rel}: too many redirects`)
   }
 
-  async function withRetries<T>(rel: string, attempt: () => Promise<T>): Promise<T> {
+  async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
     for (let i = 0; ; i++) {
       try {
         return await pool(attempt)
@@ -198,7 +184,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
   return {
     label: base.href,
     read: (rel, maxBytes) =>
-      withRetries(rel, async () => {
+      withRetries(async () => {
         const response = await openCapped(rel, maxBytes)
         if (!response) return null
         const chunks: Buffer[] = []
@@ -212,7 +198,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
         return Buffer.concat(chunks)
       }),
     fetchToFile: (rel, dest, maxBytes) =>
-      withRetries(rel, async () => {
+      withRetries(async () => {
         const response = await openCapped(rel, maxBytes)
         if (!response) return null
         try {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { SourceConfig } from '../config.ts'
 import type { DB } from '../db/schema.ts'
-import { metaValue } from '../owners/owner-service.ts'
+import { createOwnersRepository } from '../owners/owners-repository.ts'
 import type { MoodleRepository } from './moodle-repository.ts'
 
 export const DEFAULT_NOTICE = `<p><strong>Les enregistrements de cette activité seront supprimés le {deadline}</strong> avec l'ancien serveur BigBlueButton. Pour garder les vôtres, choisissez-les sur <a href="{portalUrl}">{portalUrl}</a> : ils seront importés dans Pod.</p>`
@@ -43,11 +43,9 @@ const frenchDate = (d: Date | undefined) => (d ? d.toLocaleDateString('fr-FR', {
 
 /** Activities of the source's Moodle-made recordings, by Moodle database. */
 async function activitiesOf(deps: NoticeDeps, source: string) {
-  const rows = await deps.db.selectFrom('recordings').select(['metadata', 'moodle_activity_id'])
-    .where('source', '=', source).where('missing_since', 'is', null).where('moodle_activity_id', 'is not', null).execute()
   const byMoodle = new Map<string, { repo: MoodleRepository; ids: Set<number> }>()
-  for (const r of rows) {
-    const moodle = deps.moodleFor((metaValue(r.metadata as Record<string, string>, 'bbb-origin-server-name') ?? '').trim())
+  for (const r of await createOwnersRepository(deps.db).recordingsOf(source)) {
+    const moodle = r.moodle_activity_id === null ? undefined : deps.moodleFor((r.metadata['bbb-origin-server-name'] ?? '').trim())
     if (!moodle) continue
     const entry = byMoodle.get(moodle.name) ?? { repo: moodle.repo, ids: new Set<number>() }
     entry.ids.add(Number(r.moodle_activity_id))

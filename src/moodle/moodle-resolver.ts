@@ -5,6 +5,7 @@ import type { MoodleRepository } from './moodle-repository.ts'
 export interface RecordingToResolve {
   recordId: string
   meetingId: string
+  /** With lowercased keys (see OwnersRepository.recordingsOf). */
   metadata: Record<string, string>
 }
 
@@ -25,7 +26,7 @@ export interface MoodleResolution {
 }
 
 const n = (v: unknown) => Number(v)
-const meta = (r: RecordingToResolve, key: string) => r.metadata[key] ?? Object.entries(r.metadata).find(([k]) => k.toLowerCase() === key)?.[1]
+const meta = (r: RecordingToResolve, key: string): string | undefined => r.metadata[key]
 
 /** Moodle cuts the name sent to BBB at 64 characters and appends "..."; groups add " (group)". */
 function sameActivityName(activityName: string, recordingName: string): boolean {

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit'
 import type { SourceConfig } from '../config.ts'
 import type { BbbClient, GetRecordingsParams } from '../bbb/client.ts'
 import type { RawRecording } from '../bbb/raw-recording.ts'
@@ -76,14 +77,15 @@ export async function listRecordings(
     const wanted = new Set(ids)
     const slices: string[][] = []
     for (let i = 0; i < ids.length; i += IDS_PER_CALL) slices.push(ids.slice(i, i + IDS_PER_CALL))
-    const answers: RawRecording[][] = slices.map(() => [])
-    let next = 0
-    const worker = async () => {
-      for (let k = next++; k < slices.length; k = next++) {
-        await client.getRecordings({ recordID: slices[k]!.join(','), ...states }, (raw) => void answers[k]!.push(raw))
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(ID_CALLS_AT_ONCE, slices.length) }, worker))
+    const limit = pLimit(ID_CALLS_AT_ONCE)
+    const answers = await Promise.all(slices.map((slice) => limit(async () => {
+      const raws: RawRecording[] = []
+      await client.getRecordings({ recordID: slice.join(','), ...states }, (raw) => void raws.push(raw))
+      return raws
+    }))).catch((error) => {
+      limit.clearQueue() // no more calls once one failed
+      throw error
+    })
     // In the order asked, whatever order the answers came in.
     for (const raw of answers.flat()) {
       const listed = identify(raw, sink)
