@@ -60,11 +60,12 @@ export interface DeskshareInterval {
 type Node = Record<string, unknown>
 const ATTRS = ':@'
 
+// Values stay strings; `htmlEntities` decodes character references (&#233;) as in bbb/recording.ts.
 const ordered = new XMLParser({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false,
-  parseAttributeValue: false, trimValues: false, processEntities: true, htmlEntities: false,
+  parseAttributeValue: false, trimValues: false, processEntities: true, htmlEntities: true,
 })
-const plain = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, isArray: (name) => name === 'event' })
+const plain = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, htmlEntities: true, isArray: (name) => name === 'event' })
 
 /** Published files are generated, never hand-made: a DTD internal subset is refused outright. */
 function checkXml(text: string, file: string): string {

@@ -57,6 +57,13 @@ t.test('bad files give clear errors', async (t) => {
   t.same(parseCaptions('[{"locale":"../../etc/passwd"},{"locale":"fr","localeName":"Français"}]'), [{ locale: 'fr', name: 'Français' }], 'hostile locales are dropped')
 })
 
+t.test('character references in text ink and names are decoded once, then escaped for SVG', async (t) => {
+  const svg = `<svg><image class="slide" id="image1" in="0" out="10" xlink:href="presentation/p/slide-1.png" width="1600" height="900"/>
+<g class="canvas" image="image1"><g class="shape" shape="t1" timestamp="1" undo="-1" style="color:#000000;font-size:20px"><switch><foreignObject x="0" y="0" width="400" height="50"><p xmlns="http://www.w3.org/1999/xhtml">Caf&#233; &amp; th&#xe9; &lt;3</p></foreignObject></switch></g></g></svg>`
+  t.match(parseShapes(svg).ink[0]!.svg, />Café &amp; thé &lt;3<\/tspan>/)
+  t.equal(parseMetadata('<recording><id>r</id><meeting name="R&#233;union"/><playback><duration>1000</duration></playback></recording>').name, 'Réunion')
+})
+
 t.test('annotations are re-serialised from an allow-list', async (t) => {
   const svg = `<svg><image class="slide" id="image1" in="0" out="10" xlink:href="presentation/p/slide-1.png" width="1600" height="900"/>
 <g class="canvas" image="image1"><g class="shape" shape="s1" timestamp="1" undo="-1" style="stroke:red">
