@@ -58,8 +58,10 @@ export function runFfmpeg(args: string[], options: RunOptions & { collect?: bool
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', abort)
       if (options.signal?.aborted) return reject(new ConvertError('cancelled', true))
-      if (feedError) return reject(feedError)
-      if (code === 0) return resolve(Buffer.concat(stdout))
+      // A write that failed because ffmpeg went away says nothing: ffmpeg's own message does.
+      const ffmpegGone = ['EPIPE', 'ERR_STREAM_DESTROYED'].includes((feedError as { code?: string } | undefined)?.code ?? '')
+      if (feedError && !ffmpegGone) return reject(feedError)
+      if (code === 0 && !feedError) return resolve(Buffer.concat(stdout))
       reject(new ConvertError(`${binary} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-6).join(' | ') || 'no message'}`))
     })
   })
