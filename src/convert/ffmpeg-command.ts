@@ -46,8 +46,8 @@ export function betweenExpression(intervals: Array<{ start: number; stop: number
 
 /**
  * The picture: frames from the renderer on stdin (raw Matroska, I420), screenshare and webcam
- * overlaid, H.264 yuv420p. Audio is encoded by its own process at the same time (AAC alone takes
- * a core for half a minute per hour) and both meet in the final mux.
+ * overlaid, H.264 yuv420p. Audio is encoded by its own process at the same time (ffmpeg 5 runs
+ * its encoders on one thread, so AAC would wait for the picture) and both meet in the final mux.
  */
 export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] {
   const args = [...QUIET, '-progress', 'pipe:1', '-thread_queue_size', '8', '-f', 'matroska', '-i', 'pipe:0']

@@ -35,7 +35,7 @@ async function followScalelite(input: Extract<PlaybackInput, { kind: 'scalelite'
   const setCookie = headers['set-cookie']
   const cookies = (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!.trim()).filter(Boolean)
   const next = parsePlaybackInput(location.href)
-  if (next.kind === 'scalelite' || next.kind === 'directory') throw new ConvertError('Scalelite redirected to another protected link; refusing to loop')
+  if (next.kind === 'scalelite') throw new ConvertError('Scalelite redirected to another protected link; refusing to loop')
   return { next, cookie: cookies.length ? cookies.join('; ') : undefined }
 }
 

@@ -74,7 +74,10 @@ export async function applyMoodleNotice(deps: NoticeDeps, source: SourceConfig, 
       if (options.dry) continue
       await deps.db.insertInto('moodle_notices').values({ source: source.name, moodle, activity_id: activityId, previous_intro: intro, applied_intro: after, reverted_at: null })
         .onConflict((oc) => oc.columns(['source', 'moodle', 'activity_id']).doUpdateSet({ previous_intro: intro, applied_intro: after, applied_at: new Date(), reverted_at: null })).execute()
-      if (!(await repo.setIntro(activityId, intro, after))) changes.at(-1)!.action = 'skip'
+      if (await repo.setIntro(activityId, intro, after)) continue
+      // Someone edited the intro between our read and our write: nothing changed, nothing to revert.
+      Object.assign(changes.at(-1)!, { action: 'skip', reason: 'the intro changed while we wrote it; run again', after: null })
+      await deps.db.deleteFrom('moodle_notices').where('source', '=', source.name).where('moodle', '=', moodle).where('activity_id', '=', activityId).execute()
     }
   }
   return changes
@@ -82,10 +85,10 @@ export async function applyMoodleNotice(deps: NoticeDeps, source: SourceConfig, 
 
 export async function revertMoodleNotice(deps: NoticeDeps, source: SourceConfig, options: { dry?: boolean } = {}): Promise<NoticeChange[]> {
   const applied = await deps.db.selectFrom('moodle_notices').selectAll().where('source', '=', source.name).where('reverted_at', 'is', null).execute()
-  const byMoodle = await activitiesOf(deps, source.name)
   const changes: NoticeChange[] = []
   for (const notice of applied) {
-    const repo = byMoodle.get(notice.moodle)?.repo ?? deps.moodleFor(notice.moodle === 'default' ? '' : notice.moodle)?.repo
+    // `moodle` is the configured name moodleFor() chose when applying.
+    const repo = deps.moodleFor(notice.moodle === 'default' ? '' : notice.moodle)?.repo
     if (!repo) {
       changes.push({ moodle: notice.moodle, activityId: Number(notice.activity_id), action: 'skip', reason: 'this Moodle is no longer configured', before: null, after: null })
       continue

@@ -18,25 +18,22 @@ const KINDS: MappingKind[] = ['recordID', 'meetingID', 'bbb-context-label']
  */
 export function parseOwnerMapping(text: string, file = 'mapping file'): OwnerMapping {
   const delimiter = (text.split('\n')[0] ?? '').includes(';') ? ';' : ','
-  let rows: string[][]
+  let rows: Array<{ record: string[]; info: { lines: number } }>
   try {
-    rows = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, comment: '#' })
+    // `info` gives each row's line in the file, comments and blank lines included.
+    rows = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, comment: '#', info: true }) as unknown as typeof rows
   } catch (error) {
     throw new Error(`${file}: not valid CSV (${(error as Error).message})`)
   }
-  let only: MappingKind | undefined
-  const header = rows[0]?.[0]
-  if (header && [...KINDS, 'key'].some((k) => k.toLowerCase() === header.toLowerCase())) {
-    only = KINDS.find((k) => k.toLowerCase() === header.toLowerCase())
-    rows = rows.slice(1)
-  }
+  const header = rows[0]?.record[0]?.toLowerCase()
+  const only = KINDS.find((k) => k.toLowerCase() === header)
+  if (only || header === 'key') rows = rows.slice(1)
   const table = new Map<string, string[]>()
-  rows.forEach((row, i) => {
-    const [key, ...rest] = row
+  for (const { record: [key, ...rest], info } of rows) {
     const usernames = rest.join(' ').split(/[\s|,]+/).map((u) => u.trim().toLowerCase()).filter(Boolean)
-    if (!key || !usernames.length) throw new Error(`${file}: line ${i + (only || header?.toLowerCase() === 'key' ? 2 : 1)} needs a key and at least one username`)
+    if (!key || !usernames.length) throw new Error(`${file}: line ${info.lines} needs a key and at least one username`)
     table.set(key, [...new Set([...(table.get(key) ?? []), ...usernames])])
-  })
+  }
   const get = (kind: MappingKind, value: string | undefined) => (value && (!only || only === kind) ? table.get(value) : undefined)
   return {
     size: table.size,

@@ -40,7 +40,7 @@ export interface SyncSummary {
   /** recordIDs per kind of change, the first 1000 of each. */
   changes: { new: string[]; updated: string[]; missing: string[] }
   invalid: SyncRunResult['invalid']
-  /** What the owner resolution did (absent when no resolver is configured). */
+  /** What the owner resolution did (absent only when the service was built without one, as in some tests). */
   owners?: OwnersTally
   error: string | null
   startedAt: Date

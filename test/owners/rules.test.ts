@@ -39,5 +39,6 @@ t.test('the mapping file', async (t) => {
   const onlyMeetings = parseOwnerMapping('meetingID;usernames\nrid-1;alice\n')
   t.equal(onlyMeetings.lookup({ recordId: 'rid-1', meetingId: 'x' }), undefined, 'a meetingID column never matches recordIDs')
   t.throws(() => parseOwnerMapping('key,usernames\nrid-1,\n', 'owners.csv'), /owners.csv: line 2 needs a key and at least one username/)
+  t.throws(() => parseOwnerMapping('# owners of the old server\n\nrid-1,alice\nrid-2\n', 'owners.csv'), /owners.csv: line 4 needs/, 'the line in the file, comments and blank lines counted')
   t.throws(() => parseOwnerMapping('a,"b\n', 'owners.csv'), /owners.csv: not valid CSV/)
 })
