@@ -71,6 +71,9 @@ export function rgbaToI420(rgba: Buffer, width: number, height: number): Buffer 
   return out
 }
 
+/** The cursor's red as I420 (Y of a 2×2 block, then U, V), by the same conversion as pictures. */
+const CURSOR = rgbaToI420(Buffer.from(Array.from({ length: 4 }, () => [255, 0, 0, 255]).flat()), 2, 2)
+
 /** Copies premultiplied RGBA `top` over opaque `bottom` in place. */
 function blendOver(bottom: Buffer, top: Buffer): void {
   const top32 = new Uint32Array(top.buffer, top.byteOffset, top.length >> 2)
@@ -175,14 +178,13 @@ export class FrameRenderer {
     const radius = Math.max(3, Math.round(this.area.width / 160))
     const { width, height } = this.area
     const uOffset = width * height, vOffset = uOffset + uOffset / 4
-    // Pure red in BT.601 limited range: Y 82, U 90, V 240.
     for (let y = Math.max(0, Math.floor(cy - radius)); y <= Math.min(height - 1, Math.ceil(cy + radius)); y++) {
       for (let x = Math.max(0, Math.floor(cx - radius)); x <= Math.min(width - 1, Math.ceil(cx + radius)); x++) {
         if ((x - cx) ** 2 + (y - cy) ** 2 > radius * radius) continue
-        target[y * width + x] = 82
+        target[y * width + x] = CURSOR[0]!
         const c = (y >> 1) * (width >> 1) + (x >> 1)
-        target[uOffset + c] = 90
-        target[vOffset + c] = 240
+        target[uOffset + c] = CURSOR[4]!
+        target[vOffset + c] = CURSOR[5]!
       }
     }
     return target
