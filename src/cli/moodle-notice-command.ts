@@ -37,8 +37,8 @@ export function moodleNoticeCommand(loadConfig: () => AppConfig): Command {
       if (!Object.keys(config.owners.moodles).length) throw new Error('no Moodle database configured (MOODLE_DB_URL, or moodles: in the config file)')
       const runtime = await openRuntime(config)
       try {
+        const deps = noticeDeps(runtime)
         for (const source of config.sources.filter((s) => !options.source?.length || options.source.includes(s.name))) {
-          const deps = noticeDeps(runtime)
           const changes = options.revert ? await revertMoodleNotice(deps, source, options) : await applyMoodleNotice(deps, source, options)
           console.log(formatNoticeChanges(source, changes, options.dry ?? false))
         }

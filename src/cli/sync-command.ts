@@ -82,6 +82,7 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
   const summaries: SyncSummary[] = []
   const tty = process.stderr.isTTY && !options.json
   try {
+    const notice = options.informMoodle ? noticeDeps(runtime) : undefined
     for (const configured of sources) {
       const source = { ...configured, ...(options.listing ? { listing: options.listing } : {}) }
       const idsFile = options.recordIds ?? source.recordIdsFile
@@ -94,8 +95,8 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
       if (tty) process.stderr.write('\r\x1b[K')
       summaries.push(summary)
       if (!options.json) console.log(formatSummary(summary, source.url))
-      if (options.informMoodle && summary.status === 'succeeded') {
-        const changes = await applyMoodleNotice(noticeDeps(runtime), source, { dry: options.dry })
+      if (notice && summary.status === 'succeeded') {
+        const changes = await applyMoodleNotice(notice, source, { dry: options.dry })
         if (!options.json) console.log(formatNoticeChanges(source, changes, options.dry ?? false))
       }
     }
