@@ -3,8 +3,6 @@ import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { syntheticRecordings } from '../../src/demo/synthetic.ts'
-import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
-import { createOwnerService } from '../../src/owners/owner-service.ts'
 import { openOwnerSources } from '../../src/owners/owner-sources.ts'
 import { openCsvExport } from '../../src/sync/csv-export.ts'
 import { buildApp } from '../helpers/app.ts'
@@ -17,9 +15,8 @@ t.test('admin API: owners on recordings, orphans, users', async (t) => {
   writeFileSync(file, `recordID,usernames\n${all[0]!.recordId},claire.martin\n${all[1]!.recordId},claire.martin paul.durand\n`)
   const config = { moodles: {}, mappingFile: file, resolvers: ['mapping' as const], match: 'username' as const, greenlightUrl: undefined, fallbackOwner: undefined, noticeFile: undefined }
   const sources = openOwnerSources(config)
-  let service: ReturnType<typeof createOwnerService> | undefined
-  const h = await syncHarness(t, { recordings: all }, {}, { owners: { resolveSource: (...a) => service!.resolveSource(...a) } })
-  service = createOwnerService({ repo: createOwnersRepository(h.db), config, sources })
+  const h = await syncHarness(t, { recordings: all })
+  h.useOwners(config, sources)
   // A first dry run stores nothing, yet its CSV names the owners (as Pod's dry run does).
   const csvFile = path.join(path.dirname(file), 'out.csv')
   const csv = openCsvExport(csvFile)

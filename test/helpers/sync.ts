@@ -1,7 +1,9 @@
 import { createBbbClient } from '../../src/bbb/client.ts'
-import { sourceSchema, type SourceConfig } from '../../src/config.ts'
+import { sourceSchema, type AppConfig, type SourceConfig } from '../../src/config.ts'
 import { FakeBbb, type FakeBbbOptions } from '../../src/demo/fake-bbb.ts'
-import { createSyncService, type SyncDeps } from '../../src/sync/sync-service.ts'
+import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
+import { createOwnerService, type OwnerService, type OwnerSources } from '../../src/owners/owner-service.ts'
+import { createSyncService } from '../../src/sync/sync-service.ts'
 import { freshDatabase } from './database.ts'
 
 export const secret = 'fake-shared-secret-0123456789'
@@ -12,7 +14,7 @@ interface TapLike {
 }
 
 /** A fresh database, a fake BBB over HTTP and a sync service wired to them. */
-export async function syncHarness(t: TapLike, fakeOptions: Partial<FakeBbbOptions> = {}, sourceOverrides: Partial<Record<keyof SourceConfig, unknown>> = {}, extra: Pick<SyncDeps, 'owners'> = {}) {
+export async function syncHarness(t: TapLike, fakeOptions: Partial<FakeBbbOptions> = {}, sourceOverrides: Partial<Record<keyof SourceConfig, unknown>> = {}) {
   const handle = await freshDatabase(t)
   const fake = new FakeBbb({ secret, ...fakeOptions })
   await fake.start()
@@ -20,12 +22,17 @@ export async function syncHarness(t: TapLike, fakeOptions: Partial<FakeBbbOption
   const dataDir = t.testdir()
   const source = sourceSchema.parse({ name: 'old', url: fake.url, secret, ...sourceOverrides })
   const readTimeoutMs = 1500
+  let owners: OwnerService | undefined
   const service = createSyncService({
     handle,
     dataDir,
     clientFor: (s, cache) => createBbbClient({ source: s, connectTimeoutMs: 1500, readTimeoutMs, cache }),
-    ...extra,
+    owners: { resolveSource: (...args) => (owners ? owners.resolveSource(...args) : Promise.resolve({ tally: {}, byRecordId: new Map() })) },
   })
   const rows = () => handle.db.selectFrom('recordings').selectAll().orderBy('record_id').execute()
-  return { handle, db: handle.db, fake, source, service, dataDir, rows }
+  /** From now on, syncs resolve owners from these sources (swap them to simulate an outage). */
+  const useOwners = (config: AppConfig['owners'], sources: OwnerSources) => {
+    owners = createOwnerService({ repo: createOwnersRepository(handle.db), config, sources })
+  }
+  return { handle, db: handle.db, fake, source, service, dataDir, rows, useOwners }
 }

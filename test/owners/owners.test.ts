@@ -6,8 +6,6 @@ import pg from 'pg'
 import t from 'tap'
 import type { AppConfig } from '../../src/config.ts'
 import type { FakeRecording } from '../../src/demo/fake-bbb-xml.ts'
-import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
-import { createOwnerService } from '../../src/owners/owner-service.ts'
 import { openOwnerSources } from '../../src/owners/owner-sources.ts'
 import { openCsvExport } from '../../src/sync/csv-export.ts'
 import { applyMoodleNotice, revertMoodleNotice } from '../../src/moodle/moodle-notice.ts'
@@ -62,10 +60,8 @@ for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
     }
     const sources = openOwnerSources(config)
     t.teardown(() => sources.close())
-    let ownerService = createOwnerService({ repo: undefined as never, config, sources })
-    const owners = { resolveSource: (...args: Parameters<typeof ownerService.resolveSource>) => ownerService.resolveSource(...args) }
-    const h = await syncHarness(t, { recordings }, { ignoredServers: ['test-moodle.example'] }, { owners })
-    ownerService = createOwnerService({ repo: createOwnersRepository(h.db), config, sources })
+    const h = await syncHarness(t, { recordings }, { ignoredServers: ['test-moodle.example'] })
+    h.useOwners(config, sources)
 
     const summary = await h.service.syncSource(h.source)
     t.equal(summary.status, 'succeeded', summary.error ?? '')
@@ -137,7 +133,7 @@ for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
     const downConfig = { ...config, moodles: { [SERVER]: { url: kind === 'postgres' ? 'postgres://postgres@127.0.0.1:1/moodle' : 'mysql://root@127.0.0.1:1/moodle', prefix: 'mdlx_' } } }
     const downSources = openOwnerSources(downConfig)
     t.teardown(() => downSources.close())
-    ownerService = createOwnerService({ repo: createOwnersRepository(h.db), config: downConfig, sources: downSources })
+    h.useOwners(downConfig, downSources)
     const down = await h.service.syncSource(h.source)
     t.equal(down.status, 'succeeded', 'the sync itself succeeds')
     t.match(down.owners, { unresolved: 6, errors: [new RegExp(`Moodle ${SERVER.replace(/\./g, '\\.')}: `)] })
