@@ -1,21 +1,86 @@
+import { fileURLToPath } from 'node:url'
+import fastifyCors from '@fastify/cors'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
+import { sql } from 'kysely'
 import adminRoutes from './api/admin-routes.ts'
+import metricsPlugin from './api/metrics-plugin.ts'
 import problemPlugin from './api/problem-plugin.ts'
+import recordingsRoutes from './api/recordings-routes.ts'
 import authPlugin from './auth/auth-plugin.ts'
+import loginRoutes from './auth/login-routes.ts'
+import type { AppConfig } from './config.ts'
 import type { Database } from './db/database.ts'
+import { createImportsRepository } from './jobs/imports-repository.ts'
+import { createMyRecordingsRepository } from './portal/my-recordings-repository.ts'
+import pagesRoutes from './portal/pages-routes.ts'
+import { createRecordingsService } from './portal/recordings-service.ts'
+import viewPlugin from './portal/view-plugin.ts'
 
 export interface AppOptions {
   db: Database
   jwtSecret: string
+  config: AppConfig
 }
 
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url))
+const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url))
+
 /** The whole web application as one plugin; src/server.ts only listens. */
-const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config }) => {
+  // Preview thumbnails come from the old BBB servers; nothing else is loaded from elsewhere.
+  const bbbOrigins = [...new Set(config.sources.map((s) => new URL(s.url).origin))]
+  await fastify.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"], 'img-src': ["'self'", 'data:', ...bbbOrigins], 'script-src': ["'self'"],
+        'style-src': ["'self'"], 'form-action': ["'self'", ...(config.auth.cas ? [new URL(config.auth.cas.url).origin] : [])],
+        'frame-ancestors': ["'none'"], 'object-src': ["'none'"], 'base-uri': ["'self'"],
+        'upgrade-insecure-requests': config.auth.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.auth.secureCookies,
+  })
   await fastify.register(problemPlugin)
-  await fastify.register(authPlugin, { secret: options.jwtSecret })
-  await fastify.register(adminRoutes, { prefix: '/api/v1/admin', db: options.db })
+  await fastify.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
+  await fastify.register(fastifyRateLimit, { global: false })
+  await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', index: false })
+  await fastify.register(authPlugin, { db, secret: jwtSecret, config })
+  await fastify.register(viewPlugin)
+  await fastify.register(metricsPlugin)
+
+  const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
+  const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db) })
+  await fastify.register(loginRoutes, { db, config })
+  await fastify.register(pagesRoutes, { service, deadlines })
+
+  await fastify.register(async (api) => {
+    // Pod's front end calls from its own origin, with a bearer token (no cookies across sites).
+    await api.register(fastifyCors, { origin: config.api.corsOrigins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 })
+    if (config.api.rateLimit) api.addHook('onRequest', fastify.rateLimit({ max: config.api.rateLimit, timeWindow: '1 minute' }))
+    await api.register(recordingsRoutes, { service, deadlines })
+    await api.register(adminRoutes, { prefix: '/admin', db })
+  }, { prefix: '/api/v1' })
+
+  await fastify.register(fastifySwagger, { mode: 'static', specification: { path: openapiFile, baseDir: fileURLToPath(new URL('..', import.meta.url)) } })
+  await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true })
+
   fastify.get('/health', async () => ({ status: 'ok' }))
+  fastify.get('/healthz', async () => ({ status: 'ok' }))
+  fastify.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(db)
+      return { status: 'ok' }
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', detail: 'The database does not answer.' })
+    }
+  })
 }
 
 export default fp(app, { name: 'bbb-portal' })

@@ -101,6 +101,27 @@ const envSchema = z.object({
   OWNER_MATCH: z.enum(['username', 'email']).default('username'),
   FALLBACK_OWNER: z.string().optional(),
   MOODLE_NOTICE_FILE: z.string().optional(),
+  AUTH: list.pipe(z.array(z.enum(['cas', 'oidc', 'demo']))).optional(),
+  CAS_URL: z.url({ protocol: /^https?$/, message: 'must be the CAS server\'s base URL, e.g. https://cas.univ.fr/cas' }).optional(),
+  CAS_USERNAME_ATTRIBUTE: z.string().default('user'),
+  CAS_MAIL_ATTRIBUTE: z.string().default('mail'),
+  CAS_NAME_ATTRIBUTE: z.string().default('displayName'),
+  CAS_AFFILIATION_ATTRIBUTE: z.string().default('eduPersonAffiliation'),
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, message: 'must be the issuer URL' }).optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_SCOPE: z.string().default('openid profile email'),
+  OIDC_USERNAME_CLAIM: z.string().default('preferred_username'),
+  OIDC_AFFILIATION_CLAIM: z.string().default('eduperson_affiliation'),
+  ALLOWED_AFFILIATIONS: list.default([]),
+  ADMIN_USERS: list.default([]),
+  ADMIN_ATTRIBUTE: z.string().regex(/^[^=]+=.+$/, 'must be name=value, e.g. memberOf=cn=bbb-admins,ou=groups').optional(),
+  SESSION_IDLE_TIMEOUT: duration.default(7200),
+  SESSION_MAX_AGE: duration.default(43200),
+  API_JWT_ISSUERS: z.string().optional(),
+  CORS_ORIGINS: list.default([]),
+  API_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
 })
 
 /** Every environment variable the service reads (the test keeps .env.example complete). */
@@ -151,9 +172,48 @@ function sourceFromEnv(env: Partial<Record<keyof z.infer<typeof envSchema>, stri
   }
 }
 
+/** A signer of API tokens besides us (e.g. Pod): its issuer, a key or secret, the audience. */
+const jwtIssuerSchema = z.strictObject({
+  issuer: z.string().min(1),
+  audience: z.string().min(1).optional(),
+  secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  publicKey: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+  jwksUri: z.url({ protocol: /^https?$/ }).optional(),
+  algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])).min(1).optional(),
+}).refine((i) => [i.secret, i.publicKey, i.jwksUri].filter(Boolean).length === 1, 'needs exactly one of secret, publicKey, jwksUri')
+export type JwtIssuerConfig = z.infer<typeof jwtIssuerSchema>
+
+function parseJwtIssuers(text: string | undefined, problems: string[]): JwtIssuerConfig[] {
+  if (!text) return []
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    problems.push('API_JWT_ISSUERS: not valid JSON (a list of {issuer, audience, secret|publicKey|jwksUri})')
+    return []
+  }
+  const parsed = z.array(jwtIssuerSchema).safeParse(raw)
+  if (!parsed.success) problems.push(...problemsOf(parsed.error, 'API_JWT_ISSUERS'))
+  return parsed.data ?? []
+}
+
+type Env = z.infer<typeof envSchema>
+
+function authMethods(env: Env, problems: string[]) {
+  const methods = env.AUTH ?? [...(env.CAS_URL ? ['cas' as const] : []), ...(env.OIDC_ISSUER ? ['oidc' as const] : [])]
+  if (methods.includes('cas') && !env.CAS_URL) problems.push('AUTH: cas needs CAS_URL')
+  if (methods.includes('oidc') && !(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET)) {
+    problems.push('AUTH: oidc needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET')
+  }
+  return methods
+}
+
 type FileConfig = z.infer<typeof fileSchema>
 
-function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], configFile?: string, file?: FileConfig) {
+function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: string; file?: FileConfig; jwtIssuers: JwtIssuerConfig[]; methods: Array<'cas' | 'oidc' | 'demo'> }) {
+  const { configFile, file } = extra
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '')
+  const [adminAttribute, ...adminValue] = env.ADMIN_ATTRIBUTE?.split('=') ?? []
   const moodles: Record<string, MoodleDbConfig> = { ...(file?.moodles ?? {}) }
   if (env.MOODLE_DB_URL && !moodles.default) moodles.default = { url: env.MOODLE_DB_URL, prefix: env.MOODLE_DB_PREFIX }
   return {
@@ -161,7 +221,7 @@ function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], co
     dataDir: path.resolve(env.DATA_DIR),
     host: env.HOST,
     port: env.PORT,
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     logLevel: env.LOG_LEVEL,
     jwtSecret: env.JWT_SECRET,
     syncIntervalSeconds: env.SYNC_INTERVAL || undefined,
@@ -177,6 +237,36 @@ function buildConfig(env: z.infer<typeof envSchema>, sources: SourceConfig[], co
       match: env.OWNER_MATCH,
       fallbackOwner: env.FALLBACK_OWNER?.trim().toLowerCase() || undefined,
       noticeFile: env.MOODLE_NOTICE_FILE,
+    },
+    auth: {
+      methods: extra.methods,
+      cas: env.CAS_URL
+        ? {
+            url: env.CAS_URL.replace(/\/$/, ''),
+            usernameAttribute: env.CAS_USERNAME_ATTRIBUTE,
+            mailAttribute: env.CAS_MAIL_ATTRIBUTE,
+            nameAttribute: env.CAS_NAME_ATTRIBUTE,
+            affiliationAttribute: env.CAS_AFFILIATION_ATTRIBUTE,
+          }
+        : undefined,
+      oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+        ? {
+            issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET,
+            scope: env.OIDC_SCOPE.split(/\s+/).filter(Boolean), usernameClaim: env.OIDC_USERNAME_CLAIM, affiliationClaim: env.OIDC_AFFILIATION_CLAIM,
+          }
+        : undefined,
+      allowedAffiliations: env.ALLOWED_AFFILIATIONS.map((a) => a.toLowerCase()),
+      adminUsers: env.ADMIN_USERS.map((u) => u.toLowerCase()),
+      adminAttribute: adminAttribute ? { name: adminAttribute, value: adminValue.join('=') } : undefined,
+      sessionIdleSeconds: env.SESSION_IDLE_TIMEOUT,
+      sessionMaxSeconds: env.SESSION_MAX_AGE,
+      secureCookies: publicUrl.startsWith('https:'),
+    },
+    api: {
+      jwtIssuers: extra.jwtIssuers,
+      corsOrigins: env.CORS_ORIGINS,
+      rateLimit: env.API_RATE_LIMIT,
+      loginRateLimit: env.LOGIN_RATE_LIMIT,
     },
   }
 }
@@ -210,6 +300,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, options: { c
   })
   const names = sources.map((s) => s.name)
   for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`source name "${name}" is used twice`)
+  const jwtIssuers = parseJwtIssuers(cleaned.API_JWT_ISSUERS, problems)
+  const methods = parsedEnv.success ? authMethods(parsedEnv.data, problems) : []
   if (problems.length || !parsedEnv.success) throw new ConfigError(problems)
-  return buildConfig(parsedEnv.data, sources, configFile, file)
+  return buildConfig(parsedEnv.data, sources, { configFile, file, jwtIssuers, methods })
 }

@@ -1,5 +1,7 @@
-import type { OwnerReason, RecordingRow, SyncRunRow, UsersTable } from '../db/schema.ts'
 import type { Selectable } from 'kysely'
+import type { RecordingFormat } from '../bbb/recording.ts'
+import type { ImportRow, OwnerReason, RecordingRow, SyncRunRow, UsersTable } from '../db/schema.ts'
+import type { MyRecordingRow } from '../portal/my-recordings-repository.ts'
 
 export interface OwnerView {
   username: string
@@ -61,5 +63,47 @@ export function presentSyncRun(r: SyncRunRow) {
     options: r.options,
     owners: r.owners,
     error: r.error,
+  }
+}
+
+export function presentImport(i: ImportRow) {
+  return {
+    id: i.id,
+    recordingId: i.recording_id,
+    state: i.state,
+    progress: i.progress,
+    attempts: i.attempts,
+    error: i.error,
+    podVideoUrl: i.pod_video_url,
+    createdAt: iso(i.created_at),
+    updatedAt: iso(i.updated_at),
+    finishedAt: iso(i.finished_at),
+  }
+}
+
+/** The link that plays a recording on its old server: the presentation player first. */
+export const playbackUrlOf = (formats: RecordingFormat[]) =>
+  (formats.find((f) => f.type === 'presentation') ?? formats.find((f) => f.type === 'video') ?? formats[0])?.url ?? null
+
+export function presentMyRecording(r: MyRecordingRow, deadlines: ReadonlyMap<string, Date | undefined>) {
+  const deadline = deadlines.get(r.source)
+  return {
+    id: r.id,
+    source: r.source,
+    recordId: r.record_id,
+    name: r.name,
+    meetingName: r.meeting_name,
+    course: r.course || null,
+    startTime: iso(r.start_time),
+    durationSeconds: r.duration_seconds,
+    formats: r.formats.map((f) => ({ type: f.type, url: f.url, previews: f.previews.map((p) => ({ url: p.url, width: p.width, height: p.height, alt: p.alt })) })),
+    playbackUrl: playbackUrlOf(r.formats),
+    status: r.status,
+    import: r.import_id === null
+      ? null
+      : { id: r.import_id, state: r.import_state!, progress: r.import_progress, attempts: r.import_attempts!, error: r.import_error, podVideoUrl: r.pod_video_url },
+    declinedAt: iso(r.declined_at),
+    missing: r.missing_since !== null,
+    deadline: deadline ? deadline.toISOString() : null,
   }
 }

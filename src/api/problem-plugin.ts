@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ZodError } from 'zod'
 import { HttpProblem } from '../errors.ts'
@@ -24,9 +26,23 @@ export function toProblem(error: unknown, instance?: string): Problem {
   }
   const status = (error as { statusCode?: number }).statusCode
   if (status && status >= 400 && status < 500) {
-    return { type: 'about:blank', title: 'Bad Request', status, detail: (error as Error).message, instance }
+    return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Bad Request', status, detail: (error as Error).message, instance }
   }
   return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong; the error is in the server log.', instance }
+}
+
+/** Pages get the same errors as HTML; the API, and anyone not asking for HTML, get problem+json. */
+const wantsPage = (request: FastifyRequest) =>
+  !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html') && typeof (request.server as { view?: unknown }).view === 'function'
+
+function send(problem: Problem, request: FastifyRequest, reply: FastifyReply) {
+  if (wantsPage(request)) {
+    if (problem.status === 401 && request.method === 'GET' && !request.viewer) {
+      return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
+    }
+    return reply.page('error', { problem, messageKey: `error.${[401, 403, 404, 409, 429].includes(problem.status) ? problem.status : problem.status >= 500 ? 500 : 409}` }, problem.status)
+  }
+  return reply.status(problem.status).type('application/problem+json').send(problem)
 }
 
 export default fp(
@@ -34,11 +50,9 @@ export default fp(
     fastify.setErrorHandler((error, request, reply) => {
       const problem = toProblem(error, request.url.split('?')[0])
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
-      reply.status(problem.status).type('application/problem+json').send(problem)
+      return send(problem, request, reply)
     })
-    fastify.setNotFoundHandler((request, reply) => {
-      reply.status(404).type('application/problem+json').send(toProblem(new HttpProblem(404, 'Not Found', 'No such route.'), request.url.split('?')[0]))
-    })
+    fastify.setNotFoundHandler((request, reply) => send(toProblem(new HttpProblem(404, 'Not Found', 'No such route.'), request.url.split('?')[0]), request, reply))
   },
   { name: 'problem' },
 )

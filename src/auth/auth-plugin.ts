@@ -1,7 +1,14 @@
+import { createHmac, randomBytes } from 'node:crypto'
+import fastifyCookie from '@fastify/cookie'
+import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { AppConfig } from '../config.ts'
+import type { Database } from '../db/database.ts'
 import { forbidden, unauthorized } from '../errors.ts'
+import { createExternalVerifier } from './bearer.ts'
+import { createSessionsRepository } from './sessions-repository.ts'
 import type { TokenClaims } from './tokens.ts'
 
 declare module '@fastify/jwt' {
@@ -11,23 +18,125 @@ declare module '@fastify/jwt' {
   }
 }
 
+/** Who is calling: a logged-in session or a bearer token. */
+export interface Viewer {
+  userId: number
+  username: string
+  email: string | null
+  displayName: string | null
+  isAdmin: boolean
+  via: 'session' | 'token'
+  /** How the session was opened (cas, oidc, demo); undefined for tokens. */
+  authMethod?: string
+}
+
 declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: Viewer | null
+  }
+  interface FastifyReply {
+    /** Opens a new session (a fresh token: the id is renewed at every login). */
+    startSession(session: { userId: number; isAdmin: boolean; authMethod: string; casTicket?: string }): Promise<void>
+    endSession(): Promise<void>
+  }
   interface FastifyInstance {
+    requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
     requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>
+    sessions: ReturnType<typeof createSessionsRepository>
   }
 }
 
+export interface AuthOptions {
+  db: Database
+  secret: string
+  config: AppConfig
+}
+
 export default fp(
-  async (fastify, options: { secret: string }) => {
-    await fastify.register(fastifyJwt, { secret: options.secret, verify: { algorithms: ['HS256'] } })
-    fastify.decorate('requireAdmin', async (request: FastifyRequest) => {
+  async (fastify, { db, secret, config }: AuthOptions) => {
+    const auth = config.auth
+    const cookieName = auth.secureCookies ? '__Host-bbbp_session' : 'bbbp_session'
+    const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: auth.secureCookies }
+    const sessions = createSessionsRepository(db)
+    const external = createExternalVerifier(config.api.jwtIssuers)
+    // Cookie signatures get their own key, derived so that one secret is enough to configure.
+    await fastify.register(fastifyCookie, { secret: createHmac('sha256', secret).update('cookie-signing').digest('base64url') })
+    await fastify.register(fastifyCsrf, { sessionPlugin: '@fastify/cookie', cookieKey: auth.secureCookies ? '__Host-bbbp_csrf' : 'bbbp_csrf', cookieOpts: { ...cookieOptions, signed: true } })
+    await fastify.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] } })
+    fastify.decorate('sessions', sessions)
+    fastify.decorateRequest('viewer', null)
+
+    const userByUsername = async (username: string) => {
+      const name = username.trim().toLowerCase()
+      const found = await db.selectFrom('users').select(['id', 'username', 'email', 'display_name']).where('username', '=', name).executeTakeFirst()
+      return found ?? db.insertInto('users').values({ username: name, created_via: 'api' })
+        .onConflict((oc) => oc.column('username').doUpdateSet({ updated_at: new Date() }))
+        .returning(['id', 'username', 'email', 'display_name']).executeTakeFirstOrThrow()
+    }
+
+    const fromBearer = async (request: FastifyRequest, token: string): Promise<Viewer> => {
+      const issuer = external.issuerOf(token)
+      let claims: { sub: string; admin: boolean }
       try {
-        await request.jwtVerify()
+        claims = issuer ? { ...(await external.verify(token, issuer)), admin: false } : await request.jwtVerify<TokenClaims>()
       } catch {
-        throw unauthorized()
+        throw unauthorized('The bearer token is invalid or expired.')
       }
-      if (request.user.admin !== true) throw forbidden()
+      const user = await userByUsername(claims.sub)
+      return { userId: user.id, username: user.username, email: user.email, displayName: user.display_name, isAdmin: claims.admin === true, via: 'token' }
+    }
+
+    const fromCookie = async (token: string): Promise<Viewer | null> => {
+      const now = new Date()
+      const found = await sessions.find(token, new Date(now.getTime() - auth.sessionIdleSeconds * 1000))
+      if (!found) return null
+      // One write a minute at most: enough for an idle timeout counted in minutes.
+      if (now.getTime() - new Date(found.last_seen_at).getTime() > 60_000) await sessions.touch(found.token_hash, now)
+      return { userId: found.user_id, username: found.username, email: found.email, displayName: found.display_name, isAdmin: found.is_admin, via: 'session', authMethod: found.auth_method }
+    }
+
+    fastify.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization
+      if (header?.startsWith('Bearer ')) {
+        request.viewer = await fromBearer(request, header.slice(7).trim())
+        return
+      }
+      const token = request.cookies[cookieName]
+      if (token) request.viewer = await fromCookie(token)
     })
+
+    // A request authenticated by cookie must prove it comes from our pages (CSRF); a bearer
+    // token cannot be sent by another site's form, so it needs no such proof.
+    const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+    fastify.decorate('requireUser', async function (this: typeof fastify, request: FastifyRequest, reply: FastifyReply) {
+      if (!request.viewer) throw unauthorized()
+      if (request.viewer.via === 'session' && unsafe.has(request.method)) {
+        await new Promise<void>((resolve, reject) => fastify.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())))
+      }
+    })
+    fastify.decorate('requireAdmin', async function (request: FastifyRequest, reply: FastifyReply) {
+      await fastify.requireUser(request, reply)
+      if (!request.viewer!.isAdmin) throw forbidden()
+    })
+
+    fastify.decorateReply('startSession', async function (this: FastifyReply, session) {
+      const previous = this.request.cookies[cookieName]
+      if (previous) await sessions.destroy(previous)
+      const token = randomBytes(32).toString('base64url')
+      await sessions.create({ token, ...session, expiresAt: new Date(Date.now() + auth.sessionMaxSeconds * 1000) })
+      this.setCookie(cookieName, token, { ...cookieOptions, maxAge: auth.sessionMaxSeconds })
+    })
+    fastify.decorateReply('endSession', async function (this: FastifyReply) {
+      const token = this.request.cookies[cookieName]
+      if (token) await sessions.destroy(token)
+      this.clearCookie(cookieName, { path: '/' })
+    })
+
+    const purge = setInterval(() => {
+      sessions.purgeExpired(new Date(Date.now() - auth.sessionIdleSeconds * 1000)).catch((err) => fastify.log.warn({ err }, 'session purge failed'))
+    }, 3_600_000)
+    purge.unref()
+    fastify.addHook('onClose', async () => clearInterval(purge))
   },
   { name: 'auth' },
 )

@@ -57,7 +57,7 @@ program
     const c = config()
     const runtime = await openRuntime(c)
     const schedule = c.syncIntervalSeconds ? { intervalSeconds: c.syncIntervalSeconds } : undefined
-    const fastify = await listen({ db: runtime.handle.db, jwtSecret: resolveJwtSecret(c) }, {
+    const fastify = await listen({ db: runtime.handle.db, jwtSecret: resolveJwtSecret(c), config: c }, {
       host: options.host ?? c.host, port: options.port ?? c.port, logLevel: c.logLevel,
       onClose: async () => {
         scheduler?.stop()

@@ -34,6 +34,8 @@ export interface RecordingsTable {
   moodle_activity_id: Generated<number | null>
   moodle_course_id: Generated<number | null>
   owners_checked_at: Generated<Date | null>
+  declined_at: Generated<Date | null>
+  declined_by: Generated<number | null>
 }
 
 export interface UsersTable {
@@ -44,6 +46,7 @@ export interface UsersTable {
   created_via: string
   created_at: Generated<Date>
   updated_at: Generated<Date>
+  last_login_at: Generated<Date | null>
 }
 
 export type OwnerReason = 'moodle-user' | 'moodle-owner' | `moodle-role:${string}` | 'greenlight-owner' | 'greenlight-shared' | 'mapping' | 'admin' | 'fallback'
@@ -99,14 +102,49 @@ export interface MoodleNoticesTable {
   reverted_at: Date | null
 }
 
+export interface SessionsTable {
+  token_hash: string
+  user_id: number
+  is_admin: boolean
+  auth_method: string
+  cas_ticket: string | null
+  created_at: Generated<Date>
+  last_seen_at: Generated<Date>
+  expires_at: Date
+}
+
+export const importStates = ['queued', 'fetching', 'converting', 'uploading', 'encoding', 'done', 'failed', 'cancelled'] as const
+export type ImportState = (typeof importStates)[number]
+/** States of an import that is still under way (one per recording at most, with `done`). */
+export const activeImportStates = ['queued', 'fetching', 'converting', 'uploading', 'encoding'] as const satisfies ImportState[]
+
+export interface ImportsTable {
+  id: Generated<number>
+  recording_id: number
+  requested_by: number
+  state: Generated<ImportState>
+  progress: number | null
+  attempts: Generated<number>
+  error: string | null
+  pod_video_id: string | null
+  pod_video_url: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+  finished_at: Date | null
+}
+
 export interface DB {
   recordings: RecordingsTable
   sync_runs: SyncRunsTable
   users: UsersTable
   recording_owners: RecordingOwnersTable
   moodle_notices: MoodleNoticesTable
+  sessions: SessionsTable
+  imports: ImportsTable
 }
 
 export type RecordingRow = Selectable<RecordingsTable>
 export type NewRecordingRow = Insertable<RecordingsTable>
 export type SyncRunRow = Selectable<SyncRunsTable>
+export type ImportRow = Selectable<ImportsTable>
+export type UserRow = Selectable<UsersTable>

@@ -14,6 +14,8 @@ import { generateSampleRecordings } from './sample-recordings.ts'
  * DATABASE_URL is set), a sample BBB server of our own on localhost with a few generated
  * recordings, a first sync of it, and the web server.
  */
+const DEMO_TEACHER = 'enseignant'
+
 export async function runDemo(config: AppConfig): Promise<void> {
   const secret = 'demo-secret-not-for-production'
   const publishedDir = path.join(config.dataDir, 'demo-bbb')
@@ -22,13 +24,18 @@ export async function runDemo(config: AppConfig): Promise<void> {
   fake.recordings = await generateSampleRecordings(publishedDir, bbbUrl, (m) => console.warn(`warning: ${m}`))
 
   const source = sourceSchema.parse({ name: 'demo', url: bbbUrl, secret, shutdownAt: new Date(Date.now() + 60 * 86_400_000) })
-  const demoConfig: AppConfig = { ...config, sources: [source, ...config.sources.filter((s) => s.name !== 'demo')] }
+  // The demo logs in without a password unless an SSO is configured (AUTH=demo is never the default elsewhere).
+  const methods = config.auth.methods.length ? config.auth.methods : (['demo'] as const)
+  const demoConfig: AppConfig = { ...config, sources: [source, ...config.sources.filter((s) => s.name !== 'demo')], auth: { ...config.auth, methods: [...methods] },
+    // Nothing tells the demo who made its sample recordings: they go to one teacher.
+    owners: { ...config.owners, fallbackOwner: config.owners.fallbackOwner ?? DEMO_TEACHER },
+  }
   const runtime = await openRuntime(demoConfig)
   const summary = await runtime.syncService.syncSource(source)
   console.log(formatSummary(summary, bbbUrl))
 
   const jwtSecret = resolveJwtSecret(config)
-  await listen({ db: runtime.handle.db, jwtSecret }, {
+  await listen({ db: runtime.handle.db, jwtSecret, config: demoConfig }, {
     host: config.host, port: config.port, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
     onClose: async () => {
       await runtime.close()
@@ -39,6 +46,8 @@ export async function runDemo(config: AppConfig): Promise<void> {
   console.log(`
 bbb-recordings-portal demo is running on ${config.publicUrl}  (database: ${runtime.handle.kind}, data in ${config.dataDir})
   sample BBB server: ${bbbUrl}
+  portal: ${config.publicUrl}/login ${methods.includes('demo') ? `(demo login: "${demoConfig.owners.fallbackOwner}" owns the sample recordings)` : ''}
+  API docs: ${config.publicUrl}/api/docs
   try: curl -H 'Authorization: Bearer ${token}' ${config.publicUrl}/api/v1/admin/recordings
 Stop with Ctrl+C.`)
 }

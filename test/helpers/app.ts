@@ -1,18 +1,23 @@
 import Fastify from 'fastify'
 import app from '../../src/app.ts'
 import { signToken } from '../../src/auth/tokens.ts'
+import { loadConfig, type AppConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 
 export const jwtSecret = 'test-jwt-secret-that-is-long-enough-0123'
 
+/** A configuration as the environment would give it (rate limits off unless asked). */
+export const testConfig = (env: Record<string, string> = {}): AppConfig =>
+  loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', ...env })
+
 /** The app as a plugin on a fresh Fastify, with tokens for an admin and a teacher. */
-export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database) {
+export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig()) {
   const routes: Array<{ method: string; url: string }> = []
   const fastify = Fastify({ logger: false })
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url })
   })
-  await fastify.register(app, { db, jwtSecret })
+  await fastify.register(app, { db, jwtSecret, config })
   await fastify.ready()
   t.teardown(() => fastify.close())
   return {

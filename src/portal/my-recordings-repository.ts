@@ -1,0 +1,105 @@
+import { sql, type Expression, type SqlBool } from 'kysely'
+import type { Database } from '../db/database.ts'
+import type { ImportState } from '../db/schema.ts'
+
+/** What a teacher sees of a recording: derived from its latest import and the decline. */
+export const recordingStatuses = ['pending', 'queued', 'fetching', 'converting', 'uploading', 'encoding', 'done', 'failed', 'declined'] as const
+export type RecordingStatus = (typeof recordingStatuses)[number]
+export const recordingSorts = ['newest', 'oldest', 'name', 'longest'] as const
+
+export interface MyRecordingsFilter {
+  q?: string
+  status?: RecordingStatus[]
+  course?: string
+  from?: Date
+  to?: Date
+  ids?: number[]
+  sort: (typeof recordingSorts)[number]
+  limit: number
+  offset: number
+}
+
+// A live or done import decides; else a decline; else the last failure; else nothing yet.
+const statusSql = sql<RecordingStatus>`CASE
+  WHEN li.state IS NOT NULL AND li.state NOT IN ('failed', 'cancelled') THEN li.state
+  WHEN r.declined_at IS NOT NULL THEN 'declined'
+  WHEN li.state = 'failed' THEN 'failed'
+  ELSE 'pending' END`
+/** The course or context a recording was made in, as the clients that create meetings name it. */
+export const courseSql = sql<string>`coalesce(nullif(r.metadata->>'bbb-context-name', ''), nullif(r.metadata->>'bbb-context-label', ''), nullif(r.metadata->>'bbb-context', ''), '')`
+
+const orderBy = {
+  newest: sql`start_time DESC, id DESC`,
+  oldest: sql`start_time ASC, id ASC`,
+  name: sql`lower(name) ASC, id ASC`,
+  longest: sql`duration_seconds DESC, id DESC`,
+}
+
+export function createMyRecordingsRepository(db: Database) {
+  /** The recordings `userId` owns (not BBB-deleted), with their latest import and status. */
+  const mine = (userId: number) =>
+    db.selectFrom('recording_owners as o')
+      .innerJoin('recordings as r', 'r.id', 'o.recording_id')
+      .leftJoinLateral(
+        (eb) => eb.selectFrom('imports').selectAll().whereRef('imports.recording_id', '=', 'r.id').orderBy('imports.id', 'desc').limit(1).as('li'),
+        (join) => join.onTrue(),
+      )
+      .select([
+        'r.id', 'r.source', 'r.record_id', 'r.meeting_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.end_time', 'r.duration_seconds',
+        'r.formats', 'r.metadata', 'r.published', 'r.state', 'r.missing_since', 'r.declined_at',
+        'li.id as import_id', 'li.state as import_state', 'li.progress as import_progress', 'li.error as import_error',
+        'li.attempts as import_attempts', 'li.pod_video_url', 'li.created_at as import_created_at', 'li.updated_at as import_updated_at',
+        statusSql.as('status'), courseSql.as('course'),
+      ])
+      .where('o.user_id', '=', userId)
+      .where('r.state', '!=', 'deleted')
+
+  return {
+    async list(userId: number, f: MyRecordingsFilter) {
+      let query = db.selectFrom(mine(userId).as('m')).selectAll()
+      const where: Array<(eb: any) => Expression<SqlBool>> = []
+      if (f.q) {
+        const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        where.push((eb) => eb.or([eb('name', 'ilike', like), eb('meeting_name', 'ilike', like), eb('course', 'ilike', like), eb('record_id', '=', f.q)]))
+      }
+      if (f.status?.length) where.push((eb) => eb('status', 'in', f.status))
+      if (f.course !== undefined) where.push((eb) => eb('course', '=', f.course))
+      if (f.from) where.push((eb) => eb('start_time', '>=', f.from))
+      if (f.to) where.push((eb) => eb('start_time', '<', f.to))
+      if (f.ids) where.push((eb) => eb('id', 'in', f.ids!.length ? f.ids! : [-1]))
+      for (const w of where) query = query.where(w)
+      const rows = await query.select(sql<string>`count(*) over ()`.as('total')).orderBy(orderBy[f.sort]).limit(f.limit).offset(f.offset).execute()
+      let total = rows[0] ? Number(rows[0].total) : 0
+      if (!rows.length && f.offset > 0) {
+        let count = db.selectFrom(mine(userId).as('m')).select((eb) => eb.fn.countAll<string>().as('n'))
+        for (const w of where) count = count.where(w)
+        total = Number((await count.executeTakeFirstOrThrow()).n)
+      }
+      return { total, rows }
+    },
+
+    async get(userId: number, recordingId: number) {
+      return mine(userId).where('r.id', '=', recordingId).executeTakeFirst()
+    },
+
+    /** The courses of my recordings, for the filter's choices. */
+    async courses(userId: number) {
+      const rows = await db.selectFrom(mine(userId).as('m')).select('course').distinct().where('course', '!=', '').orderBy('course').limit(500).execute()
+      return rows.map((r) => r.course)
+    },
+
+    /** Shutdown deadlines of the sources my recordings come from. */
+    async sources(userId: number) {
+      const rows = await db.selectFrom('recording_owners as o').innerJoin('recordings as r', 'r.id', 'o.recording_id')
+        .select('r.source').distinct().where('o.user_id', '=', userId).execute()
+      return rows.map((r) => r.source)
+    },
+
+    async setDeclined(recordingId: number, userId: number | null) {
+      await db.updateTable('recordings').set({ declined_at: userId === null ? null : new Date(), declined_by: userId })
+        .where('id', '=', recordingId).execute()
+    },
+  }
+}
+export type MyRecordingRow = NonNullable<Awaited<ReturnType<ReturnType<typeof createMyRecordingsRepository>['get']>>>
+export type { ImportState }

@@ -1,0 +1,42 @@
+import type { MyRecordingRow } from './my-recordings-repository.ts'
+import { translate, type Language } from './i18n.ts'
+import { playbackUrlOf } from '../api/presenters.ts'
+
+const live = new Set(['queued', 'fetching', 'converting', 'uploading', 'encoding'])
+
+/** The status badge's words, shared by the page and its live updates. */
+export function statusLabel(lang: Language, r: Pick<MyRecordingRow, 'status' | 'import_progress' | 'import_attempts'>): string {
+  // A queued import that already failed once waits for its retry in the queue.
+  if (r.status === 'queued' && (r.import_attempts ?? 0) > 0) return translate(lang, 'status.waiting')
+  return translate(lang, `status.${r.status}`, { progress: r.import_progress ?? 0 })
+}
+
+/** One row of "Mes vidéos externes": what to show and which actions make sense now. */
+export function recordingView(lang: Language, r: MyRecordingRow) {
+  const missing = r.missing_since !== null
+  const preview = r.formats.flatMap((f) => f.previews).slice(0, 3)
+  return {
+    id: r.id,
+    name: r.name || r.meeting_name,
+    course: r.course,
+    startTime: r.start_time,
+    durationSeconds: r.duration_seconds,
+    formats: r.formats.map((f) => f.type),
+    previews: preview,
+    playbackUrl: playbackUrlOf(r.formats),
+    status: r.status,
+    statusLabel: statusLabel(lang, r),
+    live: live.has(r.status),
+    progress: r.status === 'converting' ? r.import_progress ?? 0 : null,
+    error: r.status === 'failed' ? r.import_error : null,
+    missing,
+    importId: r.import_id,
+    podVideoUrl: r.status === 'done' ? r.pod_video_url : null,
+    canImport: !missing && ['pending', 'declined'].includes(r.status),
+    canRetry: !missing && r.status === 'failed',
+    canDecline: ['pending', 'failed'].includes(r.status),
+    canUndecline: r.status === 'declined',
+    canCancel: live.has(r.status),
+  }
+}
+export type RecordingView = ReturnType<typeof recordingView>
