@@ -37,7 +37,8 @@ const wantsPage = (request: FastifyRequest) =>
 
 function send(problem: Problem, request: FastifyRequest, reply: FastifyReply) {
   if (wantsPage(request)) {
-    if (problem.status === 401 && request.method === 'GET' && !request.viewer) {
+    // "Log in first" sends to the login page; a failed login itself is shown, never looped.
+    if (problem.status === 401 && problem.title === 'Unauthorized' && request.method === 'GET' && !request.viewer) {
       return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
     }
     return reply.page('error', { problem, messageKey: `error.${[401, 403, 404, 409, 429].includes(problem.status) ? problem.status : problem.status >= 500 ? 500 : 409}` }, problem.status)
