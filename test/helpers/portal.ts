@@ -76,8 +76,8 @@ export function cookieClient(app: FastifyInstance) {
       return token
     },
     /** Logs in through the demo form (AUTH=demo). */
-    async demoLogin(username: string, admin = false) {
-      const _csrf = await client.csrf('/login')
+    async demoLogin(username: string, admin = false, loginUrl = '/login') {
+      const _csrf = await client.csrf(loginUrl)
       return client.post('/auth/demo', { _csrf, username, ...(admin ? { admin: 'on' } : {}) })
     },
   }
