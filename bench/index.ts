@@ -1,6 +1,7 @@
-// npm run bench [-- --n 100000 --runs 3 --cases paged,full,owners,convert]: sync figures against a local
-// fake BBB over HTTP (owners: with a Moodle of 19 940 activities), and the converter on two synthetic
-// 60-minute recordings (bench/convert.ts; convert-slides or convert-screen for one of them).
+// npm run bench [-- --n 100000 --runs 3 --cases paged,full,owners,convert,api]: sync figures against a local
+// fake BBB over HTTP (owners: with a Moodle of 19 940 activities), the converter on two synthetic
+// 60-minute recordings (bench/convert.ts; convert-slides or convert-screen for one of them), and the
+// teacher API under load beside Fastify's hello world (bench/api.ts).
 // Prints one JSON line per case (median of the runs): recordings, wall seconds, peak RSS MB,
 // recordings per second, for a first sync and a re-sync with nothing changed.
 import { execFile, spawn } from 'node:child_process'
@@ -9,11 +10,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
+import { benchApi } from './api.ts'
 import { benchConvert } from './convert.ts'
 import { benchMoodle } from './owners.ts'
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'paged,full,owners,convert' } },
+  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'paged,full,owners,convert,api' } },
 })
 const n = Number(values.n)
 const runs = Number(values.runs)
@@ -105,3 +107,4 @@ await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
 // `convert` runs both converter cases; `convert-slides` or `convert-screen` one of them.
 const convertCases = values.cases.split(',').flatMap((c) => (c === 'convert' ? ['slides', 'screen'] : c.startsWith('convert-') ? [c.slice(8)] : []))
 if (convertCases.length) await benchConvert(runs, convertCases)
+if (values.cases.split(',').includes('api')) await benchApi(adminUrl, runs)

@@ -64,6 +64,7 @@ program
         await runtime.close()
       },
     })
+    console.log(`bbb-portal listening on ${fastify.listeningOrigin}`)
     const scheduler = schedule && startSyncSchedule({ ...schedule, sources: c.sources, syncService: runtime.syncService, log: fastify.log })
   })
 

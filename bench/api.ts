@@ -1,0 +1,106 @@
+// The `api` case: autocannon on GET /api/v1/recordings for a teacher owning 200 of 100 000
+// recordings (50 connections, 10 s), beside Fastify's hello world measured in the same run.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import { signToken } from '../src/auth/tokens.ts'
+
+const here = path.dirname(new URL(import.meta.url).pathname)
+const root = path.resolve(here, '..')
+const database = 'bbb_portal_bench_api'
+const jwtSecret = 'bench-jwt-secret-bench-jwt-secret-0123'
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+async function query(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+/** 100 000 recordings shaped like the sync's, 500 teachers owning 200 each, one import in ten. */
+export async function seed(adminUrl: string, dbUrl: string, recordings: number) {
+  await query(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+  await query(adminUrl, `CREATE DATABASE ${database}`)
+  const migrate = spawn(process.execPath, ['bin/bbb-portal.js', 'migrate'], { cwd: root, env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'ignore' })
+  await new Promise((resolve, reject) => migrate.on('exit', (code) => (code === 0 ? resolve(null) : reject(new Error('migrate failed')))))
+  await query(dbUrl, `
+    INSERT INTO sync_runs (source, dry, status, complete) VALUES ('old', false, 'succeeded', true);
+    INSERT INTO recordings (source, record_id, meeting_id, internal_meeting_id, name, meeting_name, published, state, start_time, end_time,
+      duration_seconds, participants, metadata, formats, fingerprint, first_seen_at, last_seen_at, owner_match)
+    SELECT 'old', md5(i::text) || '-' || (1672531200000 + i::bigint * 3600000), 'meeting-' || (i % 5000), md5(i::text) || '-' || (1672531200000 + i::bigint * 3600000),
+      'Cours ' || (i % 5000) || ' — séance ' || i, 'Cours ' || (i % 5000), true, 'published',
+      to_timestamp(1672531200 + i * 3600), to_timestamp(1672531200 + i * 3600 + 3000), 3000, 12,
+      jsonb_build_object('bbb-origin', 'Moodle', 'bbb-context-name', 'Cours ' || (i % 5000), 'bbb-context-label', 'C' || (i % 5000)),
+      jsonb_build_array(jsonb_build_object('type', 'presentation', 'url', 'https://bbb.univ.example/playback/presentation/2.3/' || md5(i::text),
+        'lengthMinutes', 50, 'size', 123456, 'processingTimeMs', 1000, 'previews', (SELECT jsonb_agg(jsonb_build_object('url',
+        'https://bbb.univ.example/presentation/' || md5(i::text) || '/thumbnails/thumb-' || n || '.png', 'width', 176, 'height', 136, 'alt', 'Diapositive ' || n)) FROM generate_series(1, 3) n))),
+      md5(i::text), now(), now(), 'moodle:recordings'
+    FROM generate_series(1, ${recordings}) i;
+    INSERT INTO users (username, created_via) SELECT 'teacher-' || lpad(u::text, 4, '0'), 'bench' FROM generate_series(0, ${recordings / 200 - 1}) u;
+    INSERT INTO recording_owners (recording_id, user_id, reason) SELECT r.id, u.id, 'moodle-user' FROM recordings r JOIN users u ON u.username = 'teacher-' || lpad(((r.id - 1) % ${recordings / 200})::text, 4, '0');
+    INSERT INTO imports (recording_id, requested_by, state, progress) SELECT o.recording_id, o.user_id, 'converting', 40 FROM recording_owners o WHERE o.recording_id % 10 = 0;
+    ANALYZE;`)
+}
+
+function startProcess(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d
+      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]
+      if (url) resolve({ child, url })
+    })
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)))
+  })
+}
+
+async function load(url: string, headers: Record<string, string> = {}, duration = 10) {
+  const result = await autocannon({ url, connections: 50, duration, headers })
+  if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
+  return { requestsPerSecond: result.requests.average, p99: result.latency.p99 }
+}
+
+export async function benchApi(adminUrl: string, runs: number, recordings = 100_000) {
+  const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString()
+  await seed(adminUrl, dbUrl, recordings)
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bbb-bench-api-'))
+  const portal = await startProcess(['bin/bbb-portal.js', 'serve', '--port', '0'], {
+    DATABASE_URL: dbUrl, JWT_SECRET: jwtSecret, API_RATE_LIMIT: '0', LOG_LEVEL: 'info', DATA_DIR: dataDir, HOST: '127.0.0.1',
+  })
+  const hello = await startProcess(['--import', 'tsx', path.join(here, 'hello-process.ts')], {})
+  const token = signToken(jwtSecret, { sub: 'teacher-0042', admin: false }, '1h')
+  const api = `${portal.url}/api/v1/recordings`
+  try {
+    const check = await fetch(api, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json()) as { total: number; data: unknown[] }
+    if (check.total !== 200) throw new Error(`the teacher owns ${check.total} recordings, not 200`)
+    await load(api, { authorization: `Bearer ${token}` }, 2) // warm-up
+    await load(hello.url, {}, 2)
+    const portalRuns: Array<{ requestsPerSecond: number; p99: number }> = []
+    const helloRuns: Array<{ requestsPerSecond: number; p99: number }> = []
+    for (let i = 0; i < runs; i++) {
+      helloRuns.push(await load(hello.url))
+      portalRuns.push(await load(api, { authorization: `Bearer ${token}` }))
+    }
+    const rps = median(portalRuns.map((r) => r.requestsPerSecond))
+    const helloRps = median(helloRuns.map((r) => r.requestsPerSecond))
+    console.log(JSON.stringify({
+      case: `api GET /api/v1/recordings (200 of ${recordings} recordings, first page of 20, 50 connections, 10 s)`, runs,
+      requestsPerSecond: Math.round(rps), p99Ms: median(portalRuns.map((r) => r.p99)),
+      helloWorldRequestsPerSecond: Math.round(helloRps), helloWorldP99Ms: median(helloRuns.map((r) => r.p99)),
+      ratio: Number((rps / helloRps).toFixed(3)), target: 'ratio ≥ 0.25, p99 ≤ 50 ms',
+    }))
+  } finally {
+    portal.child.kill()
+    hello.child.kill()
+    rmSync(dataDir, { recursive: true, force: true })
+    await query(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+  }
+}
