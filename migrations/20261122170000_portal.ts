@@ -17,6 +17,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX sessions_cas_ticket ON sessions (cas_ticket) WHERE cas_ticket IS NOT NULL`.execute(db)
   await sql`CREATE INDEX sessions_expires ON sessions (expires_at)`.execute(db)
   await sql`ALTER TABLE users ADD COLUMN last_login_at timestamptz`.execute(db)
+  // "My recordings" starts from the owner rows of one user: with recording_id in the index it
+  // reads no owner row at all (index-only scan).
+  await sql`DROP INDEX recording_owners_user`.execute(db)
+  await sql`CREATE INDEX recording_owners_user ON recording_owners (user_id, recording_id)`.execute(db)
 
   // "Ne pas conserver": a choice on the recording, seen by all its owners.
   await sql`
@@ -51,6 +55,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP TABLE imports`.execute(db)
   await sql`ALTER TABLE recordings DROP COLUMN declined_at, DROP COLUMN declined_by`.execute(db)
+  await sql`DROP INDEX recording_owners_user`.execute(db)
+  await sql`CREATE INDEX recording_owners_user ON recording_owners (user_id)`.execute(db)
   await sql`ALTER TABLE users DROP COLUMN last_login_at`.execute(db)
   await sql`DROP TABLE sessions`.execute(db)
 }

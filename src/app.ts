@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import fastifyCors from '@fastify/cors'
 import fastifyFormbody from '@fastify/formbody'
-import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet from 'helmet'
 import { sql } from 'kysely'
 import adminRoutes from './api/admin-routes.ts'
 import metricsPlugin from './api/metrics-plugin.ts'
@@ -36,7 +36,8 @@ const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url))
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config }) => {
   // Preview thumbnails come from the old BBB servers; nothing else is loaded from elsewhere.
   const bbbOrigins = [...new Set(config.sources.map((s) => new URL(s.url).origin))]
-  await fastify.register(fastifyHelmet, {
+  // helmet's middleware built once (@fastify/helmet rebuilds it at every request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"], 'img-src': ["'self'", 'data:', ...bbbOrigins], 'script-src': ["'self'"],
@@ -47,6 +48,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
     },
     strictTransportSecurity: config.auth.secureCookies,
   })
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)))
   await fastify.register(problemPlugin)
   await fastify.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
   await fastify.register(fastifyRateLimit, { global: false })
@@ -64,7 +66,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
     // Pod's front end calls from its own origin, with a bearer token (no cookies across sites).
     await api.register(fastifyCors, { origin: config.api.corsOrigins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 })
     if (config.api.rateLimit) api.addHook('onRequest', fastify.rateLimit({ max: config.api.rateLimit, timeWindow: '1 minute' }))
-    await api.register(recordingsRoutes, { service, deadlines })
+    await api.register(recordingsRoutes, { service, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000 })
     await api.register(adminRoutes, { prefix: '/admin', db })
   }, { prefix: '/api/v1' })
 

@@ -121,6 +121,7 @@ const envSchema = z.object({
   API_JWT_ISSUERS: z.string().optional(),
   CORS_ORIGINS: list.default([]),
   API_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  API_CACHE_TTL: duration.default(1),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
 })
 
@@ -266,6 +267,7 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
       jwtIssuers: extra.jwtIssuers,
       corsOrigins: env.CORS_ORIGINS,
       rateLimit: env.API_RATE_LIMIT,
+      cacheTtlSeconds: env.API_CACHE_TTL,
       loginRateLimit: env.LOGIN_RATE_LIMIT,
     },
   }

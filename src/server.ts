@@ -10,10 +10,17 @@ export interface ListenOptions {
   onClose?: () => Promise<void>
 }
 
+/** One-time credentials in callback URLs (CAS tickets, OIDC codes and states) never reach the log. */
+export const redactUrl = (url: string) => url.replace(/([?&](?:ticket|code|state)=)[^&#]*/gi, '$1[redacted]')
+
 /** Builds the app, listens, and closes cleanly on SIGINT/SIGTERM. */
 export async function listen(appOptions: AppOptions, options: ListenOptions): Promise<FastifyInstance> {
   const fastify = Fastify({
-    logger: { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: {
+      level: options.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }) },
+    },
     requestTimeout: 120_000,
   })
   await fastify.register(app, appOptions)

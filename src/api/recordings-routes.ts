@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { recordingSorts, recordingStatuses } from '../portal/my-recordings-repository.ts'
 import type { RecordingsService } from '../portal/recordings-service.ts'
+import { createAnswerCache } from './answer-cache.ts'
 import { presentImport, presentMyRecording } from './presenters.ts'
 
 const commaList = z.string().max(2000).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
@@ -24,18 +25,30 @@ export const myRecordingsQuery = z.strictObject({
 const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) })
 
 /** The teacher's API (`/api/v1`), used by Pod's front end and by our own pages' scripts. */
-const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlines: ReadonlyMap<string, Date | undefined> }> = async (fastify, { service, deadlines }) => {
+const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlines: ReadonlyMap<string, Date | undefined>; cacheTtlMs: number }> = async (fastify, { service, deadlines, cacheTtlMs }) => {
   fastify.addHook('onRequest', fastify.requireUser)
   const userId = (request: { viewer: { userId: number } | null }) => request.viewer!.userId
+  const lists = createAnswerCache(cacheTtlMs)
+  // Whatever a user changes, their next list shows it (the cache is per process; see answer-cache).
+  fastify.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.viewer) lists.forget(request.viewer.userId)
+  })
 
   fastify.get('/me', async (request) => {
     const v = request.viewer!
     return { username: v.username, displayName: v.displayName, email: v.email, admin: v.isAdmin }
   })
 
-  fastify.get('/recordings', async (request) => {
-    const { total, rows } = await service.list(userId(request), myRecordingsQuery.parse(request.query))
-    return { total, data: rows.map((r) => presentMyRecording(r, deadlines)) }
+  fastify.get('/recordings', async (request, reply) => {
+    const query = myRecordingsQuery.parse(request.query)
+    const key = JSON.stringify(query)
+    let body = lists.get(userId(request), key)
+    if (body === undefined) {
+      const { total, rows } = await service.list(userId(request), query)
+      body = JSON.stringify({ total, data: rows.map((r) => presentMyRecording(r, deadlines)) })
+      lists.set(userId(request), key, body)
+    }
+    return reply.type('application/json; charset=utf-8').send(body)
   })
 
   fastify.get('/recordings/:id', async (request) => {

@@ -62,16 +62,23 @@ export default fp(
     // Cookie signatures get their own key, derived so that one secret is enough to configure.
     await fastify.register(fastifyCookie, { secret: createHmac('sha256', secret).update('cookie-signing').digest('base64url') })
     await fastify.register(fastifyCsrf, { sessionPlugin: '@fastify/cookie', cookieKey: auth.secureCookies ? '__Host-bbbp_csrf' : 'bbbp_csrf', cookieOpts: { ...cookieOptions, signed: true } })
-    await fastify.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] } })
+    await fastify.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], cache: true } })
     fastify.decorate('sessions', sessions)
     fastify.decorateRequest('viewer', null)
 
+    // A client polling with its token would look its user up at every call: keep it a minute.
+    const tokenUsers = new Map<string, { at: number; user: { id: number; username: string; email: string | null; display_name: string | null } }>()
     const userByUsername = async (username: string) => {
       const name = username.trim().toLowerCase()
-      const found = await db.selectFrom('users').select(['id', 'username', 'email', 'display_name']).where('username', '=', name).executeTakeFirst()
-      return found ?? db.insertInto('users').values({ username: name, created_via: 'api' })
-        .onConflict((oc) => oc.column('username').doUpdateSet({ updated_at: new Date() }))
-        .returning(['id', 'username', 'email', 'display_name']).executeTakeFirstOrThrow()
+      const cached = tokenUsers.get(name)
+      if (cached && Date.now() - cached.at < 60_000) return cached.user
+      const user = (await db.selectFrom('users').select(['id', 'username', 'email', 'display_name']).where('username', '=', name).executeTakeFirst())
+        ?? (await db.insertInto('users').values({ username: name, created_via: 'api' })
+          .onConflict((oc) => oc.column('username').doUpdateSet({ updated_at: new Date() }))
+          .returning(['id', 'username', 'email', 'display_name']).executeTakeFirstOrThrow())
+      if (tokenUsers.size >= 10_000) tokenUsers.delete(tokenUsers.keys().next().value!)
+      tokenUsers.set(name, { at: Date.now(), user })
+      return user
     }
 
     const fromBearer = async (request: FastifyRequest, token: string): Promise<Viewer> => {

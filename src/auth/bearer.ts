@@ -22,6 +22,7 @@ export function createExternalVerifier(issuers: JwtIssuerConfig[]) {
   return {
     /** The issuer config when the (unverified) token names one of ours; undefined otherwise. */
     issuerOf(token: string): JwtIssuerConfig | undefined {
+      if (!issuers.length) return undefined
       try {
         const iss = decodeJwt(token).iss
         return issuers.find((i) => i.issuer === iss)

@@ -54,28 +54,50 @@ export function createMyRecordingsRepository(db: Database) {
       .where('o.user_id', '=', userId)
       .where('r.state', '!=', 'deleted')
 
+  /** The same recordings with only what filters and sorts need. */
+  const narrow = (userId: number) =>
+    db.selectFrom('recording_owners as o')
+      .innerJoin('recordings as r', 'r.id', 'o.recording_id')
+      .leftJoinLateral(
+        (eb) => eb.selectFrom('imports').select('imports.state').whereRef('imports.recording_id', '=', 'r.id').orderBy('imports.id', 'desc').limit(1).as('li'),
+        (join) => join.onTrue(),
+      )
+      .select(['r.id', 'r.record_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.duration_seconds', statusSql.as('status'), courseSql.as('course')])
+      .where('o.user_id', '=', userId)
+      .where('r.state', '!=', 'deleted')
+
+  const filters = (f: MyRecordingsFilter) => {
+    const where: Array<(eb: any) => Expression<SqlBool>> = []
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      where.push((eb) => eb.or([eb('name', 'ilike', like), eb('meeting_name', 'ilike', like), eb('course', 'ilike', like), eb('record_id', '=', f.q)]))
+    }
+    if (f.status?.length) where.push((eb) => eb('status', 'in', f.status))
+    if (f.course !== undefined) where.push((eb) => eb('course', '=', f.course))
+    if (f.from) where.push((eb) => eb('start_time', '>=', f.from))
+    if (f.to) where.push((eb) => eb('start_time', '<', f.to))
+    if (f.ids) where.push((eb) => eb('id', 'in', f.ids!.length ? f.ids! : [-1]))
+    return where
+  }
+
   return {
+    /**
+     * A page of my recordings. Filtering and sorting run on narrow rows; only the page's rows
+     * are read whole (formats and metadata are the bulk of a row).
+     */
     async list(userId: number, f: MyRecordingsFilter) {
-      let query = db.selectFrom(mine(userId).as('m')).selectAll()
-      const where: Array<(eb: any) => Expression<SqlBool>> = []
-      if (f.q) {
-        const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-        where.push((eb) => eb.or([eb('name', 'ilike', like), eb('meeting_name', 'ilike', like), eb('course', 'ilike', like), eb('record_id', '=', f.q)]))
-      }
-      if (f.status?.length) where.push((eb) => eb('status', 'in', f.status))
-      if (f.course !== undefined) where.push((eb) => eb('course', '=', f.course))
-      if (f.from) where.push((eb) => eb('start_time', '>=', f.from))
-      if (f.to) where.push((eb) => eb('start_time', '<', f.to))
-      if (f.ids) where.push((eb) => eb('id', 'in', f.ids!.length ? f.ids! : [-1]))
-      for (const w of where) query = query.where(w)
-      const rows = await query.select(sql<string>`count(*) over ()`.as('total')).orderBy(orderBy[f.sort]).limit(f.limit).offset(f.offset).execute()
-      let total = rows[0] ? Number(rows[0].total) : 0
-      if (!rows.length && f.offset > 0) {
-        let count = db.selectFrom(mine(userId).as('m')).select((eb) => eb.fn.countAll<string>().as('n'))
-        for (const w of where) count = count.where(w)
+      let query = db.selectFrom(narrow(userId).as('m')).select(['id', sql<string>`count(*) over ()`.as('total')])
+      for (const w of filters(f)) query = query.where(w)
+      const page = await query.orderBy(orderBy[f.sort]).limit(f.limit).offset(f.offset).execute()
+      let total = page[0] ? Number(page[0].total) : 0
+      if (!page.length && f.offset > 0) {
+        let count = db.selectFrom(narrow(userId).as('m')).select((eb) => eb.fn.countAll<string>().as('n'))
+        for (const w of filters(f)) count = count.where(w)
         total = Number((await count.executeTakeFirstOrThrow()).n)
       }
-      return { total, rows }
+      if (!page.length) return { total, rows: [] }
+      const byId = new Map((await mine(userId).where('r.id', 'in', page.map((p) => p.id)).execute()).map((r) => [r.id, r]))
+      return { total, rows: page.map((p) => byId.get(p.id)!).filter(Boolean) }
     },
 
     async get(userId: number, recordingId: number) {

@@ -58,7 +58,7 @@ export default fp(
     }
     fastify.decorateRequest('lang', 'fr')
     fastify.addHook('onRequest', async (request) => {
-      request.lang = pickLanguage(request.cookies?.lang, request.headers['accept-language'])
+      if (!request.url.startsWith('/api/')) request.lang = pickLanguage(request.cookies?.lang, request.headers['accept-language'])
     })
     fastify.decorateReply('page', function (template: string, data: Record<string, unknown> = {}, status = 200) {
       const lang = this.request.lang

@@ -261,3 +261,17 @@ t.test('API rate limit answers 429 problem+json', async (t) => {
   t.match(limited.headers['content-type'], /application\/problem\+json/)
   t.equal(limited.json().status, 429)
 })
+
+t.test("list answers are reused for API_CACHE_TTL, and dropped by the user's own changes", async (t) => {
+  const h = await portalHarness(t, { count: 6, env: { API_CACHE_TTL: '60' } })
+  const list = async () => (await h.app.inject({ method: 'GET', url: '/api/v1/recordings', headers: h.alice })).json()
+  const first = await list()
+  t.equal(first.data[0].status, 'pending')
+  await h.db.updateTable('recordings').set({ declined_at: new Date() }).execute()
+  t.equal((await list()).data[0].status, 'pending', 'a change made elsewhere shows only after the delay')
+  t.equal((await h.app.inject({ method: 'GET', url: '/api/v1/recordings?sort=oldest', headers: h.alice })).json().data[0].status, 'declined', 'another query is its own entry')
+  await h.app.inject({ method: 'POST', url: `/api/v1/recordings/${first.data[0].id}/import`, headers: h.alice })
+  t.equal((await list()).data[0].status, 'queued', "the user's own change shows at once")
+  const bobs = (await h.app.inject({ method: 'GET', url: '/api/v1/recordings', headers: h.bob })).json()
+  t.ok(bobs.data.every((r: { id: number }) => !first.data.some((a: { id: number }) => a.id === r.id)), 'entries are per user')
+})

@@ -6,9 +6,9 @@ import type { Database } from '../../src/db/database.ts'
 
 export const jwtSecret = 'test-jwt-secret-that-is-long-enough-0123'
 
-/** A configuration as the environment would give it (rate limits off unless asked). */
+/** A configuration as the environment would give it (rate limits and the list cache off unless asked). */
 export const testConfig = (env: Record<string, string> = {}): AppConfig =>
-  loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', ...env })
+  loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', API_CACHE_TTL: '0', ...env })
 
 /** The app as a plugin on a fresh Fastify, with tokens for an admin and a teacher. */
 export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig()) {

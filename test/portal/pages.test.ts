@@ -170,3 +170,10 @@ t.test('without AUTH=demo there is no password-less login', async (t) => {
   const toCas = await client.get('/auth/cas', { host: 'evil.example' })
   t.equal(toCas.headers.location, `https://cas.univ.example/cas/login?service=${encodeURIComponent('http://localhost:3000/auth/cas/callback')}`)
 })
+
+t.test('callback URLs are logged without their one-time credentials', async (t) => {
+  const { redactUrl } = await import('../../src/server.ts')
+  t.equal(redactUrl('/auth/cas/callback?ticket=ST-123-abc'), '/auth/cas/callback?ticket=[redacted]')
+  t.equal(redactUrl('/auth/oidc/callback?code=xyz&state=s1&iss=x'), '/auth/oidc/callback?code=[redacted]&state=[redacted]&iss=x')
+  t.equal(redactUrl('/recordings?q=ticket'), '/recordings?q=ticket')
+})
