@@ -36,35 +36,30 @@ const orderBy = {
 }
 
 export function createMyRecordingsRepository(db: Database) {
-  /** The recordings `userId` owns (not BBB-deleted), with their latest import and status. */
-  const mine = (userId: number) =>
+  /** The recordings `userId` owns (not BBB-deleted), each with its latest import. */
+  const owned = (userId: number) =>
     db.selectFrom('recording_owners as o')
       .innerJoin('recordings as r', 'r.id', 'o.recording_id')
       .leftJoinLateral(
         (eb) => eb.selectFrom('imports').selectAll().whereRef('imports.recording_id', '=', 'r.id').orderBy('imports.id', 'desc').limit(1).as('li'),
         (join) => join.onTrue(),
       )
-      .select([
-        'r.id', 'r.source', 'r.record_id', 'r.meeting_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.end_time', 'r.duration_seconds',
-        'r.formats', 'r.metadata', 'r.published', 'r.state', 'r.missing_since', 'r.declined_at',
-        'li.id as import_id', 'li.state as import_state', 'li.progress as import_progress', 'li.error as import_error',
-        'li.attempts as import_attempts', 'li.pod_video_url', 'li.created_at as import_created_at', 'li.updated_at as import_updated_at',
-        statusSql.as('status'), courseSql.as('course'),
-      ])
       .where('o.user_id', '=', userId)
       .where('r.state', '!=', 'deleted')
 
-  /** The same recordings with only what filters and sorts need. */
+  /** Everything the pages and the API show of them. */
+  const mine = (userId: number) =>
+    owned(userId).select([
+      'r.id', 'r.source', 'r.record_id', 'r.meeting_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.end_time', 'r.duration_seconds',
+      'r.formats', 'r.metadata', 'r.published', 'r.state', 'r.missing_since', 'r.declined_at',
+      'li.id as import_id', 'li.state as import_state', 'li.progress as import_progress', 'li.error as import_error',
+      'li.attempts as import_attempts', 'li.pod_video_url', 'li.created_at as import_created_at', 'li.updated_at as import_updated_at',
+      statusSql.as('status'), courseSql.as('course'),
+    ])
+
+  /** Only what filters and sorts need. */
   const narrow = (userId: number) =>
-    db.selectFrom('recording_owners as o')
-      .innerJoin('recordings as r', 'r.id', 'o.recording_id')
-      .leftJoinLateral(
-        (eb) => eb.selectFrom('imports').select('imports.state').whereRef('imports.recording_id', '=', 'r.id').orderBy('imports.id', 'desc').limit(1).as('li'),
-        (join) => join.onTrue(),
-      )
-      .select(['r.id', 'r.record_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.duration_seconds', statusSql.as('status'), courseSql.as('course')])
-      .where('o.user_id', '=', userId)
-      .where('r.state', '!=', 'deleted')
+    owned(userId).select(['r.id', 'r.record_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.duration_seconds', statusSql.as('status'), courseSql.as('course')])
 
   const filters = (f: MyRecordingsFilter) => {
     const where: Array<(eb: any) => Expression<SqlBool>> = []
@@ -106,7 +101,7 @@ export function createMyRecordingsRepository(db: Database) {
 
     /** The courses of my recordings, for the filter's choices. */
     async courses(userId: number) {
-      const rows = await db.selectFrom(mine(userId).as('m')).select('course').distinct().where('course', '!=', '').orderBy('course').limit(500).execute()
+      const rows = await db.selectFrom(narrow(userId).as('m')).select('course').distinct().where('course', '!=', '').orderBy('course').limit(500).execute()
       return rows.map((r) => r.course)
     },
 
