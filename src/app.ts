@@ -27,13 +27,15 @@ export interface AppOptions {
   db: Database
   jwtSecret: string
   config: AppConfig
+  /** Hands a new import to the job queue (the import pipeline). */
+  onImportRequested?: (importId: number) => Promise<void>
 }
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url))
 const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url))
 
 /** The whole web application as one plugin; src/server.ts only listens. */
-const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config }) => {
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested }) => {
   // Preview thumbnails come from the old BBB servers; nothing else is loaded from elsewhere.
   const bbbOrigins = [...new Set(config.sources.map((s) => new URL(s.url).origin))]
   // helmet's middleware built once (@fastify/helmet rebuilds it at every request).
@@ -58,7 +60,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(metricsPlugin)
 
   const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
-  const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db) })
+  const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db), onImportRequested })
   await fastify.register(loginRoutes, { db, config })
   await fastify.register(pagesRoutes, { service, deadlines })
 

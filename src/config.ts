@@ -21,6 +21,16 @@ const duration = z.union([z.number().nonnegative(), z.string()]).transform((valu
   }
 })
 
+const size = z.union([z.number().positive(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(value)
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `not a size: "${value}" (use e.g. 500M, 4G)` })
+    return z.NEVER
+  }
+  return Math.round(Number(match[1]) * 1024 ** ' kmgt'.indexOf((match[2] || ' ').toLowerCase()))
+})
+
 const list = z
   .union([z.array(z.string()), z.string()])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean))
@@ -123,6 +133,19 @@ const envSchema = z.object({
   API_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   API_CACHE_TTL: duration.default(1),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  PUBLISH_TARGET: z.enum(['pod', 'recorder-dir', 'directory']).optional(),
+  POD_URL: z.url({ protocol: /^https?$/, message: 'must be Pod\'s base URL, e.g. https://pod.univ.fr' }).optional(),
+  POD_TOKEN: z.string().optional(),
+  POD_VIDEO_TYPE: z.url({ message: 'must be the URL of a Pod type, e.g. https://pod.univ.fr/rest/types/1/' }).optional(),
+  POD_CREATE_USERS: booleanish.default(false),
+  RECORDER_DIR: z.string().optional(),
+  RECORDER_DIRECTORY: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a folder name: letters, digits, ".", "_", "-"').optional(),
+  EXPORT_DIR: z.string().optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  IMPORT_LEASE: duration.default(7200),
+  IMPORT_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
+  IMPORT_RETRY_DELAY: duration.default(60),
+  MAX_IMPORT_SIZE: size.default(8 * 1024 ** 3),
 })
 
 /** Every environment variable the service reads (the test keeps .env.example complete). */
@@ -200,6 +223,13 @@ function parseJwtIssuers(text: string | undefined, problems: string[]): JwtIssue
 
 type Env = z.infer<typeof envSchema>
 
+function publishTarget(env: Env, problems: string[]) {
+  const target = env.PUBLISH_TARGET ?? (env.POD_URL ? 'pod' : env.RECORDER_DIR ? 'recorder-dir' : 'directory')
+  if (target === 'pod' && !(env.POD_URL && env.POD_TOKEN)) problems.push('PUBLISH_TARGET: pod needs POD_URL and POD_TOKEN')
+  if (target === 'recorder-dir' && !(env.RECORDER_DIR && env.RECORDER_DIRECTORY)) problems.push('PUBLISH_TARGET: recorder-dir needs RECORDER_DIR and RECORDER_DIRECTORY')
+  return target
+}
+
 function authMethods(env: Env, problems: string[]) {
   const methods = env.AUTH ?? [...(env.CAS_URL ? ['cas' as const] : []), ...(env.OIDC_ISSUER ? ['oidc' as const] : [])]
   if (methods.includes('cas') && !env.CAS_URL) problems.push('AUTH: cas needs CAS_URL')
@@ -211,7 +241,7 @@ function authMethods(env: Env, problems: string[]) {
 
 type FileConfig = z.infer<typeof fileSchema>
 
-function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: string; file?: FileConfig; jwtIssuers: JwtIssuerConfig[]; methods: Array<'cas' | 'oidc' | 'demo'> }) {
+function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: string; file?: FileConfig; jwtIssuers: JwtIssuerConfig[]; methods: Array<'cas' | 'oidc' | 'demo'>; target: 'pod' | 'recorder-dir' | 'directory' }) {
   const { configFile, file } = extra
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '')
   const [adminAttribute, ...adminValue] = env.ADMIN_ATTRIBUTE?.split('=') ?? []
@@ -270,6 +300,17 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
       cacheTtlSeconds: env.API_CACHE_TTL,
       loginRateLimit: env.LOGIN_RATE_LIMIT,
     },
+    imports: {
+      target: extra.target,
+      pod: env.POD_URL && env.POD_TOKEN ? { url: env.POD_URL, token: env.POD_TOKEN, videoType: env.POD_VIDEO_TYPE, createUsers: env.POD_CREATE_USERS } : undefined,
+      recorderDir: env.RECORDER_DIR && env.RECORDER_DIRECTORY ? path.join(path.resolve(env.RECORDER_DIR), env.RECORDER_DIRECTORY) : undefined,
+      exportDir: path.resolve(env.EXPORT_DIR ?? path.join(env.DATA_DIR, 'exports')),
+      concurrency: env.WORKER_CONCURRENCY,
+      leaseSeconds: env.IMPORT_LEASE,
+      retryLimit: env.IMPORT_RETRIES,
+      retryDelaySeconds: env.IMPORT_RETRY_DELAY,
+      maxImportBytes: env.MAX_IMPORT_SIZE,
+    },
   }
 }
 
@@ -304,6 +345,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, options: { c
   for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`source name "${name}" is used twice`)
   const jwtIssuers = parseJwtIssuers(cleaned.API_JWT_ISSUERS, problems)
   const methods = parsedEnv.success ? authMethods(parsedEnv.data, problems) : []
+  const target = parsedEnv.success ? publishTarget(parsedEnv.data, problems) : 'directory'
   if (problems.length || !parsedEnv.success) throw new ConfigError(problems)
-  return buildConfig(parsedEnv.data, sources, { configFile, file, jwtIssuers, methods })
+  return buildConfig(parsedEnv.data, sources, { configFile, file, jwtIssuers, methods, target })
 }

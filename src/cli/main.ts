@@ -5,6 +5,8 @@ import { ConfigError, loadConfig, parseDuration, type AppConfig } from '../confi
 import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { runDemo } from '../demo/demo.ts'
+import closeWithGrace from 'close-with-grace'
+import { openImportPipeline } from '../jobs/pipeline.ts'
 import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
@@ -53,19 +55,40 @@ program
   .description('Run the web server (migrates first); SYNC_INTERVAL also syncs on a schedule.')
   .addOption(new Option('--port <port>', 'port (PORT)').argParser(Number))
   .addOption(new Option('--host <host>', 'address to listen on (HOST)'))
-  .action(async (options: { port?: number; host?: string }) => {
+  .option('--with-worker', 'also run import workers in this process (WORKER_CONCURRENCY)')
+  .action(async (options: { port?: number; host?: string; withWorker?: boolean }) => {
     const c = config()
     const runtime = await openRuntime(c)
+    const pipeline = await openImportPipeline(c, runtime.handle)
     const schedule = c.syncIntervalSeconds ? { intervalSeconds: c.syncIntervalSeconds } : undefined
-    const fastify = await listen({ db: runtime.handle.db, jwtSecret: resolveJwtSecret(c), config: c }, {
+    const fastify = await listen({ db: runtime.handle.db, jwtSecret: resolveJwtSecret(c), config: c, onImportRequested: pipeline.enqueue }, {
       host: options.host ?? c.host, port: options.port ?? c.port, logLevel: c.logLevel,
       onClose: async () => {
         scheduler?.stop()
+        await pipeline.close()
         await runtime.close()
       },
     })
+    if (options.withWorker) await pipeline.startWorkers(c.imports.concurrency, fastify.log)
     console.log(`bbb-portal listening on ${fastify.listeningOrigin}`)
     const scheduler = schedule && startSyncSchedule({ ...schedule, sources: c.sources, syncService: runtime.syncService, log: fastify.log })
+  })
+
+program
+  .command('worker')
+  .description('Run import workers: take import jobs from the queue, convert, publish (PUBLISH_TARGET). Run as many as you like, on any hosts.')
+  .addOption(new Option('--concurrency <n>', 'imports at a time in this process (WORKER_CONCURRENCY)').argParser(Number))
+  .action(async (options: { concurrency?: number }) => {
+    const c = config()
+    const runtime = await openRuntime(c)
+    const pipeline = await openImportPipeline(c, runtime.handle)
+    const log = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
+    await pipeline.startWorkers(options.concurrency ?? c.imports.concurrency, log)
+    console.log(`bbb-portal worker: ${options.concurrency ?? c.imports.concurrency} at a time, publishing to ${c.imports.target}`)
+    closeWithGrace({ delay: 30_000 }, async () => {
+      await pipeline.close()
+      await runtime.close()
+    })
   })
 
 program

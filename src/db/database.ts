@@ -10,6 +10,9 @@ export interface DatabaseHandle {
   db: Database
   /** `postgres` for a real server, `pglite` for the embedded one (single connection). */
   kind: 'postgres' | 'pglite'
+  /** The embedded server's client (the job queue talks to it directly). */
+  pglite?: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>; exec(text: string): Promise<Array<{ rows: unknown[] }>> }
+  databaseUrl?: string
   close(): Promise<void>
 }
 
@@ -21,7 +24,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-    return { db, kind: 'postgres', close: () => db.destroy() }
+    return { db, kind: 'postgres', databaseUrl: options.databaseUrl, close: () => db.destroy() }
   }
   // Loaded lazily: the WASM build is large and only the embedded mode needs it.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([
@@ -32,5 +35,5 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   mkdirSync(dir, { recursive: true })
   const client = await PGlite.create(dir)
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
-  return { db, kind: 'pglite', close: () => db.destroy() }
+  return { db, kind: 'pglite', pglite: client, close: () => db.destroy() }
 }

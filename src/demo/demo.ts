@@ -3,6 +3,7 @@ import type { AppConfig } from '../config.ts'
 import { sourceSchema } from '../config.ts'
 import { resolveJwtSecret } from '../auth/jwt-secret.ts'
 import { signToken } from '../auth/tokens.ts'
+import { openImportPipeline } from '../jobs/pipeline.ts'
 import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { formatSummary } from '../cli/sync-report.ts'
@@ -35,9 +36,13 @@ export async function runDemo(config: AppConfig): Promise<void> {
   console.log(formatSummary(summary, bbbUrl))
 
   const jwtSecret = resolveJwtSecret(config)
-  await listen({ db: runtime.handle.db, jwtSecret, config: demoConfig }, {
+  // Imports run in this process; without Pod they land in DATA_DIR/exports.
+  const pipeline = await openImportPipeline(demoConfig, runtime.handle)
+  await pipeline.startWorkers()
+  await listen({ db: runtime.handle.db, jwtSecret, config: demoConfig, onImportRequested: pipeline.enqueue }, {
     host: config.host, port: config.port, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
     onClose: async () => {
+      await pipeline.close()
       await runtime.close()
       await fake.stop()
     },
@@ -47,6 +52,7 @@ export async function runDemo(config: AppConfig): Promise<void> {
 bbb-recordings-portal demo is running on ${config.publicUrl}  (database: ${runtime.handle.kind}, data in ${config.dataDir})
   sample BBB server: ${bbbUrl}
   portal: ${config.publicUrl}/login ${methods.includes('demo') ? `(demo login: "${demoConfig.owners.fallbackOwner}" owns the sample recordings)` : ''}
+  imports: published to ${demoConfig.imports.target === 'directory' ? demoConfig.imports.exportDir : demoConfig.imports.target}
   API docs: ${config.publicUrl}/api/docs
   try: curl -H 'Authorization: Bearer ${token}' ${config.publicUrl}/api/v1/admin/recordings
 Stop with Ctrl+C.`)

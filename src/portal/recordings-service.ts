@@ -9,13 +9,15 @@ const liveStates = new Set(['queued', 'fetching', 'converting', 'uploading', 'en
 export interface RecordingsServiceDeps {
   recordings: ReturnType<typeof createMyRecordingsRepository>
   imports: ImportsRepository
+  /** Hands a new import to the job queue. */
+  onImportRequested?: (importId: number) => Promise<void>
 }
 
 /**
  * What a teacher may do with the recordings they own. Another user's recording, or one that
  * does not exist, is the same 404: ids reveal nothing.
  */
-export function createRecordingsService({ recordings, imports }: RecordingsServiceDeps) {
+export function createRecordingsService({ recordings, imports, onImportRequested }: RecordingsServiceDeps) {
   const mine = async (userId: number, recordingId: number): Promise<MyRecordingRow> => {
     const row = Number.isSafeInteger(recordingId) ? await recordings.get(userId, recordingId) : undefined
     if (!row) throw notFound('No such recording among yours.')
@@ -43,7 +45,11 @@ export function createRecordingsService({ recordings, imports }: RecordingsServi
       const created = await imports.request(recording.id, userId)
       // Asking for an import takes back an earlier "Ne pas conserver".
       if (recording.declined_at) await recordings.setDeclined(recording.id, null)
-      if (created) return { created: true, import: created }
+      if (created) {
+        // A queue that cannot be reached now loses nothing: the row waits for the workers' sweep.
+        await onImportRequested?.(created.id).catch(() => {})
+        return { created: true, import: created }
+      }
       return { created: false, import: (await imports.liveOf(recording.id))! }
     },
 

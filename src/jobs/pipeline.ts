@@ -1,0 +1,33 @@
+import type { AppConfig } from '../config.ts'
+import type { DatabaseHandle } from '../db/database.ts'
+import { publishTargetFor } from '../publish/targets.ts'
+import { createImportRunner } from './import-runner.ts'
+import { createImportsRepository } from './imports-repository.ts'
+import { openQueue } from './queue.ts'
+import { startWorkers } from './worker.ts'
+
+/** The job queue of imports on our database, and workers when this process runs some. */
+export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, options: { podPollMs?: number; cancelCheckMs?: number } = {}) {
+  const imports = createImportsRepository(handle.db)
+  const queue = await openQueue(handle, config.imports)
+  let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
+  return {
+    queue,
+    /** Gives a new import its job; should the queue fail, the workers' sweep does it later. */
+    async enqueue(importId: number) {
+      await queue.enqueue(importId)
+    },
+    async startWorkers(concurrency = config.imports.concurrency, log: { info(m: string): void; warn(m: string): void } = { info: () => {}, warn: (m) => console.warn(m) }) {
+      const runImport = createImportRunner({
+        imports, sources: config.sources, target: publishTargetFor(config.imports, options), connectTimeoutMs: config.connectTimeoutMs,
+        maxImportBytes: config.imports.maxImportBytes, cancelCheckMs: options.cancelCheckMs, log: log.warn,
+      })
+      workers = await startWorkers({ queue, imports, runImport, concurrency, retryLimit: config.imports.retryLimit, log })
+    },
+    async close() {
+      await workers?.stop()
+      await queue.stop()
+    },
+  }
+}
+export type ImportPipeline = Awaited<ReturnType<typeof openImportPipeline>>

@@ -1,0 +1,29 @@
+/** What a finished import hands to where it is published. */
+export interface Publication {
+  importId: number
+  file: string
+  title: string
+  recordId: string
+  source: string
+  sourceUrl: string
+  startTime: Date
+  owner: { username: string; email: string | null; displayName: string | null }
+  /** The Pod video of an earlier attempt, if one was uploaded already. */
+  podVideoId: string | null
+  /** Called as soon as Pod names the new video: stored at once, so a retry never uploads twice. */
+  onPodVideo(id: string, url: string): Promise<void>
+  onEncoding(): Promise<void>
+  signal: AbortSignal
+}
+
+export interface PublishTarget {
+  /** Publishes the file; returns the link teachers get (null when there is none). */
+  publish(publication: Publication): Promise<string | null>
+}
+
+/** A file name that is safe anywhere: letters, digits, "-" and "_", at most 80 characters. */
+export function safeFileName(title: string, recordId: string): string {
+  const base = title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'recording'
+  const id = recordId.replace(/[^A-Za-z0-9_-]+/g, '').slice(0, 80)
+  return `${base}--${id}.mp4`
+}
