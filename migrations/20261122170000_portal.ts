@@ -41,6 +41,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       error          text,
       pod_video_id   text,
       pod_video_url  text,
+      -- The run that holds the import: renewed as it works; a dead worker's lease runs out.
+      lease_token    uuid,
+      lease_until    timestamptz,
       created_at     timestamptz NOT NULL DEFAULT now(),
       updated_at     timestamptz NOT NULL DEFAULT now(),
       finished_at    timestamptz

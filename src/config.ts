@@ -142,7 +142,7 @@ const envSchema = z.object({
   RECORDER_DIRECTORY: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a folder name: letters, digits, ".", "_", "-"').optional(),
   EXPORT_DIR: z.string().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  IMPORT_LEASE: duration.default(7200),
+  IMPORT_LEASE: duration.default(120),
   IMPORT_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
   IMPORT_RETRY_DELAY: duration.default(60),
   MAX_IMPORT_SIZE: size.default(8 * 1024 ** 3),

@@ -128,6 +128,8 @@ export interface ImportsTable {
   error: string | null
   pod_video_id: string | null
   pod_video_url: string | null
+  lease_token: Generated<string | null>
+  lease_until: Generated<Date | null>
   created_at: Generated<Date>
   updated_at: Generated<Date>
   finished_at: Date | null

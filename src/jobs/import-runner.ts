@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -15,11 +16,15 @@ export interface ImportRunnerDeps {
   target: PublishTarget
   connectTimeoutMs: number
   maxImportBytes: number
+  /** A run renews its lease as it goes; a dead worker's import is taken up once it runs out. */
+  leaseSeconds: number
   tmpDir?: string
-  /** How often a running import looks whether it was cancelled. */
+  /** How often a running import renews its lease and looks whether it was cancelled. */
   cancelCheckMs?: number
   log?: (message: string) => void
 }
+
+type Advance = (change?: Parameters<ImportsRepository['advance']>[3]) => Promise<void>
 
 /** The current formats of one recording, asked of its BBB server (Scalelite tokens are fresh). */
 async function refreshFormats(source: SourceConfig, recordId: string, connectTimeoutMs: number) {
@@ -35,73 +40,82 @@ async function refreshFormats(source: SourceConfig, recordId: string, connectTim
 
 /**
  * One run of one import: refresh from BBB, convert (or download the `video` playback), publish.
- * Its business state moves on the import's row; a cancel seen on the row aborts the run (ffmpeg
- * is killed). Throws to be retried; PermanentImportError fails at once.
+ * The import's row carries its business state and the run's lease, renewed as the run goes; a
+ * cancel (or a lost lease) seen on the row aborts the run and kills ffmpeg. A transient failure
+ * puts the import back in line and is thrown for the queue to retry; a permanent one, or the
+ * last attempt's, fails the import with its reason.
  */
 export function createImportRunner(deps: ImportRunnerDeps) {
-  return async function runImport(importId: number, jobSignal?: AbortSignal): Promise<'done' | 'stopped'> {
-    const started = await deps.imports.begin(importId)
-    if (!started) return 'stopped'
+  const lease = deps.leaseSeconds
+
+  async function convertAndPublish(importId: number, advance: Advance, work: string, signal: AbortSignal): Promise<string | null> {
     const subject = (await deps.imports.subject(importId))!
     const source = deps.sources.find((s) => s.name === subject.source)
     if (!source) throw new PermanentImportError(`the source "${subject.source}" is no longer configured`)
+    const publish = (file: string) => deps.target.publish({
+      importId, file, title: subject.name || subject.meeting_name, recordId: subject.record_id, source: subject.source, sourceUrl: source.url,
+      startTime: new Date(subject.start_time), owner: { username: subject.username, email: subject.email, displayName: subject.display_name },
+      podVideoId: subject.pod_video_id, signal,
+      onPodVideo: (id, url) => advance({ pod_video_id: id, pod_video_url: url }),
+      onEncoding: () => advance({ state: 'encoding' }),
+    })
+    // Pod already has it (an earlier run uploaded it): follow its encoding, never upload again.
+    if (subject.pod_video_id) {
+      await advance({ state: 'encoding', progress: null })
+      return publish('')
+    }
+    const formats = await refreshFormats(source, subject.record_id, deps.connectTimeoutMs)
+    const format = formats.find((f) => f.type === 'video') ?? formats.find((f) => f.type === 'presentation')
+    if (!format) throw new PermanentImportError(`the recording has neither a presentation nor a video playback (${formats.map((f) => f.type).join(', ') || 'none'})`)
+    await advance({ state: 'converting', progress: 0 })
+    const output = path.join(work, 'recording.mp4')
+    let reported = 0
+    await convertPlayback(format.url, output, {
+      signal, tmpDir: work, maxMediaBytes: deps.maxImportBytes, allowedOrigins: [new URL(source.url).origin],
+      warn: (m) => deps.log?.(`import ${importId}: ${m}`),
+      onProgress: (percent) => {
+        if (percent < reported + 2) return
+        reported = Math.floor(percent)
+        advance({ progress: Math.min(reported, 99) }).catch(() => {})
+      },
+    })
+    await advance({ state: 'uploading', progress: null })
+    return publish(output)
+  }
 
+  return async function runImport(importId: number, attempt: { last: boolean } = { last: false }): Promise<'done' | 'failed' | 'stopped' | 'busy'> {
+    const token = randomUUID()
+    const started = await deps.imports.begin(importId, token, lease)
+    if (started === 'busy') return 'busy'
+    if (started === 'ended') return 'stopped'
     const abort = new AbortController()
-    jobSignal?.addEventListener('abort', () => abort.abort(jobSignal.reason), { once: true })
-    const cancelled = () => abort.abort(new Error('cancelled'))
-    const advance = async (change: Parameters<ImportsRepository['advance']>[1]) => {
-      if (!(await deps.imports.advance(importId, change))) cancelled()
+    const stop = () => abort.abort(new Error('the import was cancelled'))
+    const advance: Advance = async (change = {}) => {
+      if (!(await deps.imports.advance(importId, token, lease, change))) stop()
       abort.signal.throwIfAborted()
     }
-    // A cancel may come while ffmpeg runs with nothing to report: look at the row now and then.
-    const watch = setInterval(() => {
-      deps.imports.advance(importId, {}).then((live) => live || cancelled(), () => {})
-    }, deps.cancelCheckMs ?? 2000)
+    // Renews the lease, and sees a cancel while ffmpeg runs with nothing else to report.
+    const heartbeat = setInterval(() => {
+      deps.imports.advance(importId, token, lease).then((held) => held || stop(), () => {})
+    }, Math.min(deps.cancelCheckMs ?? 2000, (lease * 1000) / 3))
     const work = await mkdtemp(path.join(deps.tmpDir ?? tmpdir(), 'bbbp-import-'))
     try {
-      let link: string | null = null
-      if (!subject.pod_video_id) {
-        const formats = await refreshFormats(source, subject.record_id, deps.connectTimeoutMs)
-        const format = formats.find((f) => f.type === 'video') ?? formats.find((f) => f.type === 'presentation')
-        if (!format) throw new PermanentImportError(`the recording has neither a presentation nor a video playback (${formats.map((f) => f.type).join(', ') || 'none'})`)
-        await advance({ state: 'converting', progress: 0 })
-        const output = path.join(work, 'recording.mp4')
-        let reported = 0
-        await convertPlayback(format.url, output, {
-          signal: abort.signal, tmpDir: work, maxMediaBytes: deps.maxImportBytes, allowedOrigins: [new URL(source.url).origin],
-          warn: (m) => deps.log?.(`import ${importId}: ${m}`),
-          onProgress: (percent) => {
-            const p = Math.floor(percent)
-            if (p >= reported + 2) {
-              reported = p
-              void advance({ progress: Math.min(p, 99) }).catch(() => {})
-            }
-          },
-        })
-        await advance({ state: 'uploading', progress: null })
-        link = await publish(output)
-      } else {
-        await advance({ state: 'encoding', progress: null })
-        link = await publish('')
-      }
-      await deps.imports.finish(importId, { state: 'done', pod_video_url: link })
+      const link = await convertAndPublish(importId, advance, work, abort.signal)
+      await deps.imports.finish(importId, token, { state: 'done', pod_video_url: link })
       return 'done'
     } catch (error) {
-      if (abort.signal.aborted && !jobSignal?.aborted) return 'stopped'
+      if (abort.signal.aborted) return 'stopped'
+      const reason = (error as Error).message
+      if (error instanceof PermanentImportError || attempt.last) {
+        await deps.imports.finish(importId, token, { state: 'failed', error: reason })
+        deps.log?.(`import ${importId} failed: ${reason}`)
+        return 'failed'
+      }
+      await deps.imports.requeue(importId, token, reason)
       throw error
     } finally {
-      clearInterval(watch)
+      clearInterval(heartbeat)
       await rm(work, { recursive: true, force: true })
-    }
-
-    async function publish(file: string) {
-      return deps.target.publish({
-        importId, file, title: subject.name || subject.meeting_name, recordId: subject.record_id, source: subject.source, sourceUrl: source!.url,
-        startTime: new Date(subject.start_time), owner: { username: subject.username, email: subject.email, displayName: subject.display_name },
-        podVideoId: subject.pod_video_id, signal: abort.signal,
-        onPodVideo: (id, url) => advance({ pod_video_id: id, pod_video_url: url }),
-        onEncoding: () => advance({ state: 'encoding' }),
-      })
     }
   }
 }

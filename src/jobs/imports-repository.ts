@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Database } from '../db/database.ts'
 import { activeImportStates, type ImportState } from '../db/schema.ts'
 
@@ -24,24 +25,40 @@ export function createImportsRepository(db: Database) {
     },
 
     /**
-     * Takes an import up for a run: back to `fetching`, one more attempt. Undefined when it is
-     * no longer under way (cancelled or finished meanwhile).
+     * Takes an import up for a run, under a lease that the run renews as it goes: back to
+     * `fetching`, one more attempt. `busy` while another run holds a live lease (a second job
+     * for the same import), `ended` once it is no longer under way (cancelled, done, failed).
      */
-    async begin(importId: number) {
-      return db.updateTable('imports').set((eb) => ({ state: 'fetching', attempts: eb('attempts', '+', 1), error: null, updated_at: new Date() }))
-        .where('id', '=', importId).where('state', 'in', activeImportStates).returningAll().executeTakeFirst()
+    async begin(importId: number, token: string, leaseSeconds: number) {
+      const row = await db.updateTable('imports')
+        .set((eb) => ({ state: 'fetching', attempts: eb('attempts', '+', 1), error: null, lease_token: token, lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`, updated_at: new Date() }))
+        .where('id', '=', importId).where('state', 'in', activeImportStates)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+        .returningAll().executeTakeFirst()
+      if (row) return row
+      const now = await db.selectFrom('imports').select('state').where('id', '=', importId).executeTakeFirst()
+      return now && (activeImportStates as readonly string[]).includes(now.state) ? 'busy' : 'ended'
     },
 
-    /** Moves a running import on; false when it was cancelled meanwhile (the run must stop). */
-    async advance(importId: number, change: { state?: ImportState; progress?: number | null; error?: string | null; pod_video_id?: string; pod_video_url?: string }) {
-      const result = await db.updateTable('imports').set({ ...change, updated_at: new Date() })
-        .where('id', '=', importId).where('state', 'in', activeImportStates).executeTakeFirst()
+    /**
+     * Moves a run on and renews its lease; false when the run no longer holds the import
+     * (cancelled, or its lease was lost): the run must stop.
+     */
+    async advance(importId: number, token: string, leaseSeconds: number, change: { state?: ImportState; progress?: number | null; pod_video_id?: string; pod_video_url?: string } = {}) {
+      const result = await db.updateTable('imports').set({ ...change, lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`, updated_at: new Date() })
+        .where('id', '=', importId).where('lease_token', '=', token).where('state', 'in', activeImportStates).executeTakeFirst()
       return Number(result.numUpdatedRows) > 0
     },
 
-    async finish(importId: number, outcome: { state: 'done'; pod_video_url: string | null } | { state: 'failed'; error: string }) {
-      await db.updateTable('imports').set({ ...outcome, progress: outcome.state === 'done' ? 100 : null, updated_at: new Date(), finished_at: new Date() })
-        .where('id', '=', importId).where('state', 'in', activeImportStates).execute()
+    /** Back in line for a retry, the reason kept for the teacher to see meanwhile. */
+    async requeue(importId: number, token: string, error: string) {
+      await db.updateTable('imports').set({ state: 'queued', progress: null, error, lease_token: null, lease_until: null, updated_at: new Date() })
+        .where('id', '=', importId).where('lease_token', '=', token).where('state', 'in', activeImportStates).execute()
+    },
+
+    async finish(importId: number, token: string, outcome: { state: 'done'; pod_video_url: string | null } | { state: 'failed'; error: string }) {
+      await db.updateTable('imports').set({ ...outcome, progress: outcome.state === 'done' ? 100 : null, lease_token: null, lease_until: null, updated_at: new Date(), finished_at: new Date() })
+        .where('id', '=', importId).where('lease_token', '=', token).where('state', 'in', activeImportStates).execute()
     },
 
     /** What a run needs to know of the recording and the teacher who asked. */
@@ -51,14 +68,23 @@ export function createImportsRepository(db: Database) {
         .where('i.id', '=', importId).executeTakeFirst()
     },
 
-    /** Imports waiting without a job (the queue was unreachable when they were asked for). */
-    async queuedBefore(date: Date) {
-      return (await db.selectFrom('imports').select('id').where('state', '=', 'queued').where('updated_at', '<', date).orderBy('id').limit(500).execute()).map((r) => r.id)
+    /**
+     * Imports that need a job: asked for while the queue was unreachable (queued since before
+     * `date`), or whose run's lease ran out (its worker died).
+     */
+    async orphaned(date: Date) {
+      const rows = await db.selectFrom('imports').select('id')
+        .where((eb) => eb.or([
+          eb.and([eb('state', '=', 'queued'), eb('updated_at', '<', date)]),
+          eb.and([eb('state', 'in', activeImportStates), eb('lease_until', '<', sql<Date>`now()`)]),
+        ]))
+        .orderBy('id').limit(500).execute()
+      return rows.map((r) => r.id)
     },
 
     /** Cancels an import that is still under way; undefined when it already ended. */
     async cancel(importId: number) {
-      return db.updateTable('imports').set({ state: 'cancelled', updated_at: new Date(), finished_at: new Date() })
+      return db.updateTable('imports').set({ state: 'cancelled', lease_token: null, lease_until: null, updated_at: new Date(), finished_at: new Date() })
         .where('id', '=', importId).where('state', 'in', activeImportStates).returningAll().executeTakeFirst()
     },
   }

@@ -7,9 +7,9 @@ import { openQueue } from './queue.ts'
 import { startWorkers } from './worker.ts'
 
 /** The job queue of imports on our database, and workers when this process runs some. */
-export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, options: { podPollMs?: number; cancelCheckMs?: number } = {}) {
+export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, options: { podPollMs?: number; cancelCheckMs?: number; tmpDir?: string; maintenanceIntervalSeconds?: number } = {}) {
   const imports = createImportsRepository(handle.db)
-  const queue = await openQueue(handle, config.imports)
+  const queue = await openQueue(handle, config.imports, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
   return {
     queue,
@@ -20,7 +20,7 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
     async startWorkers(concurrency = config.imports.concurrency, log: { info(m: string): void; warn(m: string): void } = { info: () => {}, warn: (m) => console.warn(m) }) {
       const runImport = createImportRunner({
         imports, sources: config.sources, target: publishTargetFor(config.imports, options), connectTimeoutMs: config.connectTimeoutMs,
-        maxImportBytes: config.imports.maxImportBytes, cancelCheckMs: options.cancelCheckMs, log: log.warn,
+        maxImportBytes: config.imports.maxImportBytes, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log: log.warn,
       })
       workers = await startWorkers({ queue, imports, runImport, concurrency, retryLimit: config.imports.retryLimit, log })
     },

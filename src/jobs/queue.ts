@@ -14,8 +14,9 @@ export interface QueueSettings {
  * pg-boss on our database: its own pool on PostgreSQL; on the embedded PGlite, its queries go
  * through the one in-process client (statements without parameters as a script).
  */
-export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, options: { supervise?: boolean } = {}) {
-  const common = { schema: 'pgboss', supervise: options.supervise ?? true, maintenanceIntervalSeconds: 30, monitorStateIntervalSeconds: 30 }
+export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, options: { supervise?: boolean; maintenanceIntervalSeconds?: number } = {}) {
+  // Maintenance is what gives an expired lease's job to another worker.
+  const common = { schema: 'pgboss', supervise: options.supervise ?? true, maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30, monitorStateIntervalSeconds: 30 }
   const boss = handle.pglite
     ? new PgBoss({
         ...common,
@@ -31,10 +32,14 @@ export async function openQueue(handle: DatabaseHandle, settings: QueueSettings,
   boss.on('error', (error) => console.warn(`job queue: ${error.message}`))
   await boss.start()
   // `stately`: for one import, at most one job waiting and one running, whatever the clicks.
-  await boss.createQueue(IMPORT_QUEUE, {
-    name: IMPORT_QUEUE, policy: 'stately', retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, retryBackoff: true,
-    expireInSeconds: settings.leaseSeconds,
-  })
+  // The run's own lease (on the import row) decides who works on an import; the job's expiry
+  // only frees the queue's slot once a worker died, so it is set past that lease.
+  const queueOptions = {
+    name: IMPORT_QUEUE, policy: 'stately' as const, retryLimit: settings.retryLimit, retryDelay: settings.retryDelaySeconds, retryBackoff: true,
+    expireInSeconds: Math.max(2 * settings.leaseSeconds, 4),
+  }
+  if (await boss.getQueue(IMPORT_QUEUE)) await boss.updateQueue(IMPORT_QUEUE, queueOptions)
+  else await boss.createQueue(IMPORT_QUEUE, queueOptions)
   return {
     boss,
     /** Queues the import's job (nothing when one already waits). */

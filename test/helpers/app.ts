@@ -11,13 +11,13 @@ export const testConfig = (env: Record<string, string> = {}): AppConfig =>
   loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', API_CACHE_TTL: '0', ...env })
 
 /** The app as a plugin on a fresh Fastify, with tokens for an admin and a teacher. */
-export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig()) {
+export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig(), extra: { onImportRequested?: (id: number) => Promise<void> } = {}) {
   const routes: Array<{ method: string; url: string }> = []
   const fastify = Fastify({ logger: false })
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url })
   })
-  await fastify.register(app, { db, jwtSecret, config })
+  await fastify.register(app, { db, jwtSecret, config, ...extra })
   await fastify.ready()
   t.teardown(() => fastify.close())
   return {

@@ -1,0 +1,89 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createBbbClient } from '../../src/bbb/client.ts'
+import { sourceSchema } from '../../src/config.ts'
+import type { Database } from '../../src/db/database.ts'
+import type { ImportState } from '../../src/db/schema.ts'
+import { FakeBbb } from '../../src/demo/fake-bbb.ts'
+import type { FakeRecording } from '../../src/demo/fake-bbb-xml.ts'
+import { generateSampleRecordings } from '../../src/demo/sample-recordings.ts'
+import { openImportPipeline } from '../../src/jobs/pipeline.ts'
+import { createSyncService } from '../../src/sync/sync-service.ts'
+import { signToken } from '../../src/auth/tokens.ts'
+import { buildApp, jwtSecret, testConfig } from './app.ts'
+import { freshDatabase } from './database.ts'
+import { FakePod } from './fake-pod.ts'
+import { assignOwners } from './portal.ts'
+
+interface TapLike {
+  teardown(fn: () => unknown): void
+}
+
+// The demo's three generated recordings (slides, ink, audio), made once per test process.
+let samples: Promise<{ dir: string; make(url: string): Promise<FakeRecording[]> }> | undefined
+function sampleRecordings() {
+  samples ??= (async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bbbp-samples-'))
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+    return { dir, make: (url: string) => generateSampleRecordings(dir, url, () => {}) }
+  })()
+  return samples
+}
+
+/**
+ * The whole import path on real parts: a fake BBB serving real published files, a sync into a
+ * fresh database, a fake Pod over HTTP, the pg-boss queue, a worker, and the app.
+ */
+export async function importHarness(t: TapLike, env: Record<string, string> = {}, options: { startWorker?: boolean } = {}) {
+  const handle = await freshDatabase(t)
+  const { dir, make } = await sampleRecordings()
+  const secret = 'imports-test-secret'
+  const fake = new FakeBbb({ secret, flavour: 'bbb-2.6', publishedDir: dir })
+  const bbbUrl = await fake.start()
+  t.teardown(() => fake.stop())
+  fake.recordings = await make(bbbUrl)
+  const pod = new FakePod()
+  await pod.start()
+  t.teardown(() => pod.stop())
+  const source = sourceSchema.parse({ name: 'demo', url: bbbUrl, secret })
+  const sync = createSyncService({
+    handle, dataDir: mkdtempSync(path.join(tmpdir(), 'bbbp-sync-')), owners: { resolveSource: async () => ({ tally: {}, byRecordId: new Map() }) },
+    clientFor: (s, cache) => createBbbClient({ source: s, connectTimeoutMs: 2000, readTimeoutMs: 5000, cache }),
+  })
+  await sync.syncSource(source)
+  const ids = await assignOwners(handle.db, { jdupont: [0, 1], nouveau: [2] })
+  const settings: Record<string, string> = {
+    BBB_URL: bbbUrl, BBB_SECRET: secret, BBB_SOURCE_NAME: 'demo', POD_URL: pod.url, POD_TOKEN: pod.token, POD_CREATE_USERS: 'true',
+    IMPORT_RETRY_DELAY: '1', IMPORT_RETRIES: '3', ...env,
+  }
+  const config = testConfig(settings)
+  const work = mkdtempSync(path.join(tmpdir(), 'bbbp-work-'))
+  t.teardown(() => rmSync(work, { recursive: true, force: true }))
+  const pipeline = await openImportPipeline(config, handle, { podPollMs: 50, cancelCheckMs: 50, tmpDir: work, maintenanceIntervalSeconds: 1 })
+  t.teardown(() => pipeline.close())
+  const logs: string[] = []
+  if (options.startWorker !== false) await pipeline.startWorkers(1, { info: (m) => logs.push(m), warn: (m) => logs.push(m) })
+  const built = await buildApp(t, handle.db, config, { onImportRequested: pipeline.enqueue })
+  const as = (sub: string) => ({ authorization: `Bearer ${signToken(jwtSecret, { sub, admin: false })}` })
+  /** Asks for the import of the recording at this position, as its owner would. */
+  const requestImport = async (position: number, owner = position === 2 ? 'nouveau' : 'jdupont') => {
+    const res = await built.app.inject({ method: 'POST', url: `/api/v1/recordings/${ids[position]}/import`, headers: as(owner) })
+    if (res.statusCode !== 202) throw new Error(`import request answered ${res.statusCode}: ${res.body}`)
+    return res.json().id as number
+  }
+  /** The environment a `bbb-portal worker` process needs to work on this harness. */
+  const workerEnv = { ...settings, DATABASE_URL: handle.url, LOG_LEVEL: 'warn', DATA_DIR: work }
+  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, logs, work, workerEnv, as, requestImport, leftovers: () => readdirSync(work) }
+}
+
+/** Waits until the import reaches one of these states (or fails the test after `ms`). */
+export async function waitForImport(db: Database, importId: number, states: ImportState[], ms = 60_000) {
+  const until = Date.now() + ms
+  for (;;) {
+    const row = await db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow()
+    if (states.includes(row.state)) return row
+    if (Date.now() > until) throw new Error(`import ${importId} still ${row.state} (${row.error ?? 'no error'}) after ${ms} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import t from 'tap'
+import { importHarness, waitForImport } from '../helpers/imports.ts'
+
+t.test('an import ends encoded in Pod, under the teacher, exactly once', async (t) => {
+  const h = await importHarness(t)
+  const recording = await h.db.selectFrom('recordings').selectAll().where('id', '=', h.ids[0]!).executeTakeFirstOrThrow()
+  const done = await waitForImport(h.db, await h.requestImport(0), ['done', 'failed'])
+  t.equal(done.state, 'done', done.error ?? '')
+  t.equal(h.pod.uploads.length, 1, 'one upload')
+  const upload = h.pod.uploads[0]!
+  t.equal(upload.title, recording.name)
+  t.equal(upload.owner, `${h.pod.url}/rest/users/1/`, "jdupont's Pod user")
+  t.equal(upload.date_evt, new Date(recording.start_time).toISOString().slice(0, 10))
+  t.match(upload.description, recording.record_id)
+  t.equal(upload.is_draft, true)
+  t.equal(upload.encodeLaunches, 1, 'encoding launched once')
+  t.ok(upload.bytes > 50_000, `an MP4 of ${upload.bytes} bytes`)
+  t.equal(done.pod_video_url, `${h.pod.url}/video/${upload.slug}/`)
+  t.equal(done.pod_video_id, String(upload.id))
+  t.equal(done.attempts, 1)
+  const shown = (await h.app.inject({ method: 'GET', url: `/api/v1/recordings/${recording.id}`, headers: h.as('jdupont') })).json()
+  t.match(shown, { status: 'done', import: { podVideoUrl: done.pod_video_url } })
+  t.same(h.leftovers(), [], 'temp files removed')
+})
+
+t.test('Pod answering 503 is retried: one upload in the end', async (t) => {
+  const h = await importHarness(t)
+  h.pod.faults.push({ method: 'POST', prefix: '/rest/videos/', status: 503, times: 1 })
+  const done = await waitForImport(h.db, await h.requestImport(1), ['done', 'failed'])
+  t.equal(done.state, 'done', done.error ?? '')
+  t.equal(done.attempts, 2, 'the second attempt')
+  t.equal(h.pod.uploads.length, 1)
+  t.ok(h.logs.some((l) => /HTTP 503/.test(l)), 'the reason was logged')
+})
+
+t.test('a 4xx from Pod fails at once with the reason', async (t) => {
+  const h = await importHarness(t)
+  h.pod.faults.push({ method: 'POST', prefix: '/rest/videos/', status: 400, times: 1 })
+  const failed = await waitForImport(h.db, await h.requestImport(1), ['done', 'failed'])
+  t.equal(failed.state, 'failed')
+  t.equal(failed.attempts, 1, 'not retried')
+  t.match(failed.error, /Pod refused POST \/rest\/videos\/ \(HTTP 400\)/)
+  t.same(h.leftovers(), [])
+})
+
+t.test('a teacher Pod does not know yet is created there (POD_CREATE_USERS)', async (t) => {
+  const h = await importHarness(t)
+  const done = await waitForImport(h.db, await h.requestImport(2), ['done', 'failed'])
+  t.equal(done.state, 'done', done.error ?? '')
+  t.ok(h.pod.users.has('nouveau'))
+  t.equal(h.pod.uploads[0]!.owner, `${h.pod.url}/rest/users/${h.pod.users.get('nouveau')!.id}/`)
+})
+
+t.test('a recording deleted from BBB before its import fails with a clear reason', async (t) => {
+  const h = await importHarness(t)
+  const recordId = (await h.db.selectFrom('recordings').select('record_id').where('id', '=', h.ids[0]!).executeTakeFirstOrThrow()).record_id
+  h.fake.recordings = h.fake.recordings.filter((r) => r.recordId !== recordId)
+  const failed = await waitForImport(h.db, await h.requestImport(0), ['done', 'failed'])
+  t.equal(failed.state, 'failed')
+  t.match(failed.error, /no longer on .* \(deleted from BBB\?\)/)
+  t.equal(failed.attempts, 1, 'permanent: not retried')
+  t.equal(h.pod.uploads.length, 0)
+})
+
+t.test('100 concurrent requests for one recording: one import, one job', async (t) => {
+  const h = await importHarness(t, {}, { startWorker: false })
+  const answers = await Promise.all(Array.from({ length: 100 }, () => h.app.inject({ method: 'POST', url: `/api/v1/recordings/${h.ids[0]}/import`, headers: h.as('jdupont') })))
+  t.same([...new Set(answers.map((a) => a.statusCode))].sort(), [200, 202])
+  t.equal(answers.filter((a) => a.statusCode === 202).length, 1)
+  t.equal((await h.db.selectFrom('imports').select('id').execute()).length, 1)
+  const jobs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'import'`.execute(h.db)
+  t.equal(jobs.rows[0]!.n, 1, 'one job in the queue')
+})
+
+t.test('cancel during the conversion stops it; nothing reaches Pod; temp files removed', async (t) => {
+  const h = await importHarness(t)
+  const id = await h.requestImport(0)
+  await waitForImport(h.db, id, ['converting', 'uploading', 'done', 'failed'])
+  const cancelled = await h.app.inject({ method: 'DELETE', url: `/api/v1/imports/${id}`, headers: h.as('jdupont') })
+  t.equal(cancelled.statusCode, 200)
+  t.equal(cancelled.json().state, 'cancelled')
+  for (let i = 0; i < 100 && h.leftovers().length; i++) await new Promise((r) => setTimeout(r, 50))
+  t.same(h.leftovers(), [], 'the run stopped and cleaned up')
+  await new Promise((r) => setTimeout(r, 500))
+  t.equal(h.pod.uploads.length, 0, 'no upload')
+  t.equal((await waitForImport(h.db, id, ['cancelled'])).state, 'cancelled', 'it stays cancelled')
+  t.ok(h.logs.some((l) => l === `import ${id}: stopped`), 'the worker saw the cancel')
+})
+
+t.test('the directory targets: the file appears whole, under a safe name', async (t) => {
+  const recorderDir = mkdtempSync(path.join(tmpdir(), 'bbbp-recorder-'))
+  t.teardown(() => rmSync(recorderDir, { recursive: true, force: true }))
+  const h = await importHarness(t, { PUBLISH_TARGET: 'recorder-dir', RECORDER_DIR: recorderDir, RECORDER_DIRECTORY: 'bbb' })
+  const done = await waitForImport(h.db, await h.requestImport(0), ['done', 'failed'])
+  t.equal(done.state, 'done', done.error ?? '')
+  const files = readdirSync(path.join(recorderDir, 'bbb'))
+  t.equal(files.length, 1)
+  t.match(files[0], /^[A-Za-z0-9_-]+--[A-Za-z0-9_-]+\.mp4$/, 'letters, digits, - and _ only; no .part left')
+  t.equal(done.pod_video_url, null)
+})
+
+t.test('a worker killed during the conversion: another takes the import up after its lease, one upload', async (t) => {
+  const h = await importHarness(t, { IMPORT_LEASE: '2' }, { startWorker: false })
+  const child = spawn(process.execPath, ['bin/bbb-portal.js', 'worker'], { env: { ...process.env, ...h.workerEnv, IMPORT_LEASE: '2' }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  t.teardown(() => child.kill('SIGKILL'))
+  const id = await h.requestImport(0)
+  const converting = await waitForImport(h.db, id, ['converting', 'uploading', 'done', 'failed'], 30_000).catch((e) => {
+    throw new Error(`${e.message}; worker said: ${stderr.slice(-1000)}`)
+  })
+  t.equal(converting.state, 'converting', 'the other process is converting')
+  child.kill('SIGKILL')
+  await new Promise((r) => child.once('exit', r))
+  t.equal((await waitForImport(h.db, id, ['converting'])).state, 'converting', 'left mid-way')
+  await h.pipeline.startWorkers(1, { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m) })
+  const done = await waitForImport(h.db, id, ['done', 'failed'], 60_000)
+  t.equal(done.state, 'done', done.error ?? '')
+  t.equal(done.attempts, 2, 'the second run finished it')
+  t.equal(h.pod.uploads.length, 1, 'one upload')
+})
