@@ -57,7 +57,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', index: false })
   await fastify.register(authPlugin, { db, secret: jwtSecret, config })
   await fastify.register(viewPlugin)
-  await fastify.register(metricsPlugin)
+  await fastify.register(metricsPlugin, { db })
 
   const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
   const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db), onImportRequested })

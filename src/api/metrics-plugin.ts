@@ -1,11 +1,39 @@
 import fp from 'fastify-plugin'
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { sql } from 'kysely'
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Database } from '../db/database.ts'
+import { importStates } from '../db/schema.ts'
+import { registerImportMetrics } from '../jobs/import-metrics.ts'
 
-/** Prometheus metrics at /metrics: the process's defaults and request durations by route. */
+/**
+ * Prometheus metrics at /metrics: the process's defaults, request durations by route, imports
+ * by state and the queue's depth (read from the database at each scrape, so any process
+ * answers for all), and the import step durations of this process's workers.
+ */
 export default fp(
-  async (fastify) => {
+  async (fastify, { db }: { db: Database }) => {
     const registry = new Registry()
     collectDefaultMetrics({ register: registry })
+    registerImportMetrics(registry)
+    new Gauge({
+      name: 'bbb_portal_imports', help: 'Imports by state', labelNames: ['state'], registers: [registry],
+      async collect() {
+        const rows = await db.selectFrom('imports').select(['state', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('state').execute()
+        for (const state of importStates) this.set({ state }, Number(rows.find((r) => r.state === state)?.n ?? 0))
+      },
+    })
+    new Gauge({
+      name: 'bbb_portal_import_queue_jobs', help: 'Jobs of the import queue by state (pg-boss)', labelNames: ['state'], registers: [registry],
+      async collect() {
+        this.reset()
+        try {
+          const { rows } = await sql<{ state: string; n: string }>`SELECT state, count(*) AS n FROM pgboss.job WHERE name = 'import' AND state < 'completed' GROUP BY state`.execute(db)
+          for (const r of rows) this.set({ state: r.state }, Number(r.n))
+        } catch {
+          // No queue yet (no process has started one): nothing to count.
+        }
+      },
+    })
     const durations = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request durations by route and status',

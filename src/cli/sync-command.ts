@@ -6,7 +6,18 @@ import { openCsvExport } from '../sync/csv-export.ts'
 import type { SyncSummary } from '../sync/sync-service.ts'
 import { applyMoodleNotice } from '../moodle/moodle-notice.ts'
 import { formatNoticeChanges, noticeDeps } from './moodle-notice-command.ts'
+import { queueImports, type ConvertAllResult } from '../jobs/convert-all.ts'
+import { openImportPipeline } from '../jobs/pipeline.ts'
 import { formatSummary } from './sync-report.ts'
+
+function formatConvertAll(result: ConvertAllResult, dry: boolean): string {
+  const lines = result.planned.slice(0, 50).map((p) => `    ${p.recordId}  for ${p.owner}`)
+  if (result.planned.length > 50) lines.push(`    … and ${result.planned.length - 50} more`)
+  const head = dry
+    ? `  convert-all (dry): would queue ${result.planned.length} import(s)`
+    : `  convert-all: ${result.queued} import(s) queued, ${result.alreadyThere} already had one`
+  return [head, ...(dry ? lines : [])].join('\n')
+}
 
 const positiveInt = (value: string) => {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`expected a whole number ≥ 1, got "${value}"`)
@@ -30,6 +41,8 @@ export interface SyncCommandOptions {
   json?: boolean
   useDatabaseMoodle?: boolean
   informMoodle?: boolean
+  convertAll?: boolean
+  useManualClaim?: boolean
 }
 
 export function syncCommand(loadConfig: () => AppConfig): Command {
@@ -50,6 +63,8 @@ export function syncCommand(loadConfig: () => AppConfig): Command {
     .option('--record-ids <file>', 'recordIDs to list (one per line), for --listing by-record-id')
     .option('--json', 'print a machine-readable summary (one JSON object)')
     .option('--inform-moodle', 'append the Moodle notice to the activities with recordings (see moodle-notice)')
+    .option('--convert-all', 'queue an import of every recording of the window (with --dry: list them)')
+    .addOption(new Option('--use-manual-claim', "Pod's spelling of --convert-all (its mode 1)").hideHelp())
     .option('--use-database-moodle', "resolve owners from Moodle (Pod's flag; on whenever a Moodle database is configured)")
     .action(async (options: SyncCommandOptions) => {
       process.exitCode = await runSyncCommand(loadConfig(), options)
@@ -79,6 +94,8 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
 
   const runtime = await openRuntime(config)
   const csv = csvFile ? openCsvExport(csvFile) : undefined
+  const convertAll = options.convertAll || options.useManualClaim
+  const pipeline = convertAll && !options.dry ? await openImportPipeline(config, runtime.handle) : undefined
   const summaries: SyncSummary[] = []
   const tty = process.stderr.isTTY && !options.json
   try {
@@ -87,14 +104,26 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
       const source = { ...configured, ...(options.listing ? { listing: options.listing } : {}) }
       const idsFile = options.recordIds ?? source.recordIdsFile
       const recordIds = idsFile ? readFileSync(idsFile, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : undefined
+      // The recordings of the window, as the CSV gets them: --convert-all queues their imports.
+      const windowIds: string[] = []
       const summary = await runtime.syncService.syncSource(source, {
         dry: options.dry, min, max, useCache: options.useCache, allowEmpty: options.allowEmpty, recordIds,
-        csv: csv && { write: (recordings) => csv.write(recordings, source.playback23), setOwners: (owners) => csv.setOwners(owners) },
+        csv: (csv || convertAll) ? {
+          write: async (recordings) => {
+            if (convertAll) windowIds.push(...recordings.map((r) => r.recordId))
+            await csv?.write(recordings, source.playback23)
+          },
+          setOwners: (owners) => csv?.setOwners(owners),
+        } : undefined,
         onProgress: tty ? (n, total) => process.stderr.write(`\r  ${source.name}: ${n} recordings listed${total ? ` of ${total}` : ''}…`) : undefined,
       })
       if (tty) process.stderr.write('\r\x1b[K')
       summaries.push(summary)
       if (!options.json) console.log(formatSummary(summary, source.url))
+      if (convertAll && summary.status === 'succeeded') {
+        const result = await queueImports(runtime.handle.db, source.name, windowIds, { dry: options.dry ?? false, enqueue: pipeline?.enqueue })
+        if (!options.json) console.log(formatConvertAll(result, options.dry ?? false))
+      }
       if (notice && summary.status === 'succeeded') {
         const changes = await applyMoodleNotice(notice, source, { dry: options.dry })
         if (!options.json) console.log(formatNoticeChanges(source, changes, options.dry ?? false))
@@ -102,6 +131,7 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
     }
   } finally {
     await csv?.close()
+    await pipeline?.close()
     await runtime.close()
   }
   if (options.json) console.log(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries))

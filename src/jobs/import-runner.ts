@@ -9,6 +9,7 @@ import { convertPlayback } from '../convert/converter.ts'
 import { PermanentImportError } from '../publish/errors.ts'
 import type { PublishTarget } from '../publish/target.ts'
 import type { ImportsRepository } from './imports-repository.ts'
+import { timed } from './import-metrics.ts'
 
 export interface ImportRunnerDeps {
   imports: ImportsRepository
@@ -70,7 +71,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     await advance({ state: 'converting', progress: 0 })
     const output = path.join(work, 'recording.mp4')
     let reported = 0
-    await convertPlayback(format.url, output, {
+    await timed('convert', () => convertPlayback(format.url, output, {
       signal, tmpDir: work, maxMediaBytes: deps.maxImportBytes, allowedOrigins: [new URL(source.url).origin],
       warn: (m) => deps.log?.(`import ${importId}: ${m}`),
       onProgress: (percent) => {
@@ -78,9 +79,9 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         reported = Math.floor(percent)
         advance({ progress: Math.min(reported, 99) }).catch(() => {})
       },
-    })
+    }))
     await advance({ state: 'uploading', progress: null })
-    return publish(output)
+    return timed('publish', () => publish(output))
   }
 
   return async function runImport(importId: number, attempt: { last: boolean } = { last: false }): Promise<'done' | 'failed' | 'stopped' | 'busy'> {

@@ -12,13 +12,13 @@ interface TapLike {
 }
 
 /** Gives each username the recordings at these positions (ids in start order). */
-export async function assignOwners(db: Database, owners: Record<string, number[]>) {
+export async function assignOwners(db: Database, owners: Record<string, number[]>, reason: 'mapping' | 'admin' = 'mapping') {
   const ids = (await db.selectFrom('recordings').select('id').orderBy('start_time').orderBy('id').execute()).map((r) => r.id)
   for (const [username, positions] of Object.entries(owners)) {
     const user = await db.insertInto('users').values({ username, email: `${username}@univ.example`, display_name: username, created_via: 'test' })
       .onConflict((oc) => oc.column('username').doUpdateSet({ updated_at: new Date() })).returning('id').executeTakeFirstOrThrow()
     if (positions.length) {
-      await db.insertInto('recording_owners').values(positions.map((p) => ({ recording_id: ids[p]!, user_id: user.id, reason: 'mapping' as const }))).execute()
+      await db.insertInto('recording_owners').values(positions.map((p) => ({ recording_id: ids[p]!, user_id: user.id, reason }))).execute()
     }
   }
   return ids
