@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
 import { createServer } from 'node:net'
 import t from 'tap'
 import { syntheticRecordings } from '../../src/demo/synthetic.ts'
@@ -59,6 +61,30 @@ t.test('demo: embedded database, its own BBB, a first sync, the web server', asy
   const preview = body.data[0]?.formats[0]?.previews[0] as { url: string } | undefined
   if (preview) t.equal((await fetch(preview.url)).headers.get('content-type'), 'image/png')
   else t.match(out, /ffmpeg is not installed/)
+
+  // The teacher's side, on the embedded database: log in with the demo form, import, and the
+  // demo's own worker (pg-boss on PGlite) converts it into the export folder.
+  const login = await fetch(`http://127.0.0.1:${port}/login`)
+  const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const csrf = /name="csrf-token" content="([^"]+)"/.exec(await login.text())![1]!
+  const session = await fetch(`http://127.0.0.1:${port}/auth/demo`, {
+    method: 'POST', redirect: 'manual', headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, username: 'enseignant' }),
+  })
+  t.equal(session.status, 303)
+  const jar = `${cookies}; ${session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')}`
+  const mine = (await (await fetch(`http://127.0.0.1:${port}/api/v1/recordings`, { headers: { cookie: jar } })).json()) as { total: number; data: Array<{ id: number }> }
+  t.equal(mine.total, 3, 'the sample recordings are the demo teacher\'s')
+  const asked = await fetch(`http://127.0.0.1:${port}/api/v1/recordings/${mine.data[0]!.id}/import`, { method: 'POST', headers: { cookie: jar, 'x-csrf-token': csrf } })
+  t.equal(asked.status, 202)
+  const importId = ((await asked.json()) as { id: number }).id
+  let state = 'queued'
+  for (let i = 0; i < 300 && !['done', 'failed'].includes(state); i++) {
+    await new Promise((r) => setTimeout(r, 200))
+    state = ((await (await fetch(`http://127.0.0.1:${port}/api/v1/imports/${importId}`, { headers: { cookie: jar } })).json()) as { state: string }).state
+  }
+  t.equal(state, preview ? 'done' : 'failed', 'the demo worker ran it')
+  if (preview) t.equal(readdirSync(path.join(dir, 'exports')).filter((f) => f.endsWith('.mp4')).length, 1, 'the MP4 is in DATA_DIR/exports')
 })
 
 t.test('serve with SYNC_INTERVAL syncs on a schedule', async (t) => {
