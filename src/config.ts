@@ -146,6 +146,8 @@ const envSchema = z.object({
   IMPORT_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
   IMPORT_RETRY_DELAY: duration.default(60),
   MAX_IMPORT_SIZE: size.default(8 * 1024 ** 3),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().default('bbb-recordings-portal <noreply@localhost>'),
 })
 
 /** Every environment variable the service reads (the test keeps .env.example complete). */
@@ -310,6 +312,8 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
       retryLimit: env.IMPORT_RETRIES,
       retryDelaySeconds: env.IMPORT_RETRY_DELAY,
       maxImportBytes: env.MAX_IMPORT_SIZE,
+      smtpUrl: env.SMTP_URL,
+      mailFrom: env.MAIL_FROM,
     },
   }
 }

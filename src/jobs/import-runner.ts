@@ -9,6 +9,7 @@ import { convertPlayback } from '../convert/converter.ts'
 import { PermanentImportError } from '../publish/errors.ts'
 import type { PublishTarget } from '../publish/target.ts'
 import type { ImportsRepository } from './imports-repository.ts'
+import type { ImportNotice } from './import-mail.ts'
 import { timed } from './import-metrics.ts'
 
 export interface ImportRunnerDeps {
@@ -23,6 +24,8 @@ export interface ImportRunnerDeps {
   /** How often a running import renews its lease and looks whether it was cancelled. */
   cancelCheckMs?: number
   log?: (message: string) => void
+  /** Tells the teacher an import is done or failed (SMTP_URL); a failed e-mail is only logged. */
+  notify?: (notice: ImportNotice) => Promise<void>
 }
 
 type Advance = (change?: Parameters<ImportsRepository['advance']>[3]) => Promise<void>
@@ -100,9 +103,15 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       deps.imports.advance(importId, token, lease).then((held) => held || stop(), () => {})
     }, Math.min(deps.cancelCheckMs ?? 2000, (lease * 1000) / 3))
     const work = await mkdtemp(path.join(deps.tmpDir ?? tmpdir(), 'bbbp-import-'))
+    const tell = async (notice: (to: string, title: string) => ImportNotice) => {
+      const subject = deps.notify && (await deps.imports.subject(importId))
+      if (!subject?.email) return
+      await deps.notify!(notice(subject.email, subject.name || subject.meeting_name)).catch((e) => deps.log?.(`import ${importId}: e-mail not sent: ${(e as Error).message}`))
+    }
     try {
       const link = await convertAndPublish(importId, advance, work, abort.signal)
       await deps.imports.finish(importId, token, { state: 'done', pod_video_url: link })
+      await tell((to, title) => ({ kind: 'done', to, title, link }))
       return 'done'
     } catch (error) {
       if (abort.signal.aborted) return 'stopped'
@@ -110,6 +119,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       if (error instanceof PermanentImportError || attempt.last) {
         await deps.imports.finish(importId, token, { state: 'failed', error: reason })
         deps.log?.(`import ${importId} failed: ${reason}`)
+        await tell((to, title) => ({ kind: 'failed', to, title, reason }))
         return 'failed'
       }
       await deps.imports.requeue(importId, token, reason)

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config.ts'
 import type { DatabaseHandle } from '../db/database.ts'
 import { publishTargetFor } from '../publish/targets.ts'
+import { createImportMailer } from './import-mail.ts'
 import { createImportRunner } from './import-runner.ts'
 import { createImportsRepository } from './imports-repository.ts'
 import { openQueue } from './queue.ts'
@@ -11,6 +12,7 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
   const imports = createImportsRepository(handle.db)
   const queue = await openQueue(handle, config.imports, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
+  const mailer = config.imports.smtpUrl ? createImportMailer(config.imports.smtpUrl, config.imports.mailFrom, config.publicUrl) : undefined
   return {
     queue,
     /** Gives a new import its job; should the queue fail, the workers' sweep does it later. */
@@ -21,12 +23,14 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
       const runImport = createImportRunner({
         imports, sources: config.sources, target: publishTargetFor(config.imports, options), connectTimeoutMs: config.connectTimeoutMs,
         maxImportBytes: config.imports.maxImportBytes, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log: log.warn,
+        notify: mailer?.send,
       })
       workers = await startWorkers({ queue, imports, runImport, concurrency, retryLimit: config.imports.retryLimit, log })
     },
     async close() {
       await workers?.stop()
       await queue.stop()
+      mailer?.close()
     },
   }
 }

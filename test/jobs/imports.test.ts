@@ -129,3 +129,36 @@ t.test('a worker killed during the conversion: another takes the import up after
   t.equal(done.attempts, 2, 'the second run finished it')
   t.equal(h.pod.uploads.length, 1, 'one upload')
 })
+
+t.test('the teacher gets an e-mail when the import is done, and when it failed (SMTP_URL)', async (t) => {
+  const { SMTPServer } = await import('smtp-server')
+  const mails: Array<{ to: string; body: string }> = []
+  const smtp = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, session, callback) {
+      let body = ''
+      stream.on('data', (d: Buffer) => (body += d))
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), body })
+        callback()
+      })
+    },
+  })
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => smtp.close(() => resolve())))
+  const port = (smtp.server.address() as { port: number }).port
+  const h = await importHarness(t, { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Portail BBB <bbb@univ.example>' })
+  const done = await waitForImport(h.db, await h.requestImport(0), ['done', 'failed'])
+  t.equal(done.state, 'done', done.error ?? '')
+  for (let i = 0; i < 50 && !mails.length; i++) await new Promise((r) => setTimeout(r, 50))
+  t.equal(mails.length, 1)
+  t.equal(mails[0]!.to, 'jdupont@univ.example')
+  t.match(mails[0]!.body, /Subject: =\?UTF-8\?|Subject: Import/)
+  t.match(mails[0]!.body.replace(/=\r?\n/g, ''), done.pod_video_url!, 'the link to the Pod video')
+
+  h.pod.faults.push({ method: 'POST', prefix: '/rest/videos/', status: 403, times: 1 })
+  const failed = await waitForImport(h.db, await h.requestImport(1), ['done', 'failed'])
+  t.equal(failed.state, 'failed')
+  for (let i = 0; i < 50 && mails.length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+  t.match(mails[1]!.body.replace(/=\r?\n/g, ''), /HTTP 403/, 'the reason')
+})
