@@ -108,26 +108,32 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       if (!subject?.email) return
       await deps.notify!(notice(subject.email, subject.name || subject.meeting_name)).catch((e) => deps.log?.(`import ${importId}: e-mail not sent: ${(e as Error).message}`))
     }
+    let link: string | null = null
+    let failure: unknown
     try {
-      const link = await convertAndPublish(importId, advance, work, abort.signal)
+      link = await convertAndPublish(importId, advance, work, abort.signal)
+    } catch (error) {
+      failure = error
+    } finally {
+      clearInterval(heartbeat)
+      // Cleaned before the outcome is written: whoever sees the import ended sees no leftovers.
+      await rm(work, { recursive: true, force: true })
+    }
+    if (failure === undefined) {
       await deps.imports.finish(importId, token, { state: 'done', pod_video_url: link })
       await tell((to, title) => ({ kind: 'done', to, title, link }))
       return 'done'
-    } catch (error) {
-      if (abort.signal.aborted) return 'stopped'
-      const reason = (error as Error).message
-      if (error instanceof PermanentImportError || attempt.last) {
-        await deps.imports.finish(importId, token, { state: 'failed', error: reason })
-        deps.log?.(`import ${importId} failed: ${reason}`)
-        await tell((to, title) => ({ kind: 'failed', to, title, reason }))
-        return 'failed'
-      }
-      await deps.imports.requeue(importId, token, reason)
-      throw error
-    } finally {
-      clearInterval(heartbeat)
-      await rm(work, { recursive: true, force: true })
     }
+    if (abort.signal.aborted) return 'stopped'
+    const reason = (failure as Error).message
+    if (failure instanceof PermanentImportError || attempt.last) {
+      await deps.imports.finish(importId, token, { state: 'failed', error: reason })
+      deps.log?.(`import ${importId} failed: ${reason}`)
+      await tell((to, title) => ({ kind: 'failed', to, title, reason }))
+      return 'failed'
+    }
+    await deps.imports.requeue(importId, token, reason)
+    throw failure
   }
 }
 export type ImportRunner = ReturnType<typeof createImportRunner>

@@ -70,7 +70,8 @@ export function createImportsRepository(db: Database) {
 
     /**
      * Imports that need a job: asked for while the queue was unreachable (queued since before
-     * `date`), or whose run's lease ran out (its worker died).
+     * `date`), or whose run's lease ran out (its worker died), and that have no job waiting or
+     * running in the queue (pg-boss's table, `import-<id>` keys).
      */
     async orphaned(date: Date) {
       const rows = await db.selectFrom('imports').select('id')
@@ -78,6 +79,7 @@ export function createImportsRepository(db: Database) {
           eb.and([eb('state', '=', 'queued'), eb('updated_at', '<', date)]),
           eb.and([eb('state', 'in', activeImportStates), eb('lease_until', '<', sql<Date>`now()`)]),
         ]))
+        .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = 'import' AND j.singleton_key = 'import-' || imports.id AND j.state < 'completed')`)
         .orderBy('id').limit(500).execute()
       return rows.map((r) => r.id)
     },
