@@ -27,6 +27,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE recordings
       ADD COLUMN declined_at timestamptz,
       ADD COLUMN declined_by integer REFERENCES users (id)`.execute(db)
+  // A teacher's list sorts and pages their recordings on these columns alone (index-only scans).
+  await sql`CREATE INDEX recordings_listing ON recordings (id) INCLUDE (start_time, duration_seconds, state, declined_at, name)`.execute(db)
 
   // An import's business state; the queue's own bookkeeping lives elsewhere (pipeline issue).
   await sql`

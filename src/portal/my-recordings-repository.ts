@@ -57,9 +57,14 @@ export function createMyRecordingsRepository(db: Database) {
       statusSql.as('status'), courseSql.as('course'),
     ])
 
-  /** Only what filters and sorts need. */
-  const narrow = (userId: number) =>
-    owned(userId).select(['r.id', 'r.record_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.duration_seconds', statusSql.as('status'), courseSql.as('course')])
+  /**
+   * Only what sorting and the status need (all in the recordings_listing index: no row read);
+   * text and course filters add the columns they look at.
+   */
+  const narrow = (userId: number, withText = true) =>
+    owned(userId)
+      .select(['r.id', 'r.name', 'r.start_time', 'r.duration_seconds', statusSql.as('status')])
+      .$if(withText, (qb) => qb.select(['r.record_id', 'r.meeting_name', courseSql.as('course')]))
 
   const filters = (f: MyRecordingsFilter) => {
     const where: Array<(eb: any) => Expression<SqlBool>> = []
@@ -81,12 +86,13 @@ export function createMyRecordingsRepository(db: Database) {
      * are read whole (formats and metadata are the bulk of a row).
      */
     async list(userId: number, f: MyRecordingsFilter) {
-      let query = db.selectFrom(narrow(userId).as('m')).select(['id', sql<string>`count(*) over ()`.as('total')])
+      const withText = Boolean(f.q || f.course !== undefined)
+      let query = db.selectFrom(narrow(userId, withText).as('m')).select(['id', sql<string>`count(*) over ()`.as('total')])
       for (const w of filters(f)) query = query.where(w)
       const page = await query.orderBy(orderBy[f.sort]).limit(f.limit).offset(f.offset).execute()
       let total = page[0] ? Number(page[0].total) : 0
       if (!page.length && f.offset > 0) {
-        let count = db.selectFrom(narrow(userId).as('m')).select((eb) => eb.fn.countAll<string>().as('n'))
+        let count = db.selectFrom(narrow(userId, withText).as('m')).select((eb) => eb.fn.countAll<string>().as('n'))
         for (const w of filters(f)) count = count.where(w)
         total = Number((await count.executeTakeFirstOrThrow()).n)
       }
