@@ -9,6 +9,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import helmet from 'helmet'
 import { sql } from 'kysely'
+import { createAdminRepository } from './admin/admin-repository.ts'
+import { createAdminService } from './admin/admin-service.ts'
+import adminActionsRoutes from './api/admin-actions-routes.ts'
 import adminRoutes from './api/admin-routes.ts'
 import metricsPlugin from './api/metrics-plugin.ts'
 import problemPlugin from './api/problem-plugin.ts'
@@ -18,6 +21,7 @@ import loginRoutes from './auth/login-routes.ts'
 import type { AppConfig } from './config.ts'
 import type { Database } from './db/database.ts'
 import { createImportsRepository } from './jobs/imports-repository.ts'
+import { createOwnersRepository } from './owners/owners-repository.ts'
 import { createMyRecordingsRepository } from './portal/my-recordings-repository.ts'
 import pagesRoutes from './portal/pages-routes.ts'
 import { createRecordingsService } from './portal/recordings-service.ts'
@@ -60,6 +64,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(metricsPlugin, { db })
 
   const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
+  const adminService = createAdminService({
+    repo: createAdminRepository(db), owners: createOwnersRepository(db), imports: createImportsRepository(db), sources: config.sources, enqueue: onImportRequested,
+  })
   const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db), onImportRequested })
   await fastify.register(loginRoutes, { db, config })
   await fastify.register(pagesRoutes, { service, deadlines })
@@ -70,6 +77,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
     if (config.api.rateLimit) api.addHook('onRequest', fastify.rateLimit({ max: config.api.rateLimit, timeWindow: '1 minute' }))
     await api.register(recordingsRoutes, { service, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000 })
     await api.register(adminRoutes, { prefix: '/admin', db })
+    await api.register(adminActionsRoutes, { prefix: '/admin', service: adminService, sourceNames: config.sources.map((s) => s.name) })
   }, { prefix: '/api/v1' })
 
   await fastify.register(fastifySwagger, { mode: 'static', specification: { path: openapiFile, baseDir: fileURLToPath(new URL('..', import.meta.url)) } })

@@ -6,7 +6,11 @@ import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { runDemo } from '../demo/demo.ts'
 import closeWithGrace from 'close-with-grace'
+import { createAdminRepository } from '../admin/admin-repository.ts'
+import { createAdminService } from '../admin/admin-service.ts'
+import { createImportsRepository } from '../jobs/imports-repository.ts'
 import { openImportPipeline } from '../jobs/pipeline.ts'
+import { createOwnersRepository } from '../owners/owners-repository.ts'
 import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
@@ -89,6 +93,28 @@ program
       await pipeline.close()
       await runtime.close()
     })
+  })
+
+program
+  .command('decommission')
+  .description('After a server\'s shutdown: its recordings not imported leave teachers\' lists (nothing is deleted); --undo restores them.')
+  .requiredOption('--source <name>', 'the source (as configured)')
+  .option('--undo', 'bring the source back')
+  .action(async (options: { source: string; undo?: boolean }) => {
+    const c = config()
+    const runtime = await openRuntime(c)
+    try {
+      const db = runtime.handle.db
+      const admin = createAdminService({ repo: createAdminRepository(db), owners: createOwnersRepository(db), imports: createImportsRepository(db), sources: c.sources })
+      await admin.decommission(`cli:${process.env.USER ?? 'unknown'}`, options.source, options.undo)
+      const board = await admin.dashboard(options.source)
+      console.log(options.undo
+        ? `source "${options.source}" is back: its recordings show again in teachers' lists`
+        : `source "${options.source}" is decommissioned: ${board.counts.total - board.counts.imported} recording(s) not imported left teachers' lists (nothing deleted; --undo restores)`)
+      if (!options.undo && !board.safeToShutDown) console.warn(`warning: it was not safe to shut down: ${board.counts.awaiting} awaiting a choice, ${board.counts.orphaned} orphaned, ${board.counts.failed} failed, ${board.counts.inProgress} in progress, ${board.counts.missing} missing`)
+    } finally {
+      await runtime.close()
+    }
   })
 
 program

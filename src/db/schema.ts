@@ -36,6 +36,9 @@ export interface RecordingsTable {
   owners_checked_at: Generated<Date | null>
   declined_at: Generated<Date | null>
   declined_by: Generated<number | null>
+  abandoned_at: Generated<Date | null>
+  abandoned_reason: Generated<string | null>
+  abandoned_by: Generated<string | null>
 }
 
 export interface UsersTable {
@@ -135,6 +138,23 @@ export interface ImportsTable {
   finished_at: Date | null
 }
 
+export interface RetiredSourcesTable {
+  source: string
+  retired_at: Generated<Date>
+  retired_by: string
+}
+
+export interface AuditLogTable {
+  id: Generated<string>
+  at: Generated<Date>
+  actor: string
+  action: string
+  target_type: string
+  target_id: string
+  before: Json<unknown> | null
+  after: Json<unknown> | null
+}
+
 export interface DB {
   recordings: RecordingsTable
   sync_runs: SyncRunsTable
@@ -143,6 +163,8 @@ export interface DB {
   moodle_notices: MoodleNoticesTable
   sessions: SessionsTable
   imports: ImportsTable
+  retired_sources: RetiredSourcesTable
+  audit_log: AuditLogTable
 }
 
 export type RecordingRow = Selectable<RecordingsTable>

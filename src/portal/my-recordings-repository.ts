@@ -46,6 +46,11 @@ export function createMyRecordingsRepository(db: Database) {
       )
       .where('o.user_id', '=', userId)
       .where('r.state', '!=', 'deleted')
+      // A decommissioned server's recordings leave the list, but for those imported.
+      .where((eb) => eb.or([
+        eb.not(eb.exists(eb.selectFrom('retired_sources as rs').select('rs.source').whereRef('rs.source', '=', 'r.source'))),
+        eb('li.state', '=', 'done'),
+      ]))
 
   /** Everything the pages and the API show of them. */
   const mine = (userId: number) =>

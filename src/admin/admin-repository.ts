@@ -1,0 +1,120 @@
+import { sql } from 'kysely'
+import type { Database } from '../db/database.ts'
+
+/** Where each recording of a source stands, for the dashboard and the shutdown verdict. */
+export const settlementSql = sql<string>`CASE
+  WHEN r.abandoned_at IS NOT NULL THEN 'abandoned'
+  WHEN li.state = 'done' THEN 'imported'
+  WHEN li.state IN ('queued', 'fetching', 'converting', 'uploading', 'encoding') THEN 'inProgress'
+  WHEN r.declined_at IS NOT NULL THEN 'declined'
+  WHEN li.state = 'failed' THEN 'failed'
+  WHEN r.missing_since IS NOT NULL THEN 'missing'
+  WHEN r.orphaned AND NOT EXISTS (SELECT 1 FROM recording_owners a WHERE a.recording_id = r.id AND a.reason = 'admin') THEN 'orphaned'
+  ELSE 'awaiting' END`
+
+export function createAdminRepository(db: Database) {
+  return {
+    /** Counts by settlement and media seconds (all, and still to settle) of one source. */
+    async settlement(source: string) {
+      const { rows } = await sql<{ settlement: string; n: string; seconds: string }>`
+        SELECT ${settlementSql} AS settlement, count(*) AS n, coalesce(sum(r.duration_seconds), 0) AS seconds
+        FROM recordings r
+        LEFT JOIN LATERAL (SELECT state FROM imports WHERE imports.recording_id = r.id ORDER BY id DESC LIMIT 1) li ON true
+        WHERE r.source = ${source} AND r.state <> 'deleted'
+        GROUP BY 1`.execute(db)
+      return rows.map((r) => ({ settlement: r.settlement, count: Number(r.n), seconds: Number(r.seconds) }))
+    },
+
+    /** Imports of the source finished since `since` (throughput), and those waiting or running. */
+    async importActivity(source: string, since: Date) {
+      const row = await db.selectFrom('imports').innerJoin('recordings', 'recordings.id', 'imports.recording_id')
+        .select((eb) => [
+          eb.fn.count<string>('imports.id').filterWhere((w) => w.and([w('imports.state', '=', 'done'), w('imports.finished_at', '>=', since)])).as('done'),
+          eb.fn.count<string>('imports.id').filterWhere('imports.state', 'in', ['queued', 'fetching', 'converting', 'uploading', 'encoding']).as('open'),
+        ])
+        .where('recordings.source', '=', source).executeTakeFirstOrThrow()
+      return { doneSince: Number(row.done), open: Number(row.open) }
+    },
+
+    async retired(source: string) {
+      return db.selectFrom('retired_sources').selectAll().where('source', '=', source).executeTakeFirst()
+    },
+
+    async retire(source: string, by: string) {
+      await db.insertInto('retired_sources').values({ source, retired_by: by }).onConflict((oc) => oc.column('source').doNothing()).execute()
+    },
+
+    async unretire(source: string) {
+      await db.deleteFrom('retired_sources').where('source', '=', source).execute()
+    },
+
+    async recording(id: number) {
+      return db.selectFrom('recordings').select(['id', 'source', 'record_id', 'name', 'abandoned_at', 'abandoned_reason', 'abandoned_by', 'orphaned'])
+        .where('id', '=', id).executeTakeFirst()
+    },
+
+    async ownerNames(recordingId: number) {
+      const rows = await db.selectFrom('recording_owners').innerJoin('users', 'users.id', 'recording_owners.user_id')
+        .select(['users.id as userId', 'users.username', 'recording_owners.reason']).where('recording_id', '=', recordingId).orderBy('users.username').execute()
+      return rows
+    },
+
+    /** Owners an admin assigns: kept by every later sync (reason `admin`). */
+    async assign(recordingIds: number[], userIds: number[], by: string) {
+      if (!recordingIds.length || !userIds.length) return
+      await sql`
+        INSERT INTO recording_owners (recording_id, user_id, reason, assigned_by)
+        SELECT r, u, 'admin', ${by} FROM unnest(${recordingIds}::int[]) r CROSS JOIN unnest(${userIds}::int[]) u
+        ON CONFLICT (recording_id, user_id) DO UPDATE SET reason = 'admin', assigned_by = EXCLUDED.assigned_by`.execute(db)
+    },
+
+    async unassign(recordingId: number, userId: number) {
+      const result = await db.deleteFrom('recording_owners').where('recording_id', '=', recordingId).where('user_id', '=', userId).executeTakeFirst()
+      return Number(result.numDeletedRows) > 0
+    },
+
+    /** Orphans (no owner found, none assigned) matching a filter, for bulk assignment. */
+    async orphanIds(filter: { source?: string; contextLabel?: string; originServer?: string; q?: string }) {
+      let query = db.selectFrom('recordings as r').select('r.id')
+        .where('r.orphaned', '=', true).where('r.state', '<>', 'deleted')
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('recording_owners as a').select('a.user_id').whereRef('a.recording_id', '=', 'r.id').where('a.reason', '=', 'admin'))))
+      if (filter.source) query = query.where('r.source', '=', filter.source)
+      if (filter.contextLabel) query = query.where(sql<string>`r.metadata->>'bbb-context-label'`, '=', filter.contextLabel)
+      if (filter.originServer) query = query.where(sql<string>`r.metadata->>'bbb-origin-server-name'`, '=', filter.originServer)
+      if (filter.q) query = query.where('r.name', 'ilike', `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+      return (await query.orderBy('r.id').limit(10_000).execute()).map((r) => r.id)
+    },
+
+    async setAbandoned(id: number, abandoned: { reason: string; by: string } | null) {
+      await db.updateTable('recordings')
+        .set(abandoned ? { abandoned_at: new Date(), abandoned_reason: abandoned.reason, abandoned_by: abandoned.by } : { abandoned_at: null, abandoned_reason: null, abandoned_by: null })
+        .where('id', '=', id).execute()
+    },
+
+    async failedImports(limit: number, offset: number) {
+      return db.selectFrom('imports as i').innerJoin('recordings as r', 'r.id', 'i.recording_id').innerJoin('users as u', 'u.id', 'i.requested_by')
+        .select(['i.id', 'i.recording_id', 'i.requested_by', 'i.state', 'i.error', 'i.attempts', 'i.finished_at', 'r.source', 'r.name', 'u.username'])
+        .where('i.state', '=', 'failed')
+        // Only the latest import of each recording: a failure already retried is history.
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('imports as later').select('later.id').whereRef('later.recording_id', '=', 'i.recording_id').whereRef('later.id', '>', 'i.id'))))
+        .orderBy('i.id', 'desc').limit(limit).offset(offset).execute()
+    },
+
+    async audit(entry: { actor: string; action: string; targetType: string; targetId: string; before?: unknown; after?: unknown }) {
+      await db.insertInto('audit_log').values({
+        actor: entry.actor, action: entry.action, target_type: entry.targetType, target_id: entry.targetId,
+        before: entry.before === undefined ? null : JSON.stringify(entry.before), after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      }).execute()
+    },
+
+    async auditLog(filter: { actor?: string; action?: string; targetType?: string; targetId?: string; limit: number; offset: number }) {
+      let query = db.selectFrom('audit_log').selectAll()
+      if (filter.actor) query = query.where('actor', '=', filter.actor)
+      if (filter.action) query = query.where('action', '=', filter.action)
+      if (filter.targetType) query = query.where('target_type', '=', filter.targetType)
+      if (filter.targetId) query = query.where('target_id', '=', filter.targetId)
+      return query.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute()
+    },
+  }
+}
+export type AdminRepository = ReturnType<typeof createAdminRepository>

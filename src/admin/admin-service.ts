@@ -1,0 +1,159 @@
+import type { SourceConfig } from '../config.ts'
+import { HttpProblem, notFound } from '../errors.ts'
+import type { ImportsRepository } from '../jobs/imports-repository.ts'
+import type { OwnersRepository } from '../owners/owners-repository.ts'
+import type { AdminRepository } from './admin-repository.ts'
+
+const settlements = ['imported', 'inProgress', 'awaiting', 'declined', 'orphaned', 'failed', 'missing', 'abandoned'] as const
+/** What may remain when a server shuts down: imported, declined by its owner, knowingly abandoned. */
+const settled = new Set(['imported', 'declined', 'abandoned'])
+const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
+const normalize = (usernames: string[]) => [...new Set(usernames.map((u) => u.trim().toLowerCase()).filter(Boolean))]
+
+export interface AdminServiceDeps {
+  repo: AdminRepository
+  owners: Pick<OwnersRepository, 'upsertUsers'>
+  imports: ImportsRepository
+  sources: SourceConfig[]
+  enqueue?: (importId: number) => Promise<void>
+}
+
+/** What admins do; every change is written to the audit log with who, before and after. */
+export function createAdminService({ repo, owners, imports, sources, enqueue }: AdminServiceDeps) {
+  const recording = async (id: number) => {
+    const row = Number.isSafeInteger(id) ? await repo.recording(id) : undefined
+    if (!row) throw notFound('No such recording.')
+    return row
+  }
+  const userIds = async (usernames: string[]) => {
+    const names = normalize(usernames)
+    if (!names.length) throw new HttpProblem(400, 'Bad Request', 'Give at least one username.')
+    // An unknown username becomes a user: they will see the recording at their first login.
+    const ids = await owners.upsertUsers(names.map((username) => ({ username, email: null, displayName: null })), 'admin')
+    return names.map((n) => ids.get(n)!)
+  }
+  const queueImport = async (recordingId: number, userId: number) => {
+    const created = await imports.request(recordingId, userId)
+    if (created) await enqueue?.(created.id).catch(() => {})
+    return created ?? (await imports.liveOf(recordingId))!
+  }
+
+  return {
+    /** One source's dashboard: counts, media hours, the queue, an ETA, and the verdict. */
+    async dashboard(name: string, now = new Date()) {
+      const source = sources.find((s) => s.name === name)
+      if (!source) throw notFound(`No source named "${name}".`)
+      const [rows, activity, retired] = await Promise.all([repo.settlement(name), repo.importActivity(name, new Date(now.getTime() - 86_400_000)), repo.retired(name)])
+      const counts = Object.fromEntries(settlements.map((s) => [s, rows.find((r) => r.settlement === s)?.count ?? 0])) as Record<(typeof settlements)[number], number>
+      const total = rows.reduce((n, r) => n + r.count, 0)
+      const seconds = rows.reduce((n, r) => n + r.seconds, 0)
+      const openSeconds = rows.filter((r) => !settled.has(r.settlement)).reduce((n, r) => n + r.seconds, 0)
+      const deadline = source.shutdownAt ?? null
+      return {
+        source: name,
+        counts: { total, ...counts },
+        mediaHours: { total: Math.round(seconds / 36) / 100, unsettled: Math.round(openSeconds / 36) / 100 },
+        queue: activity.open,
+        importsPerDay: activity.doneSince,
+        etaHours: activity.open === 0 ? 0 : activity.doneSince ? Math.round((activity.open / (activity.doneSince / 24)) * 10) / 10 : null,
+        deadline: deadline?.toISOString() ?? null,
+        daysLeft: deadline ? Math.ceil((deadline.getTime() - now.getTime()) / 86_400_000) : null,
+        retiredAt: retired?.retired_at.toISOString() ?? null,
+        // True only when every recording the source listed is imported, declined or abandoned.
+        safeToShutDown: rows.every((r) => settled.has(r.settlement)),
+      }
+    },
+
+    async assignOwners(actor: string, recordingId: number, usernames: string[]) {
+      await recording(recordingId)
+      const before = await repo.ownerNames(recordingId)
+      await repo.assign([recordingId], await userIds(usernames), actor)
+      const after = await repo.ownerNames(recordingId)
+      await repo.audit({ actor, action: 'owners.assign', targetType: 'recording', targetId: String(recordingId), before, after })
+      return after
+    },
+
+    async unassignOwner(actor: string, recordingId: number, username: string) {
+      await recording(recordingId)
+      const before = await repo.ownerNames(recordingId)
+      const owner = before.find((o) => o.username === username.toLowerCase())
+      if (!owner) throw notFound(`"${username}" is not an owner of this recording.`)
+      await repo.unassign(recordingId, owner.userId)
+      const after = await repo.ownerNames(recordingId)
+      await repo.audit({ actor, action: 'owners.unassign', targetType: 'recording', targetId: String(recordingId), before, after })
+      return after
+    },
+
+    /** Every orphan matching the filter gets these owners (e.g. course label X → user Y). */
+    async assignOrphans(actor: string, filter: Parameters<AdminRepository['orphanIds']>[0], usernames: string[]) {
+      const ids = await repo.orphanIds(filter)
+      await repo.assign(ids, await userIds(usernames), actor)
+      await repo.audit({ actor, action: 'orphans.assign', targetType: 'orphans', targetId: JSON.stringify(filter), after: { recordings: ids.length, usernames: normalize(usernames) } })
+      return { assigned: ids.length }
+    },
+
+    async abandon(actor: string, recordingId: number, reason: string) {
+      const before = await recording(recordingId)
+      await repo.setAbandoned(recordingId, { reason, by: actor })
+      await repo.audit({ actor, action: 'recording.abandon', targetType: 'recording', targetId: String(recordingId), before: { abandonedAt: before.abandoned_at }, after: { reason } })
+    },
+
+    async unabandon(actor: string, recordingId: number) {
+      const before = await recording(recordingId)
+      await repo.setAbandoned(recordingId, null)
+      await repo.audit({ actor, action: 'recording.unabandon', targetType: 'recording', targetId: String(recordingId), before: { reason: before.abandoned_reason } })
+    },
+
+    /** An import on behalf of the recording's owner (its first one). */
+    async forceImport(actor: string, recordingId: number) {
+      await recording(recordingId)
+      const owner = (await repo.ownerNames(recordingId))[0]
+      if (!owner) throw conflict('This recording has no owner: assign one first.', 'no-owner')
+      const row = await queueImport(recordingId, owner.userId)
+      await repo.audit({ actor, action: 'import.force', targetType: 'recording', targetId: String(recordingId), after: { importId: row.id, for: owner.username } })
+      return row
+    },
+
+    /** A failed import asked again, for the same teacher. */
+    async retryImport(actor: string, importId: number) {
+      const failed = await imports.get(importId)
+      if (!failed) throw notFound('No such import.')
+      if (failed.state !== 'failed') throw conflict(`Only a failed import is retried (this one is ${failed.state}).`, 'not-failed')
+      const row = await queueImport(failed.recording_id, failed.requested_by)
+      await repo.audit({ actor, action: 'import.retry', targetType: 'import', targetId: String(importId), before: { error: failed.error }, after: { importId: row.id } })
+      return row
+    },
+
+    async retryAllFailed(actor: string) {
+      let retried = 0
+      for (const failed of await repo.failedImports(10_000, 0)) {
+        await queueImport(failed.recording_id, failed.requested_by)
+        retried++
+      }
+      await repo.audit({ actor, action: 'import.retry-all', targetType: 'imports', targetId: 'failed', after: { retried } })
+      return { retried }
+    },
+
+    async cancelImport(actor: string, importId: number) {
+      const row = await imports.get(importId)
+      if (!row) throw notFound('No such import.')
+      const cancelled = await imports.cancel(importId)
+      if (!cancelled) throw conflict(`This import has already ended (${row.state}).`, 'import-ended')
+      await repo.audit({ actor, action: 'import.cancel', targetType: 'import', targetId: String(importId), before: { state: row.state }, after: { state: 'cancelled' } })
+      return cancelled
+    },
+
+    failedImports: (limit: number, offset: number) => repo.failedImports(limit, offset),
+    auditLog: repo.auditLog,
+
+    /** After the shutdown: the source's recordings not imported leave teachers' lists; nothing is deleted. */
+    async decommission(actor: string, name: string, undo = false) {
+      if (!sources.some((s) => s.name === name)) throw notFound(`No source named "${name}".`)
+      const before = await repo.retired(name)
+      if (undo) await repo.unretire(name)
+      else await repo.retire(name, actor)
+      await repo.audit({ actor, action: undo ? 'source.restore' : 'source.decommission', targetType: 'source', targetId: name, before: { retiredAt: before?.retired_at ?? null } })
+    },
+  }
+}
+export type AdminService = ReturnType<typeof createAdminService>
