@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type { RecordingFormat } from '../bbb/recording.ts'
 import type { Database } from '../db/database.ts'
 
 /** Where each recording of a source stands, for the dashboard and the shutdown verdict. */
@@ -34,6 +35,24 @@ export function createAdminRepository(db: Database) {
         ])
         .where('recordings.source', '=', source).executeTakeFirstOrThrow()
       return { doneSince: Number(row.done), open: Number(row.open) }
+    },
+
+    /** Every recording of a source for the report: what Pod's CSV has, owners, where it stands. */
+    async reportRows(source: string) {
+      const { rows } = await sql<{
+        id: number; record_id: string; meeting_name: string; name: string; start_time: Date; published: boolean; state: string
+        metadata: Record<string, string>; formats: RecordingFormat[]; settlement: string; owners: string | null; import_state: string | null
+        pod_video_url: string | null; abandoned_reason: string | null; missing_since: Date | null
+      }>`
+        SELECT r.id, r.record_id, r.meeting_name, r.name, r.start_time, r.published, r.state, r.metadata, r.formats, ${settlementSql} AS settlement,
+          (SELECT string_agg(CASE WHEN u.display_name IS NOT NULL THEN u.display_name || ' (' || u.username || ')' ELSE u.username END, ', ' ORDER BY u.username)
+             FROM recording_owners o JOIN users u ON u.id = o.user_id WHERE o.recording_id = r.id) AS owners,
+          li.state AS import_state, li.pod_video_url, r.abandoned_reason, r.missing_since
+        FROM recordings r
+        LEFT JOIN LATERAL (SELECT state, pod_video_url FROM imports WHERE imports.recording_id = r.id ORDER BY id DESC LIMIT 1) li ON true
+        WHERE r.source = ${source} AND r.state <> 'deleted'
+        ORDER BY r.start_time DESC, r.record_id`.execute(db)
+      return rows
     },
 
     async retired(source: string) {

@@ -2,6 +2,7 @@ import type { SourceConfig } from '../config.ts'
 import { HttpProblem, notFound } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import type { OwnersRepository } from '../owners/owners-repository.ts'
+import { podCsvColumns, podCsvRow } from '../sync/csv-export.ts'
 import type { AdminRepository } from './admin-repository.ts'
 
 const settlements = ['imported', 'inProgress', 'awaiting', 'declined', 'orphaned', 'failed', 'missing', 'abandoned'] as const
@@ -141,6 +142,26 @@ export function createAdminService({ repo, owners, imports, sources, enqueue }: 
       if (!cancelled) throw conflict(`This import has already ended (${row.state}).`, 'import-ended')
       await repo.audit({ actor, action: 'import.cancel', targetType: 'import', targetId: String(importId), before: { state: row.state }, after: { state: 'cancelled' } })
       return cancelled
+    },
+
+    /** Per source: Pod's CSV columns, then recordID, owners, where it stands, the import, the Pod link. */
+    async report(name: string) {
+      const source = sources.find((s) => s.name === name)
+      if (!source) throw notFound(`No source named "${name}".`)
+      const rows = await repo.reportRows(name)
+      return rows.map((r) => {
+        const pod = podCsvRow({ meetingName: r.meeting_name, metadata: r.metadata, startTime: new Date(r.start_time), published: r.published, state: r.state, formats: r.formats }, source.playback23)
+        return {
+          ...Object.fromEntries(podCsvColumns.slice(0, -1).map((column, i) => [column, pod[i]!])),
+          Moodle_owners: r.owners ?? '',
+          record_id: r.record_id,
+          status: r.settlement,
+          import_state: r.import_state ?? '',
+          pod_video_url: r.pod_video_url ?? '',
+          abandoned_reason: r.abandoned_reason ?? '',
+          missing_since: r.missing_since ? new Date(r.missing_since).toISOString() : '',
+        }
+      })
     },
 
     failedImports: (limit: number, offset: number) => repo.failedImports(limit, offset),

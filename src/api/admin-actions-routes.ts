@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import type { AdminService } from '../admin/admin-service.ts'
 import { presentImport } from './presenters.ts'
@@ -15,6 +16,17 @@ const adminActionsRoutes: FastifyPluginAsync<{ service: AdminService; sourceName
 
   fastify.get('/sources', async () => ({ data: await Promise.all(sourceNames.map((name) => service.dashboard(name))) }))
   fastify.get('/sources/:name', async (request) => service.dashboard(z.strictObject({ name: z.string().max(63) }).parse(request.params).name))
+
+  // The report of a source, as JSON or as Pod's CSV (`;`) with the portal's columns after.
+  fastify.get('/sources/:name/report', async (request, reply) => {
+    const { name } = z.strictObject({ name: z.string().max(63) }).parse(request.params)
+    const { format } = z.strictObject({ format: z.enum(['json', 'csv']).default('json') }).parse(request.query)
+    const rows = await service.report(name)
+    if (format === 'json') return { data: rows }
+    const columns = rows[0] ? Object.keys(rows[0]) : []
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-report.csv"`)
+      .send(stringify(rows.map((r) => Object.values(r)), { header: true, columns, delimiter: ';' }))
+  })
 
   fastify.post('/recordings/:id/owners', async (request) => {
     const body = z.strictObject({ usernames }).parse(request.body)

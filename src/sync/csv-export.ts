@@ -15,7 +15,7 @@ function localDate(date: Date): string {
   return date.toLocaleDateString('sv-SE')
 }
 
-export function podCsvRow(r: Recording, playback23: boolean): string[] {
+export function podCsvRow(r: Pick<Recording, 'meetingName' | 'metadata' | 'startTime' | 'published' | 'state' | 'formats'>, playback23: boolean): string[] {
   const m = r.metadata
   return [
     r.meetingName,

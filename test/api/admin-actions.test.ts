@@ -36,6 +36,22 @@ t.test('admin actions', async (t) => {
     t.equal((await call('GET', '/api/v1/admin/sources/nope')).statusCode, 404)
   })
 
+  t.test('the report: Pod\'s columns, owners, where each recording stands; JSON and CSV', async (t) => {
+    const json = await call('GET', '/api/v1/admin/sources/old/report')
+    t.equal(json.statusCode, 200)
+    t.same(responseErrors('GET', '/api/v1/admin/sources/{name}/report', 200, json.json()), [])
+    const rows = json.json().data as Array<Record<string, string>>
+    t.equal(rows.length, 30)
+    t.same(Object.keys(rows[0]!).slice(0, 14), ['meeting_name', 'recording_name', 'start_date', 'origin', 'origin_server_name', 'origin_version', 'origin_context', 'origin_id', 'origin_label', 'description', 'published', 'state', 'source_url', 'Moodle_owners'])
+    t.equal(rows.filter((r) => r.status === 'orphaned').length, 10)
+    t.ok(rows.some((r) => r.Moodle_owners === 'alice (alice)'))
+    const csv = await call('GET', '/api/v1/admin/sources/old/report?format=csv')
+    t.match(csv.headers['content-type'], /text\/csv/)
+    const lines = csv.body.trim().split('\n')
+    t.equal(lines.length, 31, 'a header and 30 rows')
+    t.match(lines[0], /^meeting_name;recording_name;start_date;/)
+  })
+
   t.test('assign and unassign owners; an unknown username is created; all audited', async (t) => {
     const id = orphans[0]!
     const res = await call('POST', `/api/v1/admin/recordings/${id}/owners`, { usernames: ['Zoe', 'alice'] })
