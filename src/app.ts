@@ -12,6 +12,7 @@ import { sql } from 'kysely'
 import { createAdminRepository } from './admin/admin-repository.ts'
 import { createAdminService } from './admin/admin-service.ts'
 import adminActionsRoutes from './api/admin-actions-routes.ts'
+import adminOperationsRoutes from './api/admin-operations-routes.ts'
 import adminRoutes from './api/admin-routes.ts'
 import metricsPlugin from './api/metrics-plugin.ts'
 import problemPlugin from './api/problem-plugin.ts'
@@ -20,6 +21,8 @@ import authPlugin from './auth/auth-plugin.ts'
 import loginRoutes from './auth/login-routes.ts'
 import type { AppConfig } from './config.ts'
 import type { Database } from './db/database.ts'
+import type { NoticeDeps } from './moodle/moodle-notice.ts'
+import type { SyncService } from './sync/sync-service.ts'
 import { createImportsRepository } from './jobs/imports-repository.ts'
 import { createOwnersRepository } from './owners/owners-repository.ts'
 import { createMyRecordingsRepository } from './portal/my-recordings-repository.ts'
@@ -33,13 +36,16 @@ export interface AppOptions {
   config: AppConfig
   /** Hands a new import to the job queue (the import pipeline). */
   onImportRequested?: (importId: number) => Promise<void>
+  /** Syncs and the Moodle notice started from the admin console (serve and demo give them). */
+  syncService?: SyncService
+  notice?: NoticeDeps
 }
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url))
 const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url))
 
 /** The whole web application as one plugin; src/server.ts only listens. */
-const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested }) => {
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested, syncService, notice }) => {
   // Preview thumbnails come from the old BBB servers; nothing else is loaded from elsewhere.
   const bbbOrigins = [...new Set(config.sources.map((s) => new URL(s.url).origin))]
   // helmet's middleware built once (@fastify/helmet rebuilds it at every request).
@@ -64,8 +70,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(metricsPlugin, { db })
 
   const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
+  const adminRepo = createAdminRepository(db)
   const adminService = createAdminService({
-    repo: createAdminRepository(db), owners: createOwnersRepository(db), imports: createImportsRepository(db), sources: config.sources, enqueue: onImportRequested,
+    repo: adminRepo, owners: createOwnersRepository(db), imports: createImportsRepository(db), sources: config.sources, enqueue: onImportRequested,
   })
   const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db), onImportRequested })
   await fastify.register(loginRoutes, { db, config })
@@ -78,6 +85,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
     await api.register(recordingsRoutes, { service, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000 })
     await api.register(adminRoutes, { prefix: '/admin', db })
     await api.register(adminActionsRoutes, { prefix: '/admin', service: adminService, sourceNames: config.sources.map((s) => s.name) })
+    await api.register(adminOperationsRoutes, { prefix: '/admin', sources: config.sources, repo: adminRepo, syncService, notice })
   }, { prefix: '/api/v1' })
 
   await fastify.register(fastifySwagger, { mode: 'static', specification: { path: openapiFile, baseDir: fileURLToPath(new URL('..', import.meta.url)) } })

@@ -15,7 +15,7 @@ import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
 import { convertCommand } from './convert-command.ts'
-import { moodleNoticeCommand } from './moodle-notice-command.ts'
+import { moodleNoticeCommand, noticeDeps } from './moodle-notice-command.ts'
 import { syncCommand } from './sync-command.ts'
 
 const program = new Command('bbb-portal')
@@ -65,7 +65,10 @@ program
     const runtime = await openRuntime(c)
     const pipeline = await openImportPipeline(c, runtime.handle)
     const schedule = c.syncIntervalSeconds ? { intervalSeconds: c.syncIntervalSeconds } : undefined
-    const fastify = await listen({ db: runtime.handle.db, jwtSecret: resolveJwtSecret(c), config: c, onImportRequested: pipeline.enqueue }, {
+    const fastify = await listen({
+      db: runtime.handle.db, jwtSecret: resolveJwtSecret(c), config: c, onImportRequested: pipeline.enqueue, syncService: runtime.syncService,
+      notice: Object.keys(c.owners.moodles).length ? noticeDeps(runtime) : undefined,
+    }, {
       host: options.host ?? c.host, port: options.port ?? c.port, logLevel: c.logLevel,
       onClose: async () => {
         scheduler?.stop()

@@ -39,7 +39,7 @@ export async function runDemo(config: AppConfig): Promise<void> {
   // Imports run in this process; without Pod they land in DATA_DIR/exports.
   const pipeline = await openImportPipeline(demoConfig, runtime.handle)
   await pipeline.startWorkers()
-  await listen({ db: runtime.handle.db, jwtSecret, config: demoConfig, onImportRequested: pipeline.enqueue }, {
+  await listen({ db: runtime.handle.db, jwtSecret, config: demoConfig, onImportRequested: pipeline.enqueue, syncService: runtime.syncService }, {
     host: config.host, port: config.port, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
     onClose: async () => {
       await pipeline.close()

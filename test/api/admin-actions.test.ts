@@ -1,7 +1,7 @@
 import t from 'tap'
 import { signToken } from '../../src/auth/tokens.ts'
 import { cli } from '../helpers/cli.ts'
-import { jwtSecret } from '../helpers/app.ts'
+import { buildApp, jwtSecret } from '../helpers/app.ts'
 import { responseErrors } from '../helpers/openapi.ts'
 import { portalHarness } from '../helpers/portal.ts'
 import { secret } from '../helpers/sync.ts'
@@ -34,6 +34,26 @@ t.test('admin actions', async (t) => {
     t.ok(res.json().mediaHours.total > 0 && res.json().daysLeft >= 29)
     t.same((await call('GET', '/api/v1/admin/sources')).json().data.map((d: { source: string }) => d.source), ['old'])
     t.equal((await call('GET', '/api/v1/admin/sources/nope')).statusCode, 404)
+  })
+
+  t.test('a sync from the console: the dry run first, then applied', async (t) => {
+    const { app } = await buildApp(t, h.db, h.config, { syncService: h.service })
+    h.fake.recordings = h.fake.recordings.slice(1)
+    const dry = await app.inject({ method: 'POST', url: '/api/v1/admin/sources/old/sync', headers: admin, payload: { dry: true } })
+    t.equal(dry.statusCode, 200)
+    t.same(responseErrors('POST', '/api/v1/admin/sources/{name}/sync', 200, dry.json()), [])
+    t.match(dry.json(), { dry: true, status: 'succeeded', counts: { listed: 29, missing: 1 } }, String(dry.json().error))
+    t.equal(dry.json().changes.missing.length, 1, 'the diff names what would change')
+    t.equal((await h.db.selectFrom('recordings').select('id').where('missing_since', 'is not', null).execute()).length, 0, 'dry: nothing written')
+    const applied = await app.inject({ method: 'POST', url: '/api/v1/admin/sources/old/sync', headers: admin, payload: { dry: false } })
+    t.match(applied.json(), { dry: false, status: 'succeeded', counts: { missing: 1 } })
+    t.equal((await h.db.selectFrom('recordings').select('id').where('missing_since', 'is not', null).execute()).length, 1)
+    t.equal((await call('GET', '/api/v1/admin/audit?action=source.sync')).json().data.length, 1, 'the applied one is audited')
+    t.equal((await call('POST', '/api/v1/admin/sources/old/sync', { dry: true })).statusCode, 503, 'a process without the sync says so')
+    t.equal((await call('POST', '/api/v1/admin/sources/old/moodle-notice', { action: 'preview' })).statusCode, 503, 'no Moodle configured')
+    t.equal((await app.inject({ method: 'POST', url: '/api/v1/admin/sources/old/sync', headers: h.alice, payload: { dry: true } })).statusCode, 403)
+    h.fake.recordings = (await import('../../src/demo/synthetic.ts')).syntheticRecordings(30)
+    await h.service.syncSource(h.source)
   })
 
   t.test('the report: Pod\'s columns, owners, where each recording stands; JSON and CSV', async (t) => {
@@ -136,6 +156,7 @@ t.test('admin actions', async (t) => {
     t.equal(back.code, 0, back.stderr)
     t.equal((await call('GET', '/api/v1/recordings?limit=200', undefined, h.alice)).json().total, before)
     t.equal((await cli(['decommission', '--source', 'nope'], env)).code, 1)
-    t.same((await call('GET', '/api/v1/admin/audit?targetType=source')).json().data.map((a: { action: string; actor: string }) => a.action), ['source.restore', 'source.decommission'])
+    const audit = (await call('GET', '/api/v1/admin/audit?targetType=source')).json().data.map((a: { action: string }) => a.action)
+    t.same(audit.filter((a: string) => a !== 'source.sync'), ['source.restore', 'source.decommission'])
   })
 })

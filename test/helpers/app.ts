@@ -1,5 +1,5 @@
 import Fastify from 'fastify'
-import app from '../../src/app.ts'
+import app, { type AppOptions } from '../../src/app.ts'
 import { signToken } from '../../src/auth/tokens.ts'
 import { loadConfig, type AppConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
@@ -11,7 +11,7 @@ export const testConfig = (env: Record<string, string> = {}): AppConfig =>
   loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', API_CACHE_TTL: '0', ...env })
 
 /** The app as a plugin on a fresh Fastify, with tokens for an admin and a teacher. */
-export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig(), extra: { onImportRequested?: (id: number) => Promise<void> } = {}) {
+export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig(), extra: Pick<AppOptions, 'onImportRequested' | 'syncService' | 'notice'> = {}) {
   const routes: Array<{ method: string; url: string }> = []
   const fastify = Fastify({ logger: false })
   fastify.addHook('onRoute', (route) => {

@@ -4,7 +4,7 @@ import type { AppConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import { syntheticRecordings } from '../../src/demo/synthetic.ts'
 import { buildApp, jwtSecret, testConfig } from './app.ts'
-import { syncHarness } from './sync.ts'
+import { secret, syncHarness } from './sync.ts'
 
 interface TapLike {
   teardown(fn: () => unknown): void
@@ -38,7 +38,7 @@ export async function portalHarness(t: TapLike, options: { count?: number; env?:
     carol: [],
   })
   const shutdownAt = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
-  const config: AppConfig = testConfig({ BBB_URL: h.fake.url, BBB_SECRET: 'x', BBB_SOURCE_NAME: 'old', BBB_SHUTDOWN_AT: shutdownAt, ...options.env })
+  const config: AppConfig = testConfig({ BBB_URL: h.fake.url, BBB_SECRET: secret, BBB_SOURCE_NAME: 'old', BBB_SHUTDOWN_AT: shutdownAt, ...options.env })
   const built = await buildApp(t, h.db, config)
   const bearer = (sub: string) => ({ authorization: `Bearer ${signToken(jwtSecret, { sub, admin: false })}` })
   return { ...h, ...built, config, ids, bearer, alice: bearer('alice'), bob: bearer('bob'), carol: bearer('carol') }

@@ -11,6 +11,8 @@ import { openCsvExport } from '../../src/sync/csv-export.ts'
 import { applyMoodleNotice, revertMoodleNotice } from '../../src/moodle/moodle-notice.ts'
 import { adminQuery, dropWhenIdle, urlFor } from '../helpers/database.ts'
 import { moodleDatabase, type MoodleKind } from '../helpers/moodle.ts'
+import { signToken } from '../../src/auth/tokens.ts'
+import { buildApp, jwtSecret, testConfig } from '../helpers/app.ts'
 import { syncHarness } from '../helpers/sync.ts'
 import { INTRO1, moodleRecordings, rid, seedMoodle, SERVER } from './moodle-fixture.ts'
 
@@ -128,6 +130,20 @@ for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
     t.equal((await moodleRepo.intros([1]))[0]!.intro, INTRO1, 'reverted byte for byte')
     t.equal((await moodleRepo.intros([2]))[0]!.intro, '<p>Nouveau texte</p>', 'an edited intro keeps the edit, loses the notice')
     t.equal((await moodleRepo.intros([3]))[0]!.intro, null, 'an empty intro is empty again')
+
+    // The same from the admin console's API: preview, apply (audited), revert.
+    const { app } = await buildApp(t, h.db, testConfig({ BBB_URL: h.fake.url, BBB_SECRET: 'x', BBB_SOURCE_NAME: 'old', BBB_SHUTDOWN_AT: '2027-01-31T12:00:00Z' }), { notice: noticeDepsFor })
+    const admin = { authorization: `Bearer ${signToken(jwtSecret, { sub: 'chef', admin: true })}` }
+    const notice = (action: string) => app.inject({ method: 'POST', url: '/api/v1/admin/sources/old/moodle-notice', headers: admin, payload: { action } })
+    const preview = (await notice('preview')).json()
+    t.same(preview.changes.map((c: { action: string }) => c.action), ['apply', 'apply', 'apply', 'apply'], 'preview: what would change')
+    t.equal((await moodleRepo.intros([1]))[0]!.intro, INTRO1, 'preview writes nothing')
+    t.equal((await notice('apply')).json().changes.filter((c: { action: string }) => c.action === 'apply').length, 4)
+    t.match((await moodleRepo.intros([1]))[0]!.intro, /bbb-portal-notice:old/)
+    t.equal((await notice('revert')).statusCode, 200)
+    t.equal((await moodleRepo.intros([1]))[0]!.intro, INTRO1, 'reverted from the API too')
+    const audit = (await app.inject({ method: 'GET', url: '/api/v1/admin/audit?targetType=source', headers: admin })).json().data
+    t.same(audit.map((a: { action: string }) => a.action), ['moodle-notice.revert', 'moodle-notice.apply'])
 
     // Moodle goes down: recordings stay, their owners stay, the run says why; the next run retries.
     const downConfig = { ...config, moodles: { [SERVER]: { url: kind === 'postgres' ? 'postgres://postgres@127.0.0.1:1/moodle' : 'mysql://root@127.0.0.1:1/moodle', prefix: 'mdlx_' } } }
