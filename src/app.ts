@@ -26,6 +26,7 @@ import type { SyncService } from './sync/sync-service.ts'
 import { createImportsRepository } from './jobs/imports-repository.ts'
 import { createOwnersRepository } from './owners/owners-repository.ts'
 import { createMyRecordingsRepository } from './portal/my-recordings-repository.ts'
+import adminPagesRoutes from './portal/admin-pages-routes.ts'
 import pagesRoutes from './portal/pages-routes.ts'
 import { createRecordingsService } from './portal/recordings-service.ts'
 import viewPlugin from './portal/view-plugin.ts'
@@ -77,6 +78,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db), onImportRequested })
   await fastify.register(loginRoutes, { db, config })
   await fastify.register(pagesRoutes, { service, deadlines })
+  await fastify.register(adminPagesRoutes, { service: adminService, repo: adminRepo, sourceNames: config.sources.map((s) => s.name), syncService })
 
   await fastify.register(async (api) => {
     // Pod's front end calls from its own origin, with a bearer token (no cookies across sites).

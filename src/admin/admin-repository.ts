@@ -13,7 +13,25 @@ export const settlementSql = sql<string>`CASE
   WHEN r.orphaned AND NOT EXISTS (SELECT 1 FROM recording_owners a WHERE a.recording_id = r.id AND a.reason = 'admin') THEN 'orphaned'
   ELSE 'awaiting' END`
 
+export interface OrphanFilter {
+  source?: string
+  contextLabel?: string
+  originServer?: string
+  q?: string
+}
+
 export function createAdminRepository(db: Database) {
+  const orphansWhere = (filter: OrphanFilter) => {
+    let query = db.selectFrom('recordings as r')
+      .where('r.orphaned', '=', true).where('r.state', '<>', 'deleted').where('r.abandoned_at', 'is', null)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('recording_owners as a').select('a.user_id').whereRef('a.recording_id', '=', 'r.id').where('a.reason', '=', 'admin'))))
+    if (filter.source) query = query.where('r.source', '=', filter.source)
+    if (filter.contextLabel) query = query.where(sql<string>`r.metadata->>'bbb-context-label'`, '=', filter.contextLabel)
+    if (filter.originServer) query = query.where(sql<string>`r.metadata->>'bbb-origin-server-name'`, '=', filter.originServer)
+    if (filter.q) query = query.where('r.name', 'ilike', `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    return query
+  }
+
   return {
     /** Counts by settlement and media seconds (all, and still to settle) of one source. */
     async settlement(source: string) {
@@ -93,15 +111,19 @@ export function createAdminRepository(db: Database) {
     },
 
     /** Orphans (no owner found, none assigned) matching a filter, for bulk assignment. */
-    async orphanIds(filter: { source?: string; contextLabel?: string; originServer?: string; q?: string }) {
-      let query = db.selectFrom('recordings as r').select('r.id')
-        .where('r.orphaned', '=', true).where('r.state', '<>', 'deleted')
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('recording_owners as a').select('a.user_id').whereRef('a.recording_id', '=', 'r.id').where('a.reason', '=', 'admin'))))
-      if (filter.source) query = query.where('r.source', '=', filter.source)
-      if (filter.contextLabel) query = query.where(sql<string>`r.metadata->>'bbb-context-label'`, '=', filter.contextLabel)
-      if (filter.originServer) query = query.where(sql<string>`r.metadata->>'bbb-origin-server-name'`, '=', filter.originServer)
-      if (filter.q) query = query.where('r.name', 'ilike', `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-      return (await query.orderBy('r.id').limit(10_000).execute()).map((r) => r.id)
+    async orphanIds(filter: OrphanFilter) {
+      return (await orphansWhere(filter).select('r.id').orderBy('r.id').limit(10_000).execute()).map((r) => r.id)
+    },
+
+    /** A page of orphans for the console, newest first. */
+    async orphans(filter: OrphanFilter, limit: number, offset: number) {
+      const [rows, count] = await Promise.all([
+        orphansWhere(filter)
+          .select(['r.id', 'r.source', 'r.name', 'r.start_time', 'r.duration_seconds', sql<string>`r.metadata->>'bbb-context-label'`.as('context_label'), sql<string>`r.metadata->>'bbb-origin-server-name'`.as('origin_server')])
+          .orderBy('r.start_time', 'desc').orderBy('r.id', 'desc').limit(limit).offset(offset).execute(),
+        orphansWhere(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ])
+      return { total: Number(count.n), rows }
     },
 
     async setAbandoned(id: number, abandoned: { reason: string; by: string } | null) {

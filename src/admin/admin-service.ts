@@ -40,6 +40,12 @@ export function createAdminService({ repo, owners, imports, sources, enqueue }: 
   }
 
   return {
+    sourceConfig(name: string) {
+      const source = sources.find((s) => s.name === name)
+      if (!source) throw notFound(`No source named "${name}".`)
+      return source
+    },
+
     /** One source's dashboard: counts, media hours, the queue, an ETA, and the verdict. */
     async dashboard(name: string, now = new Date()) {
       const source = sources.find((s) => s.name === name)

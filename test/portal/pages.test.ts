@@ -116,6 +116,17 @@ t.test('pages without JavaScript', async (t) => {
     t.match(res.body, /Erreur 404/)
   })
 
+  t.test('the admin console is for admins only', async (t) => {
+    for (const url of ['/admin', '/admin/orphans', '/admin/imports', '/admin/audit']) {
+      const res = await alice.get(url)
+      t.equal(res.statusCode, 403, url)
+      t.match(res.body, /Erreur 403/)
+    }
+    const csrf = await alice.csrf('/recordings')
+    t.equal((await alice.post(`/admin/recordings/${h.ids[1]}/owners`, { _csrf: csrf, usernames: 'alice' })).statusCode, 403)
+    t.equal((await cookieClient(h.app).get('/admin')).headers.location, '/login?returnTo=%2Fadmin', 'a visitor is sent to log in')
+  })
+
   t.test('live rows: the JSON the page script polls', async (t) => {
     const res = await alice.get(`/recordings/rows?ids=${h.ids[2]},${h.ids[3]},${h.ids[4]}`, { accept: 'application/json' })
     t.equal(res.statusCode, 200)

@@ -1,0 +1,113 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { AdminRepository, OrphanFilter } from '../admin/admin-repository.ts'
+import type { AdminService } from '../admin/admin-service.ts'
+import { safeReturnTo } from '../auth/return-to.ts'
+import { forbidden, HttpProblem } from '../errors.ts'
+import type { SyncService } from '../sync/sync-service.ts'
+import { translate } from './i18n.ts'
+import { formatDate } from './view-helpers.ts'
+
+const PAGE_SIZE = 50
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
+const orphanQuery = z.object({
+  source: optional(z.string().max(63)), contextLabel: optional(z.string().max(300)), originServer: optional(z.string().max(300)), q: optional(z.string().max(200)),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+})
+const usernamesOf = (text: unknown) => String(text ?? '').split(/[,\s]+/).map((u) => u.trim()).filter(Boolean)
+
+export interface AdminPagesOptions {
+  service: AdminService
+  repo: AdminRepository
+  sourceNames: string[]
+  syncService?: SyncService
+}
+
+/** The admin console: pages over the admin service, every change a form with a redirect after POST. */
+const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, repo, sourceNames, syncService }) => {
+  const requireAdminPage = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
+    if (!request.viewer.isAdmin) throw forbidden()
+  }
+  const form = { preHandler: [requireAdminPage, fastify.csrfProtection] }
+  const actor = (request: FastifyRequest) => request.viewer!.username
+  const t = (request: FastifyRequest, key: string, params?: Record<string, unknown>) => translate(request.lang, key, params)
+
+  fastify.get('/admin', { preHandler: requireAdminPage }, async (request, reply) => {
+    const boards = await Promise.all(sourceNames.map((name) => service.dashboard(name)))
+    return reply.page('admin-dashboard', {
+      title: t(request, 'admin.title'), section: 'dashboard',
+      boards: boards.map((b) => ({
+        ...b,
+        countList: Object.entries(b.counts).map(([key, value]) => ({ label: t(request, `admin.count.${key}`), value, key })),
+        hoursText: t(request, 'admin.hours', b.mediaHours),
+        queueText: t(request, 'admin.queue', { queue: b.queue, perDay: b.importsPerDay, eta: b.etaHours ?? '—' }),
+        deadlineText: b.deadline ? t(request, 'admin.deadline', { date: formatDate(request.lang, b.deadline, false), days: b.daysLeft }) : null,
+        retiredText: b.retiredAt ? t(request, 'admin.retired', { date: formatDate(request.lang, b.retiredAt, false) }) : null,
+      })),
+    })
+  })
+
+  // A sync is always shown as a dry run first; "Appliquer" then runs it for real.
+  fastify.post('/admin/sources/:name/sync-preview', form, async (request, reply) => {
+    const { name } = z.object({ name: z.string().max(63) }).parse(request.params)
+    const source = service.sourceConfig(name)
+    if (!syncService) throw new HttpProblem(503, 'Service Unavailable', 'This process does not run syncs.')
+    const summary = await syncService.syncSource(source, { dry: true })
+    return reply.page('admin-sync', {
+      title: t(request, 'admin.sync.title', { source: name }), section: 'dashboard', source: name, summary,
+      diffText: t(request, 'admin.sync.diff', { new: summary.counts.new, updated: summary.counts.updated, missing: summary.counts.missing, listed: summary.counts.listed }),
+      errorText: summary.error ? t(request, 'admin.sync.failed', { error: summary.error }) : null,
+    })
+  })
+  fastify.post('/admin/sources/:name/sync', form, async (request, reply) => {
+    const { name } = z.object({ name: z.string().max(63) }).parse(request.params)
+    const source = service.sourceConfig(name)
+    if (!syncService) throw new HttpProblem(503, 'Service Unavailable', 'This process does not run syncs.')
+    const summary = await syncService.syncSource(source, { dry: false })
+    await repo.audit({ actor: actor(request), action: 'source.sync', targetType: 'source', targetId: name, after: { runId: summary.runId, status: summary.status, counts: summary.counts } })
+    return reply.flash('flash.synced', { run: summary.runId }).redirect('/admin', 303)
+  })
+
+  fastify.get('/admin/orphans', { preHandler: requireAdminPage }, async (request, reply) => {
+    const query = orphanQuery.parse(request.query)
+    const filter: OrphanFilter = { source: query.source, contextLabel: query.contextLabel, originServer: query.originServer, q: query.q }
+    const { total, rows } = await repo.orphans(filter, PAGE_SIZE, (query.page - 1) * PAGE_SIZE)
+    return reply.page('admin-orphans', { title: t(request, 'admin.orphans.title'), section: 'orphans', query, total, rows, sources: sourceNames, back: request.url })
+  })
+  fastify.post('/admin/recordings/:id/owners', form, async (request, reply) => {
+    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
+    await service.assignOwners(actor(request), id, usernamesOf((request.body as { usernames?: unknown }).usernames))
+    return reply.flash('flash.assigned', { count: 1 }).redirect(backOf(request.body, '/admin/orphans'), 303)
+  })
+  fastify.post('/admin/orphans/assign', form, async (request, reply) => {
+    const body = request.body as Record<string, unknown>
+    const q = orphanQuery.parse(body)
+    const { assigned } = await service.assignOrphans(actor(request), { source: q.source, contextLabel: q.contextLabel, originServer: q.originServer, q: q.q }, usernamesOf(body.usernames))
+    return reply.flash('flash.assigned', { count: assigned }).redirect(backOf(body, '/admin/orphans'), 303)
+  })
+
+  fastify.get('/admin/imports', { preHandler: requireAdminPage }, async (request, reply) => {
+    return reply.page('admin-imports', { title: t(request, 'admin.imports.title'), section: 'imports', rows: await service.failedImports(200, 0) })
+  })
+  fastify.post('/admin/imports/:id/retry', form, async (request, reply) => {
+    await service.retryImport(actor(request), z.object({ id: z.coerce.number().int().positive() }).parse(request.params).id)
+    return reply.flash('flash.retried', { count: 1 }).redirect('/admin/imports', 303)
+  })
+  fastify.post('/admin/imports/retry-failed', form, async (request, reply) => {
+    const { retried } = await service.retryAllFailed(actor(request))
+    return reply.flash('flash.retried', { count: retried }).redirect('/admin/imports', 303)
+  })
+
+  fastify.get('/admin/audit', { preHandler: requireAdminPage }, async (request, reply) => {
+    const rows = await service.auditLog({ limit: 200, offset: 0 })
+    return reply.page('admin-audit', {
+      title: t(request, 'admin.audit.title'), section: 'audit',
+      rows: rows.map((r) => ({ ...r, after: r.after === null ? '' : JSON.stringify(r.after).slice(0, 300) })),
+    })
+  })
+}
+
+const backOf = (body: unknown, fallback: string) => safeReturnTo((body as { back?: unknown } | undefined)?.back, fallback)
+
+export default adminPagesRoutes

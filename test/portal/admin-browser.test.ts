@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import t from 'tap'
+import { createBbbClient } from '../../src/bbb/client.ts'
+import { sourceSchema } from '../../src/config.ts'
+import { FakeBbb } from '../../src/demo/fake-bbb.ts'
+import { generateSampleRecordings } from '../../src/demo/sample-recordings.ts'
+import { createSyncService } from '../../src/sync/sync-service.ts'
+import { buildApp, testConfig } from '../helpers/app.ts'
+import { freePort } from '../helpers/cas-server.ts'
+import { launchChromium, screenshot, watchErrors } from '../helpers/chromium.ts'
+import { freshDatabase } from '../helpers/database.ts'
+
+const axeSource = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8')
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource)
+  const result = await page.evaluate(async () => (globalThis as any).axe.run(document, { resultTypes: ['violations'] }))
+  if (!result.passes.length) throw new Error('axe-core checked nothing')
+  return result.violations.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v: { id: string; nodes: Array<{ target: string[] }> }) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))
+}
+
+// The admin console in Debian's Chromium: the dashboard and its verdict, reassigning an orphan,
+// and a sync shown as a dry run before it is applied.
+t.test('admin console in Chromium', async (t) => {
+  const handle = await freshDatabase(t)
+  const dir = t.testdir()
+  const secret = 'admin-browser-secret'
+  const fake = new FakeBbb({ secret, flavour: 'bbb-2.6', publishedDir: path.join(dir, 'published') })
+  const bbbUrl = await fake.start()
+  t.teardown(() => fake.stop())
+  fake.recordings = await generateSampleRecordings(path.join(dir, 'published'), bbbUrl, () => {})
+  const source = sourceSchema.parse({ name: 'demo', url: bbbUrl, secret, shutdownAt: new Date(Date.now() + 10 * 86_400_000) })
+  const syncService = createSyncService({
+    handle, dataDir: dir, owners: { resolveSource: async () => ({ tally: {}, byRecordId: new Map() }) },
+    clientFor: (s, cache) => createBbbClient({ source: s, connectTimeoutMs: 2000, readTimeoutMs: 5000, cache }),
+  })
+  await syncService.syncSource(source)
+  // Nobody was found for them: three orphans.
+  await handle.db.updateTable('recordings').set({ orphaned: true }).execute()
+  const port = await freePort()
+  const config = testConfig({ AUTH: 'demo', PUBLIC_URL: `http://127.0.0.1:${port}`, BBB_URL: bbbUrl, BBB_SECRET: secret, BBB_SOURCE_NAME: 'demo', BBB_SHUTDOWN_AT: source.shutdownAt!.toISOString() })
+  const { app } = await buildApp(t, handle.db, config, { syncService })
+  await app.listen({ host: '127.0.0.1', port })
+  const base = `http://127.0.0.1:${port}`
+  const browser = await launchChromium(t)
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  const errors = watchErrors(page)
+  const count = async (key: string) => Number(await page.locator(`tr[data-count="${key}"] td`).textContent())
+
+  t.test('an admin logs in and sees the dashboard with its verdict', async (t) => {
+    await page.goto(`${base}/admin`)
+    await page.fill('#username', 'chef')
+    await page.check('input[name="admin"]')
+    await page.getByRole('button', { name: 'Se connecter' }).click()
+    await page.waitForURL(`${base}/admin`)
+    t.equal(await page.locator('[data-verdict]').getAttribute('data-verdict'), 'unsafe')
+    t.equal(await count('total'), 3)
+    t.equal(await count('orphaned'), 3)
+    await screenshot(page, 'admin-dashboard')
+    t.same(await axeViolations(page), [], 'dashboard: no serious or critical axe violation')
+  })
+
+  t.test('reassign an orphan; the teacher sees it at first login', async (t) => {
+    await page.getByRole('link', { name: 'Orphelins' }).click()
+    await page.waitForURL(`${base}/admin/orphans`)
+    t.equal(await page.locator('tbody tr').count(), 3)
+    t.same(await axeViolations(page), [], 'orphans page: no serious or critical axe violation')
+    const row = page.locator('tbody tr').first()
+    const name = (await row.locator('strong').textContent())!
+    await row.getByPlaceholder('Identifiant').fill('nouvelle.prof')
+    await row.getByRole('button', { name: 'Attribuer' }).click()
+    await page.waitForSelector('.flash')
+    t.match(await page.locator('.flash').textContent(), /1 enregistrement\(s\) attribué\(s\)/)
+    t.equal(await page.locator('tbody tr').count(), 2, 'no longer listed as an orphan')
+    await screenshot(page, 'admin-orphans')
+    const teacher = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await teacher.goto(`${base}/login`)
+    await teacher.fill('#username', 'nouvelle.prof')
+    await teacher.getByRole('button', { name: 'Se connecter' }).click()
+    await teacher.waitForURL(`${base}/recordings`)
+    t.same(await teacher.locator('tbody .name strong').allTextContents(), [name])
+  })
+
+  t.test('a sync: the dry run and its diff first, then applied', async (t) => {
+    const gone = fake.recordings[0]!.recordId
+    fake.recordings = fake.recordings.slice(1)
+    await page.goto(`${base}/admin`)
+    await page.getByRole('button', { name: 'Simuler une synchronisation' }).click()
+    await page.waitForSelector('.diff')
+    t.match(await page.locator('.diff').textContent(), /0 nouveau\(x\), 0 modifié\(s\), 1 disparu\(s\)/)
+    t.equal(await page.locator('.ids code').textContent(), gone, 'the diff names the recording')
+    const missingBefore = await handle.db.selectFrom('recordings').select('id').where('missing_since', 'is not', null).execute()
+    t.equal(missingBefore.length, 0, 'the dry run wrote nothing')
+    await screenshot(page, 'admin-sync-dry-run')
+    t.same(await axeViolations(page), [], 'dry-run page: no serious or critical axe violation')
+    await page.getByRole('button', { name: 'Appliquer cette synchronisation' }).click()
+    await page.waitForURL(`${base}/admin`)
+    t.match(await page.locator('.flash').textContent(), /Synchronisation appliquée/)
+    t.equal(await count('missing'), 1)
+  })
+
+  t.test('the verdict turns safe once everything is settled', async (t) => {
+    await handle.db.updateTable('recordings').set({ abandoned_at: new Date(), abandoned_reason: 'test', abandoned_by: 'chef' }).execute()
+    await page.reload()
+    t.equal(await page.locator('[data-verdict]').getAttribute('data-verdict'), 'safe')
+    t.match(await page.locator('.verdict').textContent(), /Peut être arrêté/)
+  })
+
+  t.test('the journal lists what was done', async (t) => {
+    await page.getByRole('link', { name: 'Journal' }).click()
+    await page.waitForURL(`${base}/admin/audit`)
+    const actions = await page.locator('tbody tr td:nth-child(3)').allTextContents()
+    t.same(actions, ['source.sync', 'owners.assign'])
+  })
+
+  t.test('no console error or failed request', async (t) => {
+    t.same(errors, [])
+  })
+})
