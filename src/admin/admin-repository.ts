@@ -86,7 +86,7 @@ export function createAdminRepository(db: Database) {
     },
 
     async recording(id: number) {
-      return db.selectFrom('recordings').select(['id', 'source', 'record_id', 'name', 'abandoned_at', 'abandoned_reason', 'abandoned_by', 'orphaned'])
+      return db.selectFrom('recordings').select(['id', 'source', 'record_id', 'name', 'start_time', 'duration_seconds', 'metadata', 'missing_since', 'declined_at', 'abandoned_at', 'abandoned_reason', 'abandoned_by', 'orphaned'])
         .where('id', '=', id).executeTakeFirst()
     },
 
@@ -124,6 +124,12 @@ export function createAdminRepository(db: Database) {
         orphansWhere(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       ])
       return { total: Number(count.n), rows }
+    },
+
+    async importsOf(recordingId: number) {
+      return db.selectFrom('imports as i').innerJoin('users as u', 'u.id', 'i.requested_by')
+        .select(['i.id', 'i.state', 'i.progress', 'i.attempts', 'i.error', 'i.pod_video_url', 'i.created_at', 'i.finished_at', 'u.username'])
+        .where('i.recording_id', '=', recordingId).orderBy('i.id', 'desc').execute()
     },
 
     async setAbandoned(id: number, abandoned: { reason: string; by: string } | null) {

@@ -170,6 +170,13 @@ export function createAdminService({ repo, owners, imports, sources, enqueue }: 
       })
     },
 
+    /** Everything about one recording for the console: owners and import history. */
+    async recordingDetail(id: number) {
+      const row = await recording(id)
+      const [owners, history] = await Promise.all([repo.ownerNames(id), repo.importsOf(id)])
+      return { recording: row, owners, history }
+    },
+
     failedImports: (limit: number, offset: number) => repo.failedImports(limit, offset),
     auditLog: repo.auditLog,
 

@@ -4,6 +4,7 @@ import type { AdminRepository, OrphanFilter } from '../admin/admin-repository.ts
 import type { AdminService } from '../admin/admin-service.ts'
 import { safeReturnTo } from '../auth/return-to.ts'
 import { forbidden, HttpProblem } from '../errors.ts'
+import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodle/moodle-notice.ts'
 import type { SyncService } from '../sync/sync-service.ts'
 import { translate } from './i18n.ts'
 import { formatDate } from './view-helpers.ts'
@@ -21,10 +22,12 @@ export interface AdminPagesOptions {
   repo: AdminRepository
   sourceNames: string[]
   syncService?: SyncService
+  notice?: NoticeDeps
 }
 
 /** The admin console: pages over the admin service, every change a form with a redirect after POST. */
-const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, repo, sourceNames, syncService }) => {
+const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, repo, sourceNames, syncService, notice }) => {
+  const idOf = (request: FastifyRequest) => z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) }).parse(request.params).id
   const requireAdminPage = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
     if (!request.viewer.isAdmin) throw forbidden()
@@ -36,7 +39,7 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
   fastify.get('/admin', { preHandler: requireAdminPage }, async (request, reply) => {
     const boards = await Promise.all(sourceNames.map((name) => service.dashboard(name)))
     return reply.page('admin-dashboard', {
-      title: t(request, 'admin.title'), section: 'dashboard',
+      title: t(request, 'admin.title'), section: 'dashboard', noticeAvailable: Boolean(notice),
       boards: boards.map((b) => ({
         ...b,
         countList: Object.entries(b.counts).map(([key, value]) => ({ label: t(request, `admin.count.${key}`), value, key })),
@@ -85,6 +88,45 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
     const q = orphanQuery.parse(body)
     const { assigned } = await service.assignOrphans(actor(request), { source: q.source, contextLabel: q.contextLabel, originServer: q.originServer, q: q.q }, usernamesOf(body.usernames))
     return reply.flash('flash.assigned', { count: assigned }).redirect(backOf(body, '/admin/orphans'), 303)
+  })
+
+  fastify.get('/admin/recordings/:id', { preHandler: requireAdminPage }, async (request, reply) => {
+    const detail = await service.recordingDetail(idOf(request))
+    return reply.page('admin-recording', { title: detail.recording.name, section: 'orphans', ...detail, back: request.url })
+  })
+  fastify.post('/admin/recordings/:id/owners/remove', form, async (request, reply) => {
+    const { username } = z.object({ username: z.string().max(100) }).parse(request.body)
+    await service.unassignOwner(actor(request), idOf(request), username)
+    return reply.redirect(`/admin/recordings/${idOf(request)}`, 303)
+  })
+  fastify.post('/admin/recordings/:id/import', form, async (request, reply) => {
+    await service.forceImport(actor(request), idOf(request))
+    return reply.flash('flash.imported').redirect(`/admin/recordings/${idOf(request)}`, 303)
+  })
+  fastify.post('/admin/recordings/:id/abandon', form, async (request, reply) => {
+    const { reason } = z.object({ reason: z.string().trim().min(1).max(1000) }).parse(request.body)
+    await service.abandon(actor(request), idOf(request), reason)
+    return reply.redirect(`/admin/recordings/${idOf(request)}`, 303)
+  })
+  fastify.post('/admin/recordings/:id/unabandon', form, async (request, reply) => {
+    await service.unabandon(actor(request), idOf(request))
+    return reply.redirect(`/admin/recordings/${idOf(request)}`, 303)
+  })
+  fastify.post('/admin/imports/:id/cancel', form, async (request, reply) => {
+    await service.cancelImport(actor(request), idOf(request))
+    return reply.flash('flash.cancelled').redirect(backOf(request.body, '/admin/imports'), 303)
+  })
+
+  // The Moodle notice: a preview page first, then apply; or revert.
+  fastify.post('/admin/sources/:name/moodle-notice', form, async (request, reply) => {
+    const { name } = z.object({ name: z.string().max(63) }).parse(request.params)
+    const { action } = z.object({ action: z.enum(['preview', 'apply', 'revert']) }).parse(request.body)
+    const source = service.sourceConfig(name)
+    if (!notice) throw new HttpProblem(503, 'Service Unavailable', 'No Moodle database is configured (MOODLE_DB_URL, or moodles: in the config file).')
+    const changes = action === 'revert' ? await revertMoodleNotice(notice, source) : await applyMoodleNotice(notice, source, { dry: action === 'preview' })
+    if (action === 'preview') return reply.page('admin-notice', { title: t(request, 'admin.notice.title', { source: name }), section: 'dashboard', source: name, changes: changes.filter((c) => c.action !== 'skip') })
+    await repo.audit({ actor: actor(request), action: `moodle-notice.${action}`, targetType: 'source', targetId: name, after: { changed: changes.filter((c) => c.action !== 'skip').length } })
+    return reply.flash('flash.notice', { count: changes.filter((c) => c.action !== 'skip').length }).redirect('/admin', 303)
   })
 
   fastify.get('/admin/imports', { preHandler: requireAdminPage }, async (request, reply) => {

@@ -116,6 +116,27 @@ t.test('admin console in Chromium', async (t) => {
     t.same(actions, ['source.sync', 'owners.assign'])
   })
 
+  t.test('one recording: owners, force an import, abandon', async (t) => {
+    const id = (await handle.db.selectFrom('recordings').select('id').orderBy('id').executeTakeFirstOrThrow()).id
+    await page.goto(`${base}/admin/recordings/${id}`)
+    await page.fill('#add-owner', 'prof.b')
+    await page.getByRole('button', { name: 'Attribuer' }).click()
+    await page.waitForSelector('.owners')
+    t.match(await page.locator('.owners').textContent(), /prof\.b \(admin\)/)
+    await page.getByRole('button', { name: 'Importer pour son propriétaire' }).click()
+    await page.waitForSelector('table.recordings tbody tr')
+    t.match(await page.locator('table.recordings tbody tr').first().textContent(), /queued/)
+    // Abandoned with all the others above: taken back, then abandoned again with a reason.
+    await page.getByRole('button', { name: 'Annuler l’abandon' }).click()
+    await page.waitForSelector('#abandon-reason')
+    await page.fill('#abandon-reason', 'cours fermé')
+    await page.getByRole('button', { name: 'Abandonner' }).click()
+    await page.waitForSelector('.verdict')
+    t.match(await page.locator('.verdict').textContent(), /Abandonné par chef : cours fermé/)
+    t.same(await axeViolations(page), [], 'recording page: no serious or critical axe violation')
+    await screenshot(page, 'admin-recording')
+  })
+
   t.test('no console error or failed request', async (t) => {
     t.same(errors, [])
   })
