@@ -6,6 +6,7 @@ import { safeReturnTo } from '../auth/return-to.ts'
 import { forbidden, HttpProblem } from '../errors.ts'
 import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodle/moodle-notice.ts'
 import type { SyncService } from '../sync/sync-service.ts'
+import { activeImportStates } from '../db/schema.ts'
 import { translate } from './i18n.ts'
 import { formatDate } from './view-helpers.ts'
 
@@ -92,7 +93,8 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
 
   fastify.get('/admin/recordings/:id', { preHandler: requireAdminPage }, async (request, reply) => {
     const detail = await service.recordingDetail(idOf(request))
-    return reply.page('admin-recording', { title: detail.recording.name, section: 'orphans', ...detail, back: request.url })
+    const history = detail.history.map((i) => ({ ...i, cancellable: (activeImportStates as readonly string[]).includes(i.state) }))
+    return reply.page('admin-recording', { title: detail.recording.name, section: 'orphans', ...detail, history, back: request.url })
   })
   fastify.post('/admin/recordings/:id/owners/remove', form, async (request, reply) => {
     const { username } = z.object({ username: z.string().max(100) }).parse(request.body)
@@ -142,9 +144,10 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
   })
 
   fastify.get('/admin/audit', { preHandler: requireAdminPage }, async (request, reply) => {
-    const rows = await service.auditLog({ limit: 200, offset: 0 })
+    const query = z.object({ actor: optional(z.string().max(100)), action: optional(z.string().max(100)) }).parse(request.query)
+    const rows = await service.auditLog({ ...query, limit: 200, offset: 0 })
     return reply.page('admin-audit', {
-      title: t(request, 'admin.audit.title'), section: 'audit',
+      title: t(request, 'admin.audit.title'), section: 'audit', query,
       rows: rows.map((r) => ({ ...r, after: r.after === null ? '' : JSON.stringify(r.after).slice(0, 300) })),
     })
   })

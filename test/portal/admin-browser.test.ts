@@ -114,6 +114,10 @@ t.test('admin console in Chromium', async (t) => {
     await page.waitForURL(`${base}/admin/audit`)
     const actions = await page.locator('tbody tr td:nth-child(3)').allTextContents()
     t.same(actions, ['source.sync', 'owners.assign'])
+    await page.getByLabel('Action').fill('owners.assign')
+    await page.getByRole('button', { name: 'Appliquer' }).click()
+    await page.waitForURL(/action=owners\.assign/)
+    t.same(await page.locator('tbody tr td:nth-child(3)').allTextContents(), ['owners.assign'], 'filtered')
   })
 
   t.test('one recording: owners, force an import, abandon', async (t) => {
