@@ -78,7 +78,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db), onImportRequested })
   await fastify.register(loginRoutes, { db, config })
   await fastify.register(pagesRoutes, { service, deadlines })
-  await fastify.register(adminPagesRoutes, { service: adminService, repo: adminRepo, sourceNames: config.sources.map((s) => s.name), syncService, notice })
+  await fastify.register(adminPagesRoutes, { service: adminService, repo: adminRepo, sourceNames: config.sources.map((s) => s.name), syncService, notice, db })
 
   await fastify.register(async (api) => {
     // Pod's front end calls from its own origin, with a bearer token (no cookies across sites).

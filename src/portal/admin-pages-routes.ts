@@ -5,6 +5,8 @@ import type { AdminService } from '../admin/admin-service.ts'
 import { safeReturnTo } from '../auth/return-to.ts'
 import { forbidden, HttpProblem } from '../errors.ts'
 import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodle/moodle-notice.ts'
+import type { Database } from '../db/database.ts'
+import { createSyncRunsRepository } from '../sync/sync-runs-repository.ts'
 import type { SyncService } from '../sync/sync-service.ts'
 import { activeImportStates } from '../db/schema.ts'
 import { translate } from './i18n.ts'
@@ -24,10 +26,12 @@ export interface AdminPagesOptions {
   sourceNames: string[]
   syncService?: SyncService
   notice?: NoticeDeps
+  db: Database
 }
 
 /** The admin console: pages over the admin service, every change a form with a redirect after POST. */
-const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, repo, sourceNames, syncService, notice }) => {
+const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, repo, sourceNames, syncService, notice, db }) => {
+  const syncRuns = createSyncRunsRepository(db)
   const idOf = (request: FastifyRequest) => z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) }).parse(request.params).id
   const requireAdminPage = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
@@ -39,9 +43,11 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
 
   fastify.get('/admin', { preHandler: requireAdminPage }, async (request, reply) => {
     const boards = await Promise.all(sourceNames.map((name) => service.dashboard(name)))
+    const runs = await Promise.all(sourceNames.map((name) => syncRuns.list({ source: name, limit: 5, offset: 0 })))
     return reply.page('admin-dashboard', {
       title: t(request, 'admin.title'), section: 'dashboard', noticeAvailable: Boolean(notice),
-      boards: boards.map((b) => ({
+      boards: boards.map((b, i) => ({
+        runs: runs[i]!.rows.map((r) => ({ ...r, counts: `${r.listed_count} / +${r.new_count} / ~${r.updated_count} / −${r.missing_count}` })),
         ...b,
         countList: Object.entries(b.counts).map(([key, value]) => ({ label: t(request, `admin.count.${key}`), value, key })),
         hoursText: t(request, 'admin.hours', b.mediaHours),

@@ -26,6 +26,20 @@ t.test('admin actions', async (t) => {
     }
   })
 
+  t.test('unknown ids answer 404 problem+json', async (t) => {
+    for (const [method, url, body] of [
+      ['POST', '/api/v1/admin/recordings/999999/owners', { usernames: ['x'] }], ['DELETE', '/api/v1/admin/recordings/999999/owners/x', undefined],
+      ['POST', '/api/v1/admin/recordings/999999/abandon', { reason: 'x' }], ['DELETE', '/api/v1/admin/recordings/999999/abandon', undefined],
+      ['POST', '/api/v1/admin/recordings/999999/import', undefined], ['POST', '/api/v1/admin/imports/999999/retry', undefined],
+      ['DELETE', '/api/v1/admin/imports/999999', undefined], ['GET', '/api/v1/admin/sources/nope/report', undefined],
+      ['POST', '/api/v1/admin/sources/nope/sync', { dry: true }], ['POST', '/api/v1/admin/sources/nope/moodle-notice', { action: 'preview' }],
+    ] as const) {
+      const res = await call(method, url, body)
+      t.equal(res.statusCode, 404, `${method} ${url}`)
+      t.match(res.headers['content-type'], /application\/problem\+json/)
+    }
+  })
+
   t.test('the dashboard counts every recording of the source', async (t) => {
     const res = await call('GET', '/api/v1/admin/sources/old')
     t.equal(res.statusCode, 200)

@@ -62,3 +62,20 @@ t.test('a worker killed during the conversion: another takes the import up after
   t.equal(done.attempts, 2, 'the second run finished it')
   t.equal(h.pod.uploads.length, 1, 'one upload')
 })
+
+t.test('Pod got the upload but the worker never heard back: the retry finds it, no second upload', async (t) => {
+  const h = await importHarness(t, {}, { startWorker: false })
+  const id = await h.requestImport(0)
+  // What a lost answer leaves behind: the video in Pod, carrying the import's marker, and nothing on our row.
+  h.pod.uploads.push({
+    id: 1, slug: '0001-already-there', title: 'already there', owner: `${h.pod.url}/rest/users/1/`, type: null, date_evt: '2026-11-19',
+    description: `Enregistrement BigBlueButton … [bbb-portal import ${id}]`, is_draft: true, bytes: 1, sha1: 'x', encodeLaunches: 0,
+  })
+  await h.pipeline.startWorkers(1, { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m) })
+  const done = await waitForImport(h.db, id, ['done', 'failed'])
+  t.equal(done.state, 'done', done.error ?? '')
+  t.equal(h.pod.uploads.length, 1, 'no second upload')
+  t.equal(done.pod_video_id, '1')
+  t.equal(done.pod_video_url, `${h.pod.url}/video/0001-already-there/`)
+  t.equal(h.pod.uploads[0]!.encodeLaunches, 1, 'its encoding launched and followed')
+})

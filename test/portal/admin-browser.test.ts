@@ -100,6 +100,9 @@ t.test('admin console in Chromium', async (t) => {
     await page.waitForURL(`${base}/admin`)
     t.match(await page.locator('.flash').textContent(), /Synchronisation appliquée/)
     t.equal(await count('missing'), 1)
+    const runs = await page.locator('table.runs tbody tr').allTextContents()
+    t.match(runs[0], /succeeded.*2 \/ \+0 \/ ~0 \/ −1/s, 'the applied run, newest first')
+    t.match(runs[1], /simulation/, 'the dry run before it')
   })
 
   t.test('the verdict turns safe once everything is settled', async (t) => {

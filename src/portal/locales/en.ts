@@ -161,4 +161,7 @@ export const en: Record<keyof typeof fr, string> = {
   'admin.notice.none': 'No activity to change.',
   'admin.notice.activity': 'Activity {id} ({moodle})',
   'flash.notice': 'Moodle notice: {count} activity(ies) changed.',
+  'admin.runs.title': 'Latest syncs',
+  'admin.runs.counts': 'Listed / new / updated / gone',
+  'admin.runs.dry': 'dry run',
 }

@@ -159,4 +159,7 @@ export const fr = {
   'admin.notice.none': 'Aucune activité à modifier.',
   'admin.notice.activity': 'Activité {id} ({moodle})',
   'flash.notice': 'Avis Moodle : {count} activité(s) modifiée(s).',
+  'admin.runs.title': 'Dernières synchronisations',
+  'admin.runs.counts': 'Listés / nouveaux / modifiés / disparus',
+  'admin.runs.dry': 'simulation',
 } as const
