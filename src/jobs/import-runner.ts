@@ -56,15 +56,16 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const subject = (await deps.imports.subject(importId))!
     const source = deps.sources.find((s) => s.name === subject.source)
     if (!source) throw new PermanentImportError(`the source "${subject.source}" is no longer configured`)
-    const publish = (file: string) => deps.target.publish({
-      importId, file, title: subject.name || subject.meeting_name, recordId: subject.record_id, source: subject.source, sourceUrl: source.url,
+    const publication = {
+      importId, title: subject.name || subject.meeting_name, recordId: subject.record_id, source: subject.source, sourceUrl: source.url,
       startTime: new Date(subject.start_time), owner: { username: subject.username, email: subject.email, displayName: subject.display_name },
       podVideoId: subject.pod_video_id, signal,
-      onPodVideo: (id, url) => advance({ pod_video_id: id, pod_video_url: url }),
+      onPodVideo: (id: string, url: string) => advance({ pod_video_id: id, pod_video_url: url }),
       onEncoding: () => advance({ state: 'encoding' }),
-    })
-    // Pod already has it (an earlier run uploaded it): follow its encoding, never upload again.
-    if (subject.pod_video_id) {
+    }
+    const publish = (file: string) => deps.target.publish({ ...publication, file })
+    // Pod already has it (an earlier run uploaded it): follow its encoding, never convert or upload again.
+    if (await deps.target.alreadyThere?.(publication)) {
       await advance({ state: 'encoding', progress: null })
       return publish('')
     }

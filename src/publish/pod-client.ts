@@ -60,6 +60,9 @@ export function createPodClient(pod: PodConfig) {
 
     /** A video of this user whose description carries `marker` (an upload Pod got but we never heard of). */
     async findByMarker(username: string, marker: string, signal?: AbortSignal) {
+      // A user Pod does not know has no video (and Pod answers 404 for its list).
+      const users = list(await call<{ results?: Array<{ username: string }> }>('GET', `/rest/users/?username=${encodeURIComponent(username)}`, undefined, signal))
+      if (!users.some((u) => u.username === username)) return undefined
       const videos = list(await call<{ results?: PodVideo[] }>('GET', `/rest/videos/user_videos/?username=${encodeURIComponent(username)}`, undefined, signal))
       return videos.find((v) => v.description?.includes(marker))
     },

@@ -10,9 +10,17 @@ import type { PublishTarget } from './target.ts'
  */
 export function podTarget(pod: PodClient, options: { pollMs?: number; encodingTimeoutMs?: number } = {}): PublishTarget {
   const pollMs = options.pollMs ?? 10_000
+  const markerOf = (importId: number) => `[bbb-portal import ${importId}]`
   return {
+    async alreadyThere(p) {
+      if (p.podVideoId) return true
+      const video = await pod.findByMarker(p.owner.username, markerOf(p.importId), p.signal)
+      if (video) await p.onPodVideo(String(video.id), pod.videoLink(video.slug))
+      return video !== undefined
+    },
+
     async publish(p) {
-      const marker = `[bbb-portal import ${p.importId}]`
+      const marker = markerOf(p.importId)
       let video = p.podVideoId ? await pod.video(p.podVideoId, p.signal) : await pod.findByMarker(p.owner.username, marker, p.signal)
       if (!video) {
         const owner = await pod.userUrl(p.owner, p.signal)

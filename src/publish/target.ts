@@ -17,6 +17,11 @@ export interface Publication {
 }
 
 export interface PublishTarget {
+  /**
+   * Whether this import already reached the target (an earlier run's answer was lost): then
+   * it is recorded through `onPodVideo` and nothing is converted or uploaded again.
+   */
+  alreadyThere?(publication: Omit<Publication, 'file'>): Promise<boolean>
   /** Publishes the file; returns the link teachers get (null when there is none). */
   publish(publication: Publication): Promise<string | null>
 }
