@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
@@ -27,4 +27,16 @@ export function watchErrors(page: Page): string[] {
 export async function screenshot(page: Page, name: string) {
   mkdirSync(screenshotDir, { recursive: true })
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
+}
+
+const axeSource = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8')
+
+/** Serious or critical axe-core violations of the page, as "rule: target" lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource)
+  const result = await page.evaluate(async () => (globalThis as any).axe.run(document, { resultTypes: ['violations'] }))
+  if (!result.passes.length) throw new Error('axe-core checked nothing')
+  return result.violations
+    .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v: { id: string; nodes: Array<{ target: string[] }> }) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))
 }

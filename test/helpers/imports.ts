@@ -1,34 +1,17 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createBbbClient } from '../../src/bbb/client.ts'
-import { sourceSchema } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import type { ImportState } from '../../src/db/schema.ts'
-import { FakeBbb } from '../../src/demo/fake-bbb.ts'
-import type { FakeRecording } from '../../src/demo/fake-bbb-xml.ts'
-import { generateSampleRecordings } from '../../src/demo/sample-recordings.ts'
 import { openImportPipeline } from '../../src/jobs/pipeline.ts'
-import { createSyncService } from '../../src/sync/sync-service.ts'
 import { signToken } from '../../src/auth/tokens.ts'
 import { buildApp, jwtSecret, testConfig } from './app.ts'
-import { freshDatabase } from './database.ts'
 import { FakePod } from './fake-pod.ts'
 import { assignOwners } from './portal.ts'
+import { sampleSource } from './samples.ts'
 
 interface TapLike {
   teardown(fn: () => unknown): void
-}
-
-// The demo's three generated recordings (slides, ink, audio), made once per test process.
-let samples: Promise<{ dir: string; make(url: string): Promise<FakeRecording[]> }> | undefined
-function sampleRecordings() {
-  samples ??= (async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bbbp-samples-'))
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
-    return { dir, make: (url: string) => generateSampleRecordings(dir, url, () => {}) }
-  })()
-  return samples
 }
 
 /**
@@ -36,26 +19,13 @@ function sampleRecordings() {
  * fresh database, a fake Pod over HTTP, the pg-boss queue, a worker, and the app.
  */
 export async function importHarness(t: TapLike, env: Record<string, string> = {}, options: { startWorker?: boolean } = {}) {
-  const handle = await freshDatabase(t)
-  const { dir, make } = await sampleRecordings()
-  const secret = 'imports-test-secret'
-  const fake = new FakeBbb({ secret, flavour: 'bbb-2.6', publishedDir: dir })
-  const bbbUrl = await fake.start()
-  t.teardown(() => fake.stop())
-  fake.recordings = await make(bbbUrl)
+  const { handle, fake, env: sourceEnv } = await sampleSource(t)
   const pod = new FakePod()
   await pod.start()
   t.teardown(() => pod.stop())
-  const source = sourceSchema.parse({ name: 'demo', url: bbbUrl, secret })
-  const sync = createSyncService({
-    handle, dataDir: mkdtempSync(path.join(tmpdir(), 'bbbp-sync-')), owners: { resolveSource: async () => ({ tally: {}, byRecordId: new Map() }) },
-    clientFor: (s, cache) => createBbbClient({ source: s, connectTimeoutMs: 2000, readTimeoutMs: 5000, cache }),
-  })
-  await sync.syncSource(source)
   const ids = await assignOwners(handle.db, { jdupont: [0, 1], nouveau: [2] })
   const settings: Record<string, string> = {
-    BBB_URL: bbbUrl, BBB_SECRET: secret, BBB_SOURCE_NAME: 'demo', POD_URL: pod.url, POD_TOKEN: pod.token, POD_CREATE_USERS: 'true',
-    IMPORT_RETRY_DELAY: '1', IMPORT_RETRIES: '3', ...env,
+    ...sourceEnv, POD_URL: pod.url, POD_TOKEN: pod.token, POD_CREATE_USERS: 'true', IMPORT_RETRY_DELAY: '1', IMPORT_RETRIES: '3', ...env,
   }
   const config = testConfig(settings)
   const work = mkdtempSync(path.join(tmpdir(), 'bbbp-work-'))

@@ -1,49 +1,18 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import type { Page } from 'playwright-core'
 import t from 'tap'
-import { sourceSchema } from '../../src/config.ts'
-import { FakeBbb } from '../../src/demo/fake-bbb.ts'
-import { generateSampleRecordings } from '../../src/demo/sample-recordings.ts'
-import { createBbbClient } from '../../src/bbb/client.ts'
-import { createSyncService } from '../../src/sync/sync-service.ts'
 import { buildApp, testConfig } from '../helpers/app.ts'
 import { freePort } from '../helpers/cas-server.ts'
-import { launchChromium, screenshot, watchErrors } from '../helpers/chromium.ts'
-import { freshDatabase } from '../helpers/database.ts'
+import { sampleSource } from '../helpers/samples.ts'
+import { axeViolations, launchChromium, screenshot, watchErrors } from '../helpers/chromium.ts'
 import { assignOwners } from '../helpers/portal.ts'
 
-const axeSource = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8')
-
-/** Serious or critical axe-core violations of the page, as "rule: target" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => (globalThis as any).axe.run(document, { resultTypes: ['violations'] }))
-  if (!result.passes.length) throw new Error('axe-core checked nothing')
-  return result.violations
-    .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v: { id: string; nodes: Array<{ target: string[] }> }) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))
-}
 
 // The real thing in a real browser: the demo's generated recordings (thumbnails served by the
 // fake BBB), the portal listening on 127.0.0.1, Debian's Chromium driven by playwright-core.
 t.test('teacher portal in Chromium', async (t) => {
-  const handle = await freshDatabase(t)
-  const dir = t.testdir()
-  const secret = 'browser-test-secret'
-  const fake = new FakeBbb({ secret, flavour: 'bbb-2.6', publishedDir: path.join(dir, 'published') })
-  const bbbUrl = await fake.start()
-  t.teardown(() => fake.stop())
-  fake.recordings = await generateSampleRecordings(path.join(dir, 'published'), bbbUrl, () => {})
-  const source = sourceSchema.parse({ name: 'demo', url: bbbUrl, secret, shutdownAt: new Date(Date.now() + 10 * 86_400_000) })
-  const sync = createSyncService({
-    handle, dataDir: dir, owners: { resolveSource: async () => ({ tally: {}, byRecordId: new Map() }) },
-    clientFor: (s, cache) => createBbbClient({ source: s, connectTimeoutMs: 2000, readTimeoutMs: 5000, cache }),
-  })
-  await sync.syncSource(source)
+  const { handle, env } = await sampleSource(t, { shutdownInDays: 10 })
   const ids = await assignOwners(handle.db, { enseignant: [0, 1, 2] })
   const port = await freePort()
-  const config = testConfig({ AUTH: 'demo', PUBLIC_URL: `http://127.0.0.1:${port}`, BBB_URL: bbbUrl, BBB_SECRET: secret, BBB_SOURCE_NAME: 'demo', BBB_SHUTDOWN_AT: source.shutdownAt!.toISOString() })
+  const config = testConfig({ AUTH: 'demo', PUBLIC_URL: `http://127.0.0.1:${port}`, ...env })
   const { app } = await buildApp(t, handle.db, config)
   await app.listen({ host: '127.0.0.1', port })
   const base = `http://127.0.0.1:${port}`
