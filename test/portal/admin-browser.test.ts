@@ -104,7 +104,7 @@ t.test('admin console in Chromium', async (t) => {
     t.match(await page.locator('.owners').textContent(), /prof\.b \(admin\)/)
     await page.getByRole('button', { name: 'Importer pour son propriétaire' }).click()
     await page.waitForSelector('table.recordings tbody tr')
-    t.match(await page.locator('table.recordings tbody tr').first().textContent(), /queued/)
+    t.match(await page.locator('table.recordings tbody tr').first().textContent(), /Importation demandée/)
     // Abandoned with all the others above: taken back, then abandoned again with a reason.
     await page.getByRole('button', { name: 'Annuler l’abandon' }).click()
     await page.waitForSelector('#abandon-reason')

@@ -72,6 +72,7 @@ export const en: Record<keyof typeof fr, string> = {
   'status.done': 'Imported',
   'status.failed': 'Failed',
   'status.declined': 'Not kept',
+  'status.cancelled': 'Cancelled',
   'status.missing': 'Gone from the server',
   'flash.imported': 'Import requested: it starts as soon as a worker is free.',
   'flash.alreadyImporting': 'An import of this recording already exists.',

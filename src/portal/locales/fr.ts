@@ -70,6 +70,7 @@ export const fr = {
   'status.done': 'Importé',
   'status.failed': 'Échec',
   'status.declined': 'Non conservé',
+  'status.cancelled': 'Annulée',
   'status.missing': 'Introuvable sur le serveur',
   'flash.imported': 'Importation demandée : elle démarrera dès qu’un traitement sera libre.',
   'flash.alreadyImporting': 'Une importation de cet enregistrement existe déjà.',
