@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
 import type { RecordingFormat } from '../bbb/recording.ts'
 import type { Database } from '../db/database.ts'
+import { activeImportStates } from '../db/schema.ts'
 
 /** Where each recording of a source stands, for the dashboard and the shutdown verdict. */
 export const settlementSql = sql<string>`CASE
   WHEN r.abandoned_at IS NOT NULL THEN 'abandoned'
   WHEN li.state = 'done' THEN 'imported'
-  WHEN li.state IN ('queued', 'fetching', 'converting', 'uploading', 'encoding') THEN 'inProgress'
+  WHEN li.state IN (${sql.join([...activeImportStates])}) THEN 'inProgress'
   WHEN r.declined_at IS NOT NULL THEN 'declined'
   WHEN li.state = 'failed' THEN 'failed'
   WHEN r.missing_since IS NOT NULL THEN 'missing'
@@ -49,7 +50,7 @@ export function createAdminRepository(db: Database) {
       const row = await db.selectFrom('imports').innerJoin('recordings', 'recordings.id', 'imports.recording_id')
         .select((eb) => [
           eb.fn.count<string>('imports.id').filterWhere((w) => w.and([w('imports.state', '=', 'done'), w('imports.finished_at', '>=', since)])).as('done'),
-          eb.fn.count<string>('imports.id').filterWhere('imports.state', 'in', ['queued', 'fetching', 'converting', 'uploading', 'encoding']).as('open'),
+          eb.fn.count<string>('imports.id').filterWhere('imports.state', 'in', activeImportStates).as('open'),
         ])
         .where('recordings.source', '=', source).executeTakeFirstOrThrow()
       return { doneSince: Number(row.done), open: Number(row.open) }

@@ -120,6 +120,8 @@ export const importStates = ['queued', 'fetching', 'converting', 'uploading', 'e
 export type ImportState = (typeof importStates)[number]
 /** States of an import that is still under way (one per recording at most, with `done`). */
 export const activeImportStates = ['queued', 'fetching', 'converting', 'uploading', 'encoding'] as const satisfies ImportState[]
+/** Whether an import (or a status named after its state) is still under way. */
+export const isActiveImport = (state: string | null | undefined) => (activeImportStates as readonly string[]).includes(state ?? '')
 
 export interface ImportsTable {
   id: Generated<number>

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/database.ts'
-import { activeImportStates, type ImportState } from '../db/schema.ts'
+import { activeImportStates, isActiveImport, type ImportState } from '../db/schema.ts'
 
 export function createImportsRepository(db: Database) {
   return {
@@ -37,7 +37,7 @@ export function createImportsRepository(db: Database) {
         .returningAll().executeTakeFirst()
       if (row) return row
       const now = await db.selectFrom('imports').select('state').where('id', '=', importId).executeTakeFirst()
-      return now && (activeImportStates as readonly string[]).includes(now.state) ? 'busy' : 'ended'
+      return isActiveImport(now?.state) ? 'busy' : 'ended'
     },
 
     /**

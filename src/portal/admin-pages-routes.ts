@@ -8,7 +8,7 @@ import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodl
 import type { Database } from '../db/database.ts'
 import { createSyncRunsRepository } from '../sync/sync-runs-repository.ts'
 import type { SyncService } from '../sync/sync-service.ts'
-import { activeImportStates } from '../db/schema.ts'
+import { isActiveImport } from '../db/schema.ts'
 import { translate } from './i18n.ts'
 import { formatDate } from './view-helpers.ts'
 
@@ -99,7 +99,7 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
 
   fastify.get('/admin/recordings/:id', { preHandler: requireAdminPage }, async (request, reply) => {
     const detail = await service.recordingDetail(idOf(request))
-    const history = detail.history.map((i) => ({ ...i, cancellable: (activeImportStates as readonly string[]).includes(i.state) }))
+    const history = detail.history.map((i) => ({ ...i, cancellable: isActiveImport(i.state) }))
     return reply.page('admin-recording', { title: detail.recording.name, section: 'orphans', ...detail, history, back: request.url })
   })
   fastify.post('/admin/recordings/:id/owners/remove', form, async (request, reply) => {

@@ -1,8 +1,8 @@
+import { isActiveImport } from '../db/schema.ts'
 import type { MyRecordingRow } from './my-recordings-repository.ts'
 import { translate, type Language } from './i18n.ts'
 import { playbackUrlOf } from '../api/presenters.ts'
 
-const live = new Set(['queued', 'fetching', 'converting', 'uploading', 'encoding'])
 
 /** The status badge's words, shared by the page and its live updates. */
 export function statusLabel(lang: Language, r: Pick<MyRecordingRow, 'status' | 'import_progress' | 'import_attempts'>): string {
@@ -26,7 +26,7 @@ export function recordingView(lang: Language, r: MyRecordingRow) {
     playbackUrl: playbackUrlOf(r.formats),
     status: r.status,
     statusLabel: statusLabel(lang, r),
-    live: live.has(r.status),
+    live: isActiveImport(r.status),
     progress: r.status === 'converting' ? r.import_progress ?? 0 : null,
     error: r.status === 'failed' ? r.import_error : null,
     missing,
@@ -36,7 +36,7 @@ export function recordingView(lang: Language, r: MyRecordingRow) {
     canRetry: !missing && r.status === 'failed',
     canDecline: ['pending', 'failed'].includes(r.status),
     canUndecline: r.status === 'declined',
-    canCancel: live.has(r.status),
+    canCancel: isActiveImport(r.status),
   }
 }
 export type RecordingView = ReturnType<typeof recordingView>

@@ -1,10 +1,9 @@
-import type { ImportRow } from '../db/schema.ts'
+import { isActiveImport, type ImportRow } from '../db/schema.ts'
 import { HttpProblem, notFound } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import type { MyRecordingsFilter, MyRecordingRow, createMyRecordingsRepository } from './my-recordings-repository.ts'
 
 const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
-const liveStates = new Set(['queued', 'fetching', 'converting', 'uploading', 'encoding'])
 
 export interface RecordingsServiceDeps {
   recordings: ReturnType<typeof createMyRecordingsRepository>
@@ -56,7 +55,7 @@ export function createRecordingsService({ recordings, imports, onImportRequested
     async decline(userId: number, recordingId: number) {
       const recording = await mine(userId, recordingId)
       if (recording.import_state === 'done') throw conflict('This recording is already imported into Pod.', 'already-imported')
-      if (recording.import_state && liveStates.has(recording.import_state)) {
+      if (isActiveImport(recording.import_state)) {
         throw conflict('An import of this recording is under way; cancel it first.', 'import-under-way')
       }
       if (!recording.declined_at) await recordings.setDeclined(recording.id, userId)
