@@ -1,6 +1,7 @@
 import type { SourceConfig } from '../config.ts'
 import { HttpProblem, notFound } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
+import { requestImport } from '../jobs/request-import.ts'
 import type { OwnersRepository } from '../owners/owners-repository.ts'
 import { podCsvColumns, podCsvRow } from '../sync/csv-export.ts'
 import type { AdminRepository } from './admin-repository.ts'
@@ -33,11 +34,7 @@ export function createAdminService({ repo, owners, imports, sources, enqueue }: 
     const ids = await owners.upsertUsers(names.map((username) => ({ username, email: null, displayName: null })), 'admin')
     return names.map((n) => ids.get(n)!)
   }
-  const queueImport = async (recordingId: number, userId: number) => {
-    const created = await imports.request(recordingId, userId)
-    if (created) await enqueue?.(created.id).catch(() => {})
-    return created ?? (await imports.liveOf(recordingId))!
-  }
+  const queueImport = async (recordingId: number, userId: number) => (await requestImport({ imports, enqueue }, recordingId, userId)).import
 
   return {
     sourceConfig(name: string) {

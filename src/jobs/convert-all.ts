@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts'
 import { createImportsRepository } from './imports-repository.ts'
+import { requestImport } from './request-import.ts'
 
 /** Who asks for imports nobody asked for (`sync --convert-all` of recordings without an owner). */
 export const SYSTEM_USER = 'bbb-portal'
@@ -37,13 +38,8 @@ export async function queueImports(db: Database, source: string, recordIds: stri
   let queued = 0
   let alreadyThere = 0
   for (const row of first.values()) {
-    const created = await imports.request(row.id, row.user_id ?? system.id)
-    if (!created) {
-      alreadyThere++
-      continue
-    }
-    queued++
-    await options.enqueue?.(created.id)
+    if ((await requestImport({ imports, enqueue: options.enqueue }, row.id, row.user_id ?? system.id)).created) queued++
+    else alreadyThere++
   }
   return { planned, queued, alreadyThere }
 }

@@ -1,6 +1,7 @@
 import { isActiveImport, type ImportRow } from '../db/schema.ts'
 import { HttpProblem, notFound } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
+import { requestImport } from '../jobs/request-import.ts'
 import type { MyRecordingsFilter, MyRecordingRow, createMyRecordingsRepository } from './my-recordings-repository.ts'
 
 const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
@@ -38,18 +39,12 @@ export function createRecordingsService({ recordings, imports, onImportRequested
     /** `created` is false when an import was already live (or done): a second click makes none. */
     async requestImport(userId: number, recordingId: number): Promise<{ created: boolean; import: ImportRow }> {
       const recording = await mine(userId, recordingId)
-      const live = await imports.liveOf(recording.id)
-      if (live) return { created: false, import: live }
-      if (recording.missing_since) throw conflict('This recording is no longer listed by its BBB server; it cannot be imported.', 'recording-missing')
-      const created = await imports.request(recording.id, userId)
+      // An import under way or done is answered as it is, even for a recording gone since.
+      const hasOne = isActiveImport(recording.import_state) || recording.import_state === 'done'
+      if (recording.missing_since && !hasOne) throw conflict('This recording is no longer listed by its BBB server; it cannot be imported.', 'recording-missing')
       // Asking for an import takes back an earlier "Ne pas conserver".
       if (recording.declined_at) await recordings.setDeclined(recording.id, null)
-      if (created) {
-        // A queue that cannot be reached now loses nothing: the row waits for the workers' sweep.
-        await onImportRequested?.(created.id).catch(() => {})
-        return { created: true, import: created }
-      }
-      return { created: false, import: (await imports.liveOf(recording.id))! }
+      return requestImport({ imports, enqueue: onImportRequested }, recording.id, userId)
     },
 
     async decline(userId: number, recordingId: number) {
