@@ -26,6 +26,7 @@ import type { SyncService } from './sync/sync-service.ts'
 import { createImportsRepository } from './jobs/imports-repository.ts'
 import { createOwnersRepository } from './owners/owners-repository.ts'
 import { createMyRecordingsRepository } from './portal/my-recordings-repository.ts'
+import { createSyncRunsRepository } from './sync/sync-runs-repository.ts'
 import adminPagesRoutes from './portal/admin-pages-routes.ts'
 import pagesRoutes from './portal/pages-routes.ts'
 import { createRecordingsService } from './portal/recordings-service.ts'
@@ -71,14 +72,15 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(metricsPlugin, { db })
 
   const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
-  const adminRepo = createAdminRepository(db)
+  const imports = createImportsRepository(db)
   const adminService = createAdminService({
-    repo: adminRepo, owners: createOwnersRepository(db), imports: createImportsRepository(db), sources: config.sources, enqueue: onImportRequested,
+    repo: createAdminRepository(db), owners: createOwnersRepository(db), imports, sources: config.sources, enqueue: onImportRequested,
+    syncRuns: createSyncRunsRepository(db), syncService, notice,
   })
-  const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports: createImportsRepository(db), onImportRequested })
+  const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports, onImportRequested })
   await fastify.register(loginRoutes, { db, config })
   await fastify.register(pagesRoutes, { service, deadlines })
-  await fastify.register(adminPagesRoutes, { service: adminService, repo: adminRepo, sourceNames: config.sources.map((s) => s.name), syncService, notice, db })
+  await fastify.register(adminPagesRoutes, { service: adminService, sourceNames: config.sources.map((s) => s.name) })
 
   await fastify.register(async (api) => {
     // Pod's front end calls from its own origin, with a bearer token (no cookies across sites).
@@ -87,7 +89,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
     await api.register(recordingsRoutes, { service, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000 })
     await api.register(adminRoutes, { prefix: '/admin', db })
     await api.register(adminActionsRoutes, { prefix: '/admin', service: adminService, sourceNames: config.sources.map((s) => s.name) })
-    await api.register(adminOperationsRoutes, { prefix: '/admin', sources: config.sources, repo: adminRepo, syncService, notice })
+    await api.register(adminOperationsRoutes, { prefix: '/admin', service: adminService })
   }, { prefix: '/api/v1' })
 
   await fastify.register(fastifySwagger, { mode: 'static', specification: { path: openapiFile, baseDir: fileURLToPath(new URL('..', import.meta.url)) } })

@@ -3,7 +3,10 @@ import { HttpProblem, notFound } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import { requestImport } from '../jobs/request-import.ts'
 import type { OwnersRepository } from '../owners/owners-repository.ts'
+import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodle/moodle-notice.ts'
 import { podCsvColumns, podCsvRow } from '../sync/csv-export.ts'
+import type { SyncRunsRepository } from '../sync/sync-runs-repository.ts'
+import type { SyncService } from '../sync/sync-service.ts'
 import type { AdminRepository } from './admin-repository.ts'
 
 const settlements = ['imported', 'inProgress', 'awaiting', 'declined', 'orphaned', 'failed', 'missing', 'abandoned'] as const
@@ -18,10 +21,21 @@ export interface AdminServiceDeps {
   imports: ImportsRepository
   sources: SourceConfig[]
   enqueue?: (importId: number) => Promise<void>
+  syncRuns?: Pick<SyncRunsRepository, 'list'>
+  /** The sync and the Moodle notice, when this process runs them (serve and demo do). */
+  syncService?: Pick<SyncService, 'syncSource'>
+  notice?: NoticeDeps
 }
 
+const unavailable = (detail: string) => new HttpProblem(503, 'Service Unavailable', detail)
+
 /** What admins do; every change is written to the audit log with who, before and after. */
-export function createAdminService({ repo, owners, imports, sources, enqueue }: AdminServiceDeps) {
+export function createAdminService({ repo, owners, imports, sources, enqueue, syncRuns, syncService, notice }: AdminServiceDeps) {
+  const sourceOf = (name: string) => {
+    const source = sources.find((s) => s.name === name)
+    if (!source) throw notFound(`No source named "${name}".`)
+    return source
+  }
   const recording = async (id: number) => {
     const row = Number.isSafeInteger(id) ? await repo.recording(id) : undefined
     if (!row) throw notFound('No such recording.')
@@ -37,16 +51,33 @@ export function createAdminService({ repo, owners, imports, sources, enqueue }: 
   const queueImport = async (recordingId: number, userId: number) => (await requestImport({ imports, enqueue }, recordingId, userId)).import
 
   return {
-    sourceConfig(name: string) {
-      const source = sources.find((s) => s.name === name)
-      if (!source) throw notFound(`No source named "${name}".`)
-      return source
+    noticeAvailable: notice !== undefined,
+
+    /** A sync of the source: a dry run shows what would change; a real one is audited. */
+    async sync(actor: string, name: string, dry: boolean) {
+      const source = sourceOf(name)
+      if (!syncService) throw unavailable('This process does not run syncs.')
+      const summary = await syncService.syncSource(source, { dry })
+      if (!dry) await repo.audit({ actor, action: 'source.sync', targetType: 'source', targetId: name, after: { runId: summary.runId, status: summary.status, counts: summary.counts } })
+      return summary
     },
+
+    /** The Moodle notice of the source: what it would change (preview), apply, or revert; audited. */
+    async moodleNotice(actor: string, name: string, action: 'preview' | 'apply' | 'revert') {
+      const source = sourceOf(name)
+      if (!notice) throw unavailable('No Moodle database is configured (MOODLE_DB_URL, or moodles: in the config file).')
+      const changes = action === 'revert' ? await revertMoodleNotice(notice, source) : await applyMoodleNotice(notice, source, { dry: action === 'preview' })
+      const changed = changes.filter((c) => c.action !== 'skip').length
+      if (action !== 'preview') await repo.audit({ actor, action: `moodle-notice.${action}`, targetType: 'source', targetId: name, after: { changed } })
+      return { changes, changed }
+    },
+
+    recentSyncRuns: async (name: string, limit: number) => (syncRuns ? (await syncRuns.list({ source: name, limit, offset: 0 })).rows : []),
+    orphans: repo.orphans,
 
     /** One source's dashboard: counts, media hours, the queue, an ETA, and the verdict. */
     async dashboard(name: string, now = new Date()) {
-      const source = sources.find((s) => s.name === name)
-      if (!source) throw notFound(`No source named "${name}".`)
+      const source = sourceOf(name)
       const [rows, activity, retired] = await Promise.all([repo.settlement(name), repo.importActivity(name, new Date(now.getTime() - 86_400_000)), repo.retired(name)])
       const counts = Object.fromEntries(settlements.map((s) => [s, rows.find((r) => r.settlement === s)?.count ?? 0])) as Record<(typeof settlements)[number], number>
       const total = rows.reduce((n, r) => n + r.count, 0)
@@ -149,8 +180,7 @@ export function createAdminService({ repo, owners, imports, sources, enqueue }: 
 
     /** Per source: Pod's CSV columns, then recordID, owners, where it stands, the import, the Pod link. */
     async report(name: string) {
-      const source = sources.find((s) => s.name === name)
-      if (!source) throw notFound(`No source named "${name}".`)
+      const source = sourceOf(name)
       const rows = await repo.reportRows(name)
       return rows.map((r) => {
         const pod = podCsvRow({ meetingName: r.meeting_name, metadata: r.metadata, startTime: new Date(r.start_time), published: r.published, state: r.state, formats: r.formats }, source.playback23)
@@ -179,7 +209,7 @@ export function createAdminService({ repo, owners, imports, sources, enqueue }: 
 
     /** After the shutdown: the source's recordings not imported leave teachers' lists; nothing is deleted. */
     async decommission(actor: string, name: string, undo = false) {
-      if (!sources.some((s) => s.name === name)) throw notFound(`No source named "${name}".`)
+      sourceOf(name)
       const before = await repo.retired(name)
       if (undo) await repo.unretire(name)
       else await repo.retire(name, actor)

@@ -1,14 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { AdminRepository, OrphanFilter } from '../admin/admin-repository.ts'
+import type { OrphanFilter } from '../admin/admin-repository.ts'
 import type { AdminService } from '../admin/admin-service.ts'
 import { safeReturnTo } from '../auth/return-to.ts'
-import { forbidden, HttpProblem } from '../errors.ts'
-import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodle/moodle-notice.ts'
-import type { Database } from '../db/database.ts'
-import { createSyncRunsRepository } from '../sync/sync-runs-repository.ts'
-import type { SyncService } from '../sync/sync-service.ts'
 import { isActiveImport } from '../db/schema.ts'
+import { forbidden } from '../errors.ts'
 import { translate } from './i18n.ts'
 import { formatDate } from './view-helpers.ts'
 
@@ -22,16 +18,12 @@ const usernamesOf = (text: unknown) => String(text ?? '').split(/[,\s]+/).map((u
 
 export interface AdminPagesOptions {
   service: AdminService
-  repo: AdminRepository
   sourceNames: string[]
-  syncService?: SyncService
-  notice?: NoticeDeps
-  db: Database
 }
 
 /** The admin console: pages over the admin service, every change a form with a redirect after POST. */
-const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, repo, sourceNames, syncService, notice, db }) => {
-  const syncRuns = createSyncRunsRepository(db)
+const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, sourceNames }) => {
+  const nameOf = (request: FastifyRequest) => z.object({ name: z.string().max(63) }).parse(request.params).name
   const idOf = (request: FastifyRequest) => z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) }).parse(request.params).id
   const requireAdminPage = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
@@ -43,11 +35,11 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
 
   fastify.get('/admin', { preHandler: requireAdminPage }, async (request, reply) => {
     const boards = await Promise.all(sourceNames.map((name) => service.dashboard(name)))
-    const runs = await Promise.all(sourceNames.map((name) => syncRuns.list({ source: name, limit: 5, offset: 0 })))
+    const runs = await Promise.all(sourceNames.map((name) => service.recentSyncRuns(name, 5)))
     return reply.page('admin-dashboard', {
-      title: t(request, 'admin.title'), section: 'dashboard', noticeAvailable: Boolean(notice),
+      title: t(request, 'admin.title'), section: 'dashboard', noticeAvailable: service.noticeAvailable,
       boards: boards.map((b, i) => ({
-        runs: runs[i]!.rows.map((r) => ({ ...r, counts: `${r.listed_count} / +${r.new_count} / ~${r.updated_count} / −${r.missing_count}` })),
+        runs: runs[i]!.map((r) => ({ ...r, counts: `${r.listed_count} / +${r.new_count} / ~${r.updated_count} / −${r.missing_count}` })),
         ...b,
         countList: Object.entries(b.counts).map(([key, value]) => ({ label: t(request, `admin.count.${key}`), value, key })),
         hoursText: t(request, 'admin.hours', b.mediaHours),
@@ -60,10 +52,8 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
 
   // A sync is always shown as a dry run first; "Appliquer" then runs it for real.
   fastify.post('/admin/sources/:name/sync-preview', form, async (request, reply) => {
-    const { name } = z.object({ name: z.string().max(63) }).parse(request.params)
-    const source = service.sourceConfig(name)
-    if (!syncService) throw new HttpProblem(503, 'Service Unavailable', 'This process does not run syncs.')
-    const summary = await syncService.syncSource(source, { dry: true })
+    const name = nameOf(request)
+    const summary = await service.sync(actor(request), name, true)
     return reply.page('admin-sync', {
       title: t(request, 'admin.sync.title', { source: name }), section: 'dashboard', source: name, summary,
       diffText: t(request, 'admin.sync.diff', { new: summary.counts.new, updated: summary.counts.updated, missing: summary.counts.missing, listed: summary.counts.listed }),
@@ -71,23 +61,18 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
     })
   })
   fastify.post('/admin/sources/:name/sync', form, async (request, reply) => {
-    const { name } = z.object({ name: z.string().max(63) }).parse(request.params)
-    const source = service.sourceConfig(name)
-    if (!syncService) throw new HttpProblem(503, 'Service Unavailable', 'This process does not run syncs.')
-    const summary = await syncService.syncSource(source, { dry: false })
-    await repo.audit({ actor: actor(request), action: 'source.sync', targetType: 'source', targetId: name, after: { runId: summary.runId, status: summary.status, counts: summary.counts } })
+    const summary = await service.sync(actor(request), nameOf(request), false)
     return reply.flash('flash.synced', { run: summary.runId }).redirect('/admin', 303)
   })
 
   fastify.get('/admin/orphans', { preHandler: requireAdminPage }, async (request, reply) => {
     const query = orphanQuery.parse(request.query)
     const filter: OrphanFilter = { source: query.source, contextLabel: query.contextLabel, originServer: query.originServer, q: query.q }
-    const { total, rows } = await repo.orphans(filter, PAGE_SIZE, (query.page - 1) * PAGE_SIZE)
+    const { total, rows } = await service.orphans(filter, PAGE_SIZE, (query.page - 1) * PAGE_SIZE)
     return reply.page('admin-orphans', { title: t(request, 'admin.orphans.title'), section: 'orphans', query, total, rows, sources: sourceNames, back: request.url })
   })
   fastify.post('/admin/recordings/:id/owners', form, async (request, reply) => {
-    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
-    await service.assignOwners(actor(request), id, usernamesOf((request.body as { usernames?: unknown }).usernames))
+    await service.assignOwners(actor(request), idOf(request), usernamesOf((request.body as { usernames?: unknown }).usernames))
     return reply.flash('flash.assigned', { count: 1 }).redirect(backOf(request.body, '/admin/orphans'), 303)
   })
   fastify.post('/admin/orphans/assign', form, async (request, reply) => {
@@ -127,21 +112,18 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
 
   // The Moodle notice: a preview page first, then apply; or revert.
   fastify.post('/admin/sources/:name/moodle-notice', form, async (request, reply) => {
-    const { name } = z.object({ name: z.string().max(63) }).parse(request.params)
+    const name = nameOf(request)
     const { action } = z.object({ action: z.enum(['preview', 'apply', 'revert']) }).parse(request.body)
-    const source = service.sourceConfig(name)
-    if (!notice) throw new HttpProblem(503, 'Service Unavailable', 'No Moodle database is configured (MOODLE_DB_URL, or moodles: in the config file).')
-    const changes = action === 'revert' ? await revertMoodleNotice(notice, source) : await applyMoodleNotice(notice, source, { dry: action === 'preview' })
+    const { changes, changed } = await service.moodleNotice(actor(request), name, action)
     if (action === 'preview') return reply.page('admin-notice', { title: t(request, 'admin.notice.title', { source: name }), section: 'dashboard', source: name, changes: changes.filter((c) => c.action !== 'skip') })
-    await repo.audit({ actor: actor(request), action: `moodle-notice.${action}`, targetType: 'source', targetId: name, after: { changed: changes.filter((c) => c.action !== 'skip').length } })
-    return reply.flash('flash.notice', { count: changes.filter((c) => c.action !== 'skip').length }).redirect('/admin', 303)
+    return reply.flash('flash.notice', { count: changed }).redirect('/admin', 303)
   })
 
   fastify.get('/admin/imports', { preHandler: requireAdminPage }, async (request, reply) => {
     return reply.page('admin-imports', { title: t(request, 'admin.imports.title'), section: 'imports', rows: await service.failedImports(200, 0) })
   })
   fastify.post('/admin/imports/:id/retry', form, async (request, reply) => {
-    await service.retryImport(actor(request), z.object({ id: z.coerce.number().int().positive() }).parse(request.params).id)
+    await service.retryImport(actor(request), idOf(request))
     return reply.flash('flash.retried', { count: 1 }).redirect('/admin/imports', 303)
   })
   fastify.post('/admin/imports/retry-failed', form, async (request, reply) => {
