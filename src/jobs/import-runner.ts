@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createBbbClient } from '../bbb/client.ts'
+import { createBbbClient, type BbbClient } from '../bbb/client.ts'
 import { parseRecording } from '../bbb/recording.ts'
 import type { SourceConfig } from '../config.ts'
 import { convertPlayback } from '../convert/converter.ts'
@@ -29,10 +29,10 @@ export interface ImportRunnerDeps {
 }
 
 type Advance = (change?: Parameters<ImportsRepository['advance']>[3]) => Promise<void>
+type Subject = NonNullable<Awaited<ReturnType<ImportsRepository['subject']>>>
 
 /** The current formats of one recording, asked of its BBB server (Scalelite tokens are fresh). */
-async function refreshFormats(source: SourceConfig, recordId: string, connectTimeoutMs: number) {
-  const client = createBbbClient({ source, connectTimeoutMs, readTimeoutMs: 60_000 })
+async function refreshFormats(client: BbbClient, source: SourceConfig, recordId: string) {
   const found: string[] = []
   await client.getRecordings({ recordID: recordId, state: 'any' }, (raw) => {
     found.push(raw.xml)
@@ -51,9 +51,14 @@ async function refreshFormats(source: SourceConfig, recordId: string, connectTim
  */
 export function createImportRunner(deps: ImportRunnerDeps) {
   const lease = deps.leaseSeconds
+  // One BBB client (and connection pool) per source for all the runs of this worker.
+  const clients = new Map<string, BbbClient>()
+  const clientOf = (source: SourceConfig) => {
+    if (!clients.has(source.name)) clients.set(source.name, createBbbClient({ source, connectTimeoutMs: deps.connectTimeoutMs, readTimeoutMs: 60_000 }))
+    return clients.get(source.name)!
+  }
 
-  async function convertAndPublish(importId: number, advance: Advance, work: string, signal: AbortSignal): Promise<string | null> {
-    const subject = (await deps.imports.subject(importId))!
+  async function convertAndPublish(importId: number, subject: Subject, advance: Advance, work: string, signal: AbortSignal): Promise<string | null> {
     const source = deps.sources.find((s) => s.name === subject.source)
     if (!source) throw new PermanentImportError(`the source "${subject.source}" is no longer configured`)
     const publication = {
@@ -69,7 +74,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       await advance({ state: 'encoding', progress: null })
       return publish('')
     }
-    const formats = await refreshFormats(source, subject.record_id, deps.connectTimeoutMs)
+    const formats = await refreshFormats(clientOf(source), source, subject.record_id)
     const format = formats.find((f) => f.type === 'video') ?? formats.find((f) => f.type === 'presentation')
     if (!format) throw new PermanentImportError(`the recording has neither a presentation nor a video playback (${formats.map((f) => f.type).join(', ') || 'none'})`)
     await advance({ state: 'converting', progress: 0 })
@@ -93,6 +98,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const started = await deps.imports.begin(importId, token, lease)
     if (started === 'busy') return 'busy'
     if (started === 'ended') return 'stopped'
+    const subject = (await deps.imports.subject(importId))!
     const abort = new AbortController()
     const stop = () => abort.abort(new Error('the import was cancelled'))
     const advance: Advance = async (change = {}) => {
@@ -105,14 +111,13 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     }, Math.min(deps.cancelCheckMs ?? 2000, (lease * 1000) / 3))
     const work = await mkdtemp(path.join(deps.tmpDir ?? tmpdir(), 'bbbp-import-'))
     const tell = async (notice: (to: string, title: string) => ImportNotice) => {
-      const subject = deps.notify && (await deps.imports.subject(importId))
-      if (!subject?.email) return
-      await deps.notify!(notice(subject.email, subject.name || subject.meeting_name)).catch((e) => deps.log?.(`import ${importId}: e-mail not sent: ${(e as Error).message}`))
+      if (!deps.notify || !subject.email) return
+      await deps.notify(notice(subject.email, subject.name || subject.meeting_name)).catch((e) => deps.log?.(`import ${importId}: e-mail not sent: ${(e as Error).message}`))
     }
     let link: string | null = null
     let failure: unknown
     try {
-      link = await convertAndPublish(importId, advance, work, abort.signal)
+      link = await convertAndPublish(importId, subject, advance, work, abort.signal)
     } catch (error) {
       failure = error
     } finally {
