@@ -4,26 +4,28 @@
  * through this process drop their entries at once; changes made elsewhere (workers, other hosts,
  * co-owners) show within `ttlMs`.
  */
-export function createAnswerCache(ttlMs: number, maxEntries = 10_000) {
-  const entries = new Map<string, { at: number; userId: number; body: string }>()
+export function createAnswerCache(ttlMs: number, maxUsers = 10_000) {
+  // Entries grouped by user: forgetting a user's answers is one delete, whatever the cache holds.
+  const users = new Map<number, Map<string, { at: number; body: string }>>()
   return {
-    enabled: ttlMs > 0,
     get(userId: number, key: string): string | undefined {
-      const entry = entries.get(`${userId}\u0000${key}`)
-      if (!entry) return undefined
-      if (Date.now() - entry.at >= ttlMs) {
-        entries.delete(`${userId}\u0000${key}`)
-        return undefined
-      }
+      const entry = users.get(userId)?.get(key)
+      if (!entry || Date.now() - entry.at >= ttlMs) return undefined
       return entry.body
     },
     set(userId: number, key: string, body: string) {
       if (ttlMs <= 0) return
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
-      entries.set(`${userId}\u0000${key}`, { at: Date.now(), userId, body })
+      let mine = users.get(userId)
+      if (!mine) {
+        if (users.size >= maxUsers) users.delete(users.keys().next().value!)
+        users.set(userId, (mine = new Map()))
+      }
+      // A few queries per user at most (filters, pages); the oldest goes first.
+      if (mine.size >= 20) mine.delete(mine.keys().next().value!)
+      mine.set(key, { at: Date.now(), body })
     },
     forget(userId: number) {
-      for (const [key, entry] of entries) if (entry.userId === userId) entries.delete(key)
+      users.delete(userId)
     },
   }
 }
