@@ -3,8 +3,8 @@ import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import type { AdminService } from '../admin/admin-service.ts'
 import { presentImport } from './presenters.ts'
+import { idParams, rowId } from './query-fields.ts'
 
-const id = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) })
 const usernames = z.array(z.string().trim().min(1).max(100)).min(1).max(100)
 const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }
 const owner = (o: { username: string; reason: string }) => ({ username: o.username, reason: o.reason })
@@ -30,10 +30,10 @@ const adminActionsRoutes: FastifyPluginAsync<{ service: AdminService; sourceName
 
   fastify.post('/recordings/:id/owners', async (request) => {
     const body = z.strictObject({ usernames }).parse(request.body)
-    return { owners: (await service.assignOwners(actor(request), id.parse(request.params).id, body.usernames)).map(owner) }
+    return { owners: (await service.assignOwners(actor(request), idParams.parse(request.params).id, body.usernames)).map(owner) }
   })
   fastify.delete('/recordings/:id/owners/:username', async (request) => {
-    const params = z.strictObject({ id: z.coerce.number().int().positive(), username: z.string().max(100) }).parse(request.params)
+    const params = z.strictObject({ id: rowId, username: z.string().max(100) }).parse(request.params)
     return { owners: (await service.unassignOwner(actor(request), params.id, params.username)).map(owner) }
   })
   fastify.post('/orphans/assign', async (request) => {
@@ -46,23 +46,23 @@ const adminActionsRoutes: FastifyPluginAsync<{ service: AdminService; sourceName
 
   fastify.post('/recordings/:id/abandon', async (request, reply) => {
     const { reason } = z.strictObject({ reason: z.string().trim().min(1).max(1000) }).parse(request.body)
-    await service.abandon(actor(request), id.parse(request.params).id, reason)
+    await service.abandon(actor(request), idParams.parse(request.params).id, reason)
     return reply.status(204).send()
   })
   fastify.delete('/recordings/:id/abandon', async (request, reply) => {
-    await service.unabandon(actor(request), id.parse(request.params).id)
+    await service.unabandon(actor(request), idParams.parse(request.params).id)
     return reply.status(204).send()
   })
-  fastify.post('/recordings/:id/import', async (request, reply) => reply.status(202).send(presentImport(await service.forceImport(actor(request), id.parse(request.params).id))))
+  fastify.post('/recordings/:id/import', async (request, reply) => reply.status(202).send(presentImport(await service.forceImport(actor(request), idParams.parse(request.params).id))))
 
   fastify.get('/imports/failed', async (request) => {
     const q = z.strictObject(page).parse(request.query)
     const rows = await service.failedImports(q.limit, q.offset)
     return { data: rows.map((r) => ({ id: r.id, recordingId: r.recording_id, source: r.source, name: r.name, username: r.username, error: r.error, attempts: r.attempts, finishedAt: r.finished_at?.toISOString() ?? null })) }
   })
-  fastify.post('/imports/:id/retry', async (request, reply) => reply.status(202).send(presentImport(await service.retryImport(actor(request), id.parse(request.params).id))))
+  fastify.post('/imports/:id/retry', async (request, reply) => reply.status(202).send(presentImport(await service.retryImport(actor(request), idParams.parse(request.params).id))))
   fastify.post('/imports/retry-failed', async (request) => service.retryAllFailed(actor(request)))
-  fastify.delete('/imports/:id', async (request) => presentImport(await service.cancelImport(actor(request), id.parse(request.params).id)))
+  fastify.delete('/imports/:id', async (request) => presentImport(await service.cancelImport(actor(request), idParams.parse(request.params).id)))
 
   fastify.get('/audit', async (request) => {
     const q = z.strictObject({ actor: z.string().max(100).optional(), action: z.string().max(100).optional(), targetType: z.string().max(50).optional(), targetId: z.string().max(300).optional(), ...page }).parse(request.query)

@@ -3,26 +3,24 @@ import { z } from 'zod'
 import { recordingSorts, recordingStatuses } from '../portal/my-recordings-repository.ts'
 import type { RecordingsService } from '../portal/recordings-service.ts'
 import { createAnswerCache } from './answer-cache.ts'
+import { afterDay, idParams, isoDay, startOfDay } from './query-fields.ts'
 import { presentImport, presentMyRecording } from './presenters.ts'
 
 const commaList = z.string().max(2000).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-
-/** The query of "my recordings", shared by the API and the page (dates are whole days). */
+/** The API's query of "my recordings" (dates are whole days; the page's lenient form is in pages-routes). */
 export const myRecordingsQuery = z.strictObject({
   q: z.string().trim().max(200).optional().transform((v) => v || undefined),
   status: commaList.pipe(z.array(z.enum(recordingStatuses))).optional(),
   course: z.string().max(300).optional(),
-  from: day.optional().transform((v) => (v ? new Date(`${v}T00:00:00Z`) : undefined)),
-  to: day.optional().transform((v) => (v ? new Date(new Date(`${v}T00:00:00Z`).getTime() + 86_400_000) : undefined)),
+  from: isoDay.optional().transform((v) => (v ? startOfDay(v) : undefined)),
+  to: isoDay.optional().transform((v) => (v ? afterDay(v) : undefined)),
   ids: commaList.pipe(z.array(z.string().regex(/^\d{1,9}$/, "must be ids").transform(Number)).max(200)).optional(),
   sort: z.enum(recordingSorts).default('newest'),
   limit: z.coerce.number().int().min(1).max(200).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 })
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) })
 
 /** The teacher's API (`/api/v1`), used by Pod's front end and by our own pages' scripts. */
 const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlines: ReadonlyMap<string, Date | undefined>; cacheTtlMs: number }> = async (fastify, { service, deadlines, cacheTtlMs }) => {

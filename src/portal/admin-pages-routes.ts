@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { OrphanFilter } from '../admin/admin-repository.ts'
+import { blankAsUnset as optional, idParams } from '../api/query-fields.ts'
 import type { AdminService } from '../admin/admin-service.ts'
 import { safeReturnTo } from '../auth/return-to.ts'
 import { isActiveImport } from '../db/schema.ts'
@@ -9,7 +10,6 @@ import { translate } from './i18n.ts'
 import { formatDate } from './view-helpers.ts'
 
 const PAGE_SIZE = 50
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
 const orphanQuery = z.object({
   source: optional(z.string().max(63)), contextLabel: optional(z.string().max(300)), originServer: optional(z.string().max(300)), q: optional(z.string().max(200)),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
@@ -24,7 +24,7 @@ export interface AdminPagesOptions {
 /** The admin console: pages over the admin service, every change a form with a redirect after POST. */
 const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, sourceNames }) => {
   const nameOf = (request: FastifyRequest) => z.object({ name: z.string().max(63) }).parse(request.params).name
-  const idOf = (request: FastifyRequest) => z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) }).parse(request.params).id
+  const idOf = (request: FastifyRequest) => idParams.parse(request.params).id
   const requireAdminPage = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
     if (!request.viewer.isAdmin) throw forbidden()

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { afterDay, blankAsUnset as optional, idParams, isoDay, rowId, startOfDay } from '../api/query-fields.ts'
 import { safeReturnTo } from '../auth/return-to.ts'
 import { HttpProblem } from '../errors.ts'
 import { languages, translate } from './i18n.ts'
@@ -8,23 +9,20 @@ import { recordingView } from './recording-view.ts'
 import type { RecordingsService } from './recordings-service.ts'
 
 const PAGE_SIZE = 20
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 
 // The filter form sends empty fields; unknown values fall back to "all" rather than an error.
 const listQuery = z.object({
   q: optional(z.string().trim().max(200)),
   status: optional(z.enum(recordingStatuses)).catch(undefined),
   course: optional(z.string().max(300)),
-  from: optional(day).catch(undefined),
-  to: optional(day).catch(undefined),
+  from: optional(isoDay).catch(undefined),
+  to: optional(isoDay).catch(undefined),
   sort: z.enum(recordingSorts).catch('newest'),
   page: z.coerce.number().int().min(1).max(50_000).catch(1),
 })
-const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) })
 const bulkBody = z.object({
   action: z.enum(['import', 'decline']),
-  ids: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(z.coerce.number().int().positive().max(2 ** 31 - 1)).max(500)),
+  ids: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(rowId).max(500)),
   back: z.string().optional(),
 })
 const backOf = (body: unknown) => safeReturnTo((body as { back?: unknown } | undefined)?.back)
@@ -48,8 +46,8 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
     const userId = request.viewer!.userId
     const filter = {
       q: query.q, status: query.status ? [query.status] : undefined, course: query.course, sort: query.sort,
-      from: query.from ? new Date(`${query.from}T00:00:00Z`) : undefined,
-      to: query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+      from: query.from ? startOfDay(query.from) : undefined,
+      to: query.to ? afterDay(query.to) : undefined,
       limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE,
     }
     const [{ total, rows }, courses, sources] = await Promise.all([service.list(userId, filter), service.courses(userId), service.sources(userId)])
