@@ -33,9 +33,9 @@ const loginRoutes: FastifyPluginAsync<{ db: Database; config: AppConfig }> = asy
     const unsigned = raw ? request.unsignCookie(raw) : undefined
     return safeReturnTo(unsigned?.valid ? unsigned.value : undefined)
   }
-  const logIn = async (request: FastifyRequest, reply: FastifyReply, identity: SsoIdentity, method: string, casTicket?: string) => {
+  const logIn = async (request: FastifyRequest, reply: FastifyReply, identity: SsoIdentity, method: string, extra: { casTicket?: string; admin?: boolean } = {}) => {
     const { user, admin } = await admitIdentity(db, identity, config)
-    await reply.startSession({ userId: user.id, isAdmin: admin, authMethod: method, casTicket })
+    await reply.startSession({ userId: user.id, isAdmin: admin || extra.admin === true, authMethod: method, casTicket: extra.casTicket })
     request.log.info({ user: user.username, method }, 'login')
     return reply.redirect(takeReturn(request, reply), 303)
   }
@@ -64,7 +64,7 @@ const loginRoutes: FastifyPluginAsync<{ db: Database; config: AppConfig }> = asy
         }
         throw error
       }
-      return logIn(request, reply, identity, 'cas', ticket)
+      return logIn(request, reply, identity, 'cas', { casTicket: ticket })
     })
 
     // Single logout: CAS POSTs a SAML LogoutRequest naming the service ticket; no CSRF token
@@ -112,9 +112,8 @@ const loginRoutes: FastifyPluginAsync<{ db: Database; config: AppConfig }> = asy
       const { username, admin } = demoBody.parse(request.body)
       const name = username.toLowerCase()
       const identity: SsoIdentity = { username: name, displayName: name, email: `${name}@demo.invalid`, affiliations: ['faculty'], attributes: {} }
-      const { user } = await admitIdentity(db, identity, { ...config, auth: { ...auth, allowedAffiliations: [] } })
-      await reply.startSession({ userId: user.id, isAdmin: admin === 'on' || auth.adminUsers.includes(name), authMethod: 'demo' })
-      return reply.redirect(takeReturn(request, reply), 303)
+      // The demo's "Administrateur" box stands for the SSO attribute that would say so.
+      return logIn(request, reply, identity, 'demo', { admin: admin === 'on' })
     })
   }
 
