@@ -1,5 +1,6 @@
 import t from 'tap'
-import { casUser, freePort, startCasServer } from '../helpers/cas-server.ts'
+import { casUser, startCasServer } from '../helpers/cas-server.ts'
+import { freePort } from '../helpers/net.ts'
 import { httpBrowser } from '../helpers/http-browser.ts'
 import { assignOwners, portalHarness } from '../helpers/portal.ts'
 

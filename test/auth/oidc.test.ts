@@ -1,5 +1,5 @@
 import t from 'tap'
-import { freePort } from '../helpers/cas-server.ts'
+import { freePort } from '../helpers/net.ts'
 import { httpBrowser } from '../helpers/http-browser.ts'
 import { oidcClient, oidcUser, startOidcProvider } from '../helpers/oidc-provider.ts'
 import { portalHarness } from '../helpers/portal.ts'

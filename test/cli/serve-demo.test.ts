@@ -2,20 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
-import { createServer } from 'node:net'
 import t from 'tap'
 import { syntheticRecordings } from '../../src/demo/synthetic.ts'
 import { bin } from '../helpers/cli.ts'
+import { freePort } from '../helpers/net.ts'
 import { secret, syncHarness } from '../helpers/sync.ts'
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
 
 /** Starts a long-running command; resolves once `ready` appears in its output. */
 async function start(t: { teardown(fn: () => unknown): void }, args: string[], env: Record<string, string>, ready: RegExp) {

@@ -3,12 +3,22 @@ import app, { type AppOptions } from '../../src/app.ts'
 import { signToken } from '../../src/auth/tokens.ts'
 import { loadConfig, type AppConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
+import { freePort } from './net.ts'
 
 export const jwtSecret = 'test-jwt-secret-that-is-long-enough-0123'
 
 /** A configuration as the environment would give it (rate limits and the list cache off unless asked). */
 export const testConfig = (env: Record<string, string> = {}): AppConfig =>
   loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', API_CACHE_TTL: '0', ...env })
+
+/** The app listening on 127.0.0.1 (for browsers and SSO servers), configured for that address. */
+export async function servePortal(t: { teardown(fn: () => unknown): void }, db: Database, env: Record<string, string>, extra: Parameters<typeof buildApp>[3] = {}) {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const built = await buildApp(t, db, testConfig({ PUBLIC_URL: base, ...env }), extra)
+  await built.app.listen({ host: '127.0.0.1', port })
+  return { ...built, base }
+}
 
 /** The app as a plugin on a fresh Fastify, with tokens for an admin and a teacher. */
 export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig(), extra: Pick<AppOptions, 'onImportRequested' | 'syncService' | 'notice'> = {}) {

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { createServer } from 'node:net'
 import path from 'node:path'
+import { freePort } from './net.ts'
 
 /** The Python that has Debian's django + cas_server (not a pyenv one earlier on PATH). */
 const PYTHON = process.env.CAS_TEST_PYTHON ?? '/usr/bin/python3'
@@ -13,14 +13,6 @@ export const casUser = {
   attributes: { mail: 'jean.dupont@univ.example', displayName: 'Jean Dupont', eduPersonAffiliation: ['member', 'faculty'], uid: 'jdupont' },
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    }).on('error', reject)
-  })
-}
 
 const settings = (dir: string) => `
 import os

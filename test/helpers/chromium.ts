@@ -15,6 +15,14 @@ export async function launchChromium(t: { teardown(fn: () => unknown): void }): 
   return browser
 }
 
+/** Chromium with one French page, and the list of its console errors and failed requests. */
+export async function frenchPage(t: { teardown(fn: () => unknown): void }) {
+  const browser = await launchChromium(t)
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  return { browser, page, errors: watchErrors(page) }
+}
+
 /** Console errors and failed requests of a page, to assert there are none. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = []

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import Provider from 'oidc-provider'
-import { freePort } from './cas-server.ts'
+import { freePort } from './net.ts'
 
 export const oidcUser = { sub: 'u-4242', preferred_username: 'MMartin', email: 'marie.martin@univ.example', name: 'Marie Martin', eduperson_affiliation: ['staff', 'member'] }
 export const oidcClient = { client_id: 'bbb-portal', client_secret: 'bbb-portal-client-secret-0123456789' }

@@ -1,8 +1,7 @@
 import t from 'tap'
-import { buildApp, testConfig } from '../helpers/app.ts'
-import { freePort } from '../helpers/cas-server.ts'
+import { servePortal } from '../helpers/app.ts'
 import { sampleSource } from '../helpers/samples.ts'
-import { axeViolations, launchChromium, screenshot, watchErrors } from '../helpers/chromium.ts'
+import { axeViolations, frenchPage, screenshot } from '../helpers/chromium.ts'
 
 
 // The admin console in Debian's Chromium: the dashboard and its verdict, reassigning an orphan,
@@ -11,15 +10,8 @@ t.test('admin console in Chromium', async (t) => {
   const { handle, fake, syncService, env } = await sampleSource(t, { shutdownInDays: 10 })
   // Nobody was found for them: three orphans.
   await handle.db.updateTable('recordings').set({ orphaned: true }).execute()
-  const port = await freePort()
-  const config = testConfig({ AUTH: 'demo', PUBLIC_URL: `http://127.0.0.1:${port}`, ...env })
-  const { app } = await buildApp(t, handle.db, config, { syncService })
-  await app.listen({ host: '127.0.0.1', port })
-  const base = `http://127.0.0.1:${port}`
-  const browser = await launchChromium(t)
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  const errors = watchErrors(page)
+  const { base } = await servePortal(t, handle.db, { AUTH: 'demo', ...env }, { syncService })
+  const { browser, page, errors } = await frenchPage(t)
   const count = async (key: string) => Number(await page.locator(`tr[data-count="${key}"] td`).textContent())
 
   t.test('an admin logs in and sees the dashboard with its verdict', async (t) => {

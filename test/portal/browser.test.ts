@@ -1,8 +1,7 @@
 import t from 'tap'
-import { buildApp, testConfig } from '../helpers/app.ts'
-import { freePort } from '../helpers/cas-server.ts'
+import { servePortal } from '../helpers/app.ts'
 import { sampleSource } from '../helpers/samples.ts'
-import { axeViolations, launchChromium, screenshot, watchErrors } from '../helpers/chromium.ts'
+import { axeViolations, frenchPage, screenshot } from '../helpers/chromium.ts'
 import { assignOwners } from '../helpers/portal.ts'
 
 
@@ -11,16 +10,8 @@ import { assignOwners } from '../helpers/portal.ts'
 t.test('teacher portal in Chromium', async (t) => {
   const { handle, env } = await sampleSource(t, { shutdownInDays: 10 })
   const ids = await assignOwners(handle.db, { enseignant: [0, 1, 2] })
-  const port = await freePort()
-  const config = testConfig({ AUTH: 'demo', PUBLIC_URL: `http://127.0.0.1:${port}`, ...env })
-  const { app } = await buildApp(t, handle.db, config)
-  await app.listen({ host: '127.0.0.1', port })
-  const base = `http://127.0.0.1:${port}`
-
-  const browser = await launchChromium(t)
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  const errors = watchErrors(page)
+  const { base } = await servePortal(t, handle.db, { AUTH: 'demo', ...env })
+  const { page, errors } = await frenchPage(t)
 
   t.test('log in with the keyboard only', async (t) => {
     await page.goto(`${base}/recordings`)
@@ -37,7 +28,7 @@ t.test('teacher portal in Chromium', async (t) => {
     t.equal(await page.locator('h1').textContent(), 'Mes vidéos externes')
   })
 
-  t.test('the list: three recordings with thumbnails, the deadline, no console errors', async (t) => {
+  t.test('the list: three recordings with thumbnails, the deadline', async (t) => {
     t.equal(await page.locator('tbody tr').count(), 3)
     t.match(await page.locator('.banner').textContent(), /il reste 10 jours/)
     const loaded = await page.locator('.previews img').evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth > 0))
