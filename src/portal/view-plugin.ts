@@ -25,7 +25,7 @@ declare module 'fastify' {
 }
 
 export const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url))
-const partials = ['status-badge', 'recording-row', 'pagination', 'flash', 'admin-nav'] as const
+const partials = ['status-badge', 'row-action', 'recording-row', 'pagination', 'flash', 'admin-nav'] as const
 
 export default fp(
   async (fastify) => {
