@@ -7,7 +7,6 @@ import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
-import helmet from 'helmet'
 import { sql } from 'kysely'
 import { createAdminRepository } from './admin/admin-repository.ts'
 import { createAdminService } from './admin/admin-service.ts'
@@ -16,6 +15,7 @@ import adminOperationsRoutes from './api/admin-operations-routes.ts'
 import adminRoutes from './api/admin-routes.ts'
 import metricsPlugin from './api/metrics-plugin.ts'
 import problemPlugin from './api/problem-plugin.ts'
+import { securityHeaders } from './api/security-headers.ts'
 import recordingsRoutes from './api/recordings-routes.ts'
 import authPlugin from './auth/auth-plugin.ts'
 import loginRoutes from './auth/login-routes.ts'
@@ -50,8 +50,7 @@ const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url))
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested, syncService, notice }) => {
   // Preview thumbnails come from the old BBB servers; nothing else is loaded from elsewhere.
   const bbbOrigins = [...new Set(config.sources.map((s) => new URL(s.url).origin))]
-  // helmet's middleware built once (@fastify/helmet rebuilds it at every request).
-  const securityHeaders = helmet({
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"], 'img-src': ["'self'", 'data:', ...bbbOrigins], 'script-src': ["'self'"],
@@ -62,7 +61,10 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
     },
     strictTransportSecurity: config.auth.secureCookies,
   })
-  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)))
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers)
+    done()
+  })
   await fastify.register(problemPlugin)
   await fastify.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
   await fastify.register(fastifyRateLimit, { global: false })

@@ -41,10 +41,16 @@ export default fp(
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     })
-    fastify.addHook('onResponse', async (request, reply) => {
+    // One child per label set, found by a string key: prom-client would hash the labels at each call.
+    const children = new Map<string, ReturnType<typeof durations.labels>>()
+    fastify.addHook('onResponse', (request, reply, done) => {
       // The route pattern, never the raw URL: ids and queries would explode the label set.
       const route = request.routeOptions.url ?? 'unknown'
-      durations.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+      const key = `${request.method} ${reply.statusCode} ${route}`
+      let child = children.get(key)
+      if (!child) children.set(key, (child = durations.labels({ method: request.method, route, status: String(reply.statusCode) })))
+      child.observe(reply.elapsedTime / 1000)
+      done()
     })
     fastify.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
   },

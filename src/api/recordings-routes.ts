@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { recordingSorts, recordingStatuses } from '../portal/my-recordings-repository.ts'
 import type { RecordingsService } from '../portal/recordings-service.ts'
@@ -21,6 +22,19 @@ export const myRecordingsQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 })
 
+// Polls repeat a handful of query strings: each is validated once (the parse is pure).
+const parsedQueries = new LRUCache<string, { key: string; query: z.infer<typeof myRecordingsQuery> }>({ max: 1000 })
+function parseListQuery(request: { url: string; query: unknown }) {
+  const at = request.url.indexOf('?')
+  const search = at < 0 ? '' : request.url.slice(at)
+  let parsed = parsedQueries.get(search)
+  if (!parsed) {
+    const query = myRecordingsQuery.parse(request.query)
+    parsed = { key: JSON.stringify(query), query }
+    parsedQueries.set(search, parsed)
+  }
+  return parsed
+}
 
 /** The teacher's API (`/api/v1`), used by Pod's front end and by our own pages' scripts. */
 const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlines: ReadonlyMap<string, Date | undefined>; cacheTtlMs: number }> = async (fastify, { service, deadlines, cacheTtlMs }) => {
@@ -28,8 +42,9 @@ const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlin
   const userId = (request: { viewer: { userId: number } | null }) => request.viewer!.userId
   const lists = createAnswerCache(cacheTtlMs)
   // Whatever a user changes, their next list shows it (the cache is per process; see answer-cache).
-  fastify.addHook('onResponse', async (request) => {
+  fastify.addHook('onResponse', (request, _reply, done) => {
     if (request.method !== 'GET' && request.viewer) lists.forget(request.viewer.userId)
+    done()
   })
 
   fastify.get('/me', async (request) => {
@@ -38,12 +53,11 @@ const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlin
   })
 
   fastify.get('/recordings', async (request, reply) => {
-    const query = myRecordingsQuery.parse(request.query)
-    const key = JSON.stringify(query)
+    const { key, query } = parseListQuery(request)
     let body = lists.get(userId(request), key)
     if (body === undefined) {
       const { total, rows } = await service.list(userId(request), query)
-      body = JSON.stringify({ total, data: rows.map((r) => presentMyRecording(r, deadlines)) })
+      body = Buffer.from(JSON.stringify({ total, data: rows.map((r) => presentMyRecording(r, deadlines)) }))
       lists.set(userId(request), key, body)
     }
     return reply.type('application/json; charset=utf-8').send(body)

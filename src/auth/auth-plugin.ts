@@ -4,6 +4,7 @@ import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { LRUCache } from 'lru-cache'
 import type { AppConfig } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import { forbidden, unauthorized } from '../errors.ts'
@@ -62,33 +63,44 @@ export default fp(
     // Cookie signatures get their own key, derived so that one secret is enough to configure.
     await fastify.register(fastifyCookie, { secret: createHmac('sha256', secret).update('cookie-signing').digest('base64url') })
     await fastify.register(fastifyCsrf, { sessionPlugin: '@fastify/cookie', cookieKey: auth.secureCookies ? '__Host-bbbp_csrf' : 'bbbp_csrf', cookieOpts: { ...cookieOptions, signed: true } })
-    await fastify.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], cache: true } })
+    await fastify.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] } })
     fastify.decorate('sessions', sessions)
     fastify.decorateRequest('viewer', null)
 
     // A client polling with its token would look its user up at every call: keep it a minute.
-    const tokenUsers = new Map<string, { at: number; user: { id: number; username: string; email: string | null; display_name: string | null } }>()
+    const tokenUsers = new LRUCache<string, { id: number; username: string; email: string | null; display_name: string | null }>({ max: 10_000, ttl: 60_000 })
     const userByUsername = async (username: string) => {
       const name = username.trim().toLowerCase()
       const cached = tokenUsers.get(name)
-      if (cached && Date.now() - cached.at < 60_000) return cached.user
+      if (cached) return cached
       const user = (await db.selectFrom('users').select(['id', 'username', 'email', 'display_name']).where('username', '=', name).executeTakeFirst())
         ?? (await db.insertInto('users').values({ username: name, created_via: 'api' })
           .onConflict((oc) => oc.column('username').doUpdateSet({ updated_at: new Date() }))
           .returning(['id', 'username', 'email', 'display_name']).executeTakeFirstOrThrow())
-      if (tokenUsers.size >= 10_000) tokenUsers.delete(tokenUsers.keys().next().value!)
-      tokenUsers.set(name, { at: Date.now(), user })
+      tokenUsers.set(name, user)
       return user
     }
 
-    const fromBearer = async (request: FastifyRequest, token: string): Promise<Viewer> => {
+    // The same token comes back at every poll. A signature checked once stays good until the
+    // token's `exp` (nothing else in it can change), so it is checked once, not at each call.
+    const verifiedTokens = new LRUCache<string, { sub: string; admin: boolean }>({ max: 10_000 })
+    const verifyToken = async (request: FastifyRequest, token: string) => {
+      const known = verifiedTokens.get(token)
+      if (known) return known
       const issuer = external.issuerOf(token)
-      let claims: { sub: string; admin: boolean }
+      let claims: { sub: string; admin: boolean; exp: number }
       try {
-        claims = issuer ? { ...(await external.verify(token, issuer)), admin: false } : await request.jwtVerify<TokenClaims>()
+        claims = issuer ? { ...(await external.verify(token, issuer)), admin: false } : await request.jwtVerify<TokenClaims & { exp: number }>()
       } catch {
         throw unauthorized('The bearer token is invalid or expired.')
       }
+      const ttl = Math.floor(claims.exp * 1000 - Date.now())
+      if (ttl > 0) verifiedTokens.set(token, { sub: claims.sub, admin: claims.admin === true }, { ttl })
+      return claims
+    }
+
+    const fromBearer = async (request: FastifyRequest, token: string): Promise<Viewer> => {
+      const claims = await verifyToken(request, token)
       const user = await userByUsername(claims.sub)
       return { userId: user.id, username: user.username, email: user.email, displayName: user.display_name, isAdmin: claims.admin === true, via: 'token' }
     }

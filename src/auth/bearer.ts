@@ -30,12 +30,12 @@ export function createExternalVerifier(issuers: JwtIssuerConfig[]) {
         return undefined
       }
     },
-    async verify(token: string, issuer: JwtIssuerConfig): Promise<{ sub: string }> {
+    async verify(token: string, issuer: JwtIssuerConfig): Promise<{ sub: string; exp: number }> {
       const algorithms = issuer.algorithms ?? (issuer.secret ? ['HS256'] : ['RS256'])
       const { payload } = await jwtVerify(token, (await keyOf(issuer)) as Parameters<typeof jwtVerify>[1], {
         issuer: issuer.issuer, audience: issuer.audience, algorithms, requiredClaims: ['exp', 'sub'],
       })
-      return { sub: String(payload.sub) }
+      return { sub: String(payload.sub), exp: payload.exp! }
     },
   }
 }

@@ -187,6 +187,32 @@ t.test('teacher API', async (t) => {
     }
   })
 
+  t.test('a token checked once still stops at its exp', async (t) => {
+    const token = createSigner({ key: 'test-jwt-secret-that-is-long-enough-0123', algorithm: 'HS256' })({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 2 })
+    const auth = { authorization: `Bearer ${token}` }
+    t.equal((await call('GET', '/api/v1/me', auth)).statusCode, 200)
+    t.equal((await call('GET', '/api/v1/me', auth)).statusCode, 200, 'again, from the verified tokens')
+    await new Promise((resolve) => setTimeout(resolve, (Math.floor(Date.now() / 1000) + 3) * 1000 - Date.now()))
+    t.equal((await call('GET', '/api/v1/me', auth)).statusCode, 401, 'refused once expired')
+  })
+
+  t.test('a query is refused each time it is wrong, and each user gets their own answer to it', async (t) => {
+    for (let i = 0; i < 2; i++) t.equal((await call('GET', '/api/v1/recordings?limit=0', alice)).statusCode, 400, `refused, time ${i + 1}`)
+    const asAlice = (await call('GET', '/api/v1/recordings?sort=oldest&limit=3', alice)).json()
+    const asBob = (await call('GET', '/api/v1/recordings?sort=oldest&limit=3', bob)).json()
+    t.equal(asAlice.total, 16)
+    t.not(asBob.data[0].id, asAlice.data[0].id, 'the same query string, another user, another answer')
+  })
+
+  t.test('security headers on every kind of answer', async (t) => {
+    for (const url of ['/api/v1/recordings', '/api/v1/nothing-here', '/static/portal.css', '/healthz']) {
+      const res = await app.inject({ method: 'GET', url, headers: alice })
+      t.match(String(res.headers['content-security-policy']), /default-src 'self'/, `${url}: CSP`)
+      t.equal(res.headers['x-content-type-options'], 'nosniff', `${url}: nosniff`)
+      t.equal(res.headers['x-frame-options'], 'SAMEORIGIN', `${url}: framing`)
+    }
+  })
+
   t.test('every API route is in openapi.yaml with its operationId', async (t) => {
     const api = h.routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && (/^\/api\/v1\//.test(r.url) || ['/health', '/healthz', '/readyz', '/metrics'].includes(r.url)))
     t.ok(api.length >= 14)
