@@ -170,7 +170,6 @@ export interface DB {
 }
 
 export type RecordingRow = Selectable<RecordingsTable>
-export type NewRecordingRow = Insertable<RecordingsTable>
 export type SyncRunRow = Selectable<SyncRunsTable>
 export type ImportRow = Selectable<ImportsTable>
 export type UserRow = Selectable<UsersTable>

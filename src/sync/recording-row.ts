@@ -1,7 +1,7 @@
 import type { Recording } from '../bbb/recording.ts'
-import type { NewRecordingRow } from '../db/schema.ts'
+import type { RecordingWrite } from './recordings-repository.ts'
 
-export function toRecordingRow(r: Recording, fingerprint: string, source: string, runId: number, now: Date): NewRecordingRow {
+export function toRecordingRow(r: Recording, fingerprint: string, source: string, runId: number, now: Date): RecordingWrite {
   return {
     source,
     record_id: r.recordId,
@@ -17,12 +17,10 @@ export function toRecordingRow(r: Recording, fingerprint: string, source: string
     end_time: r.endTime,
     duration_seconds: r.durationSeconds,
     participants: r.participants,
-    metadata: JSON.stringify(r.metadata),
-    formats: JSON.stringify(r.formats),
+    metadata: r.metadata,
+    formats: r.formats,
     fingerprint,
-    first_seen_at: now,
     last_seen_at: now,
-    missing_since: null,
     last_sync_run_id: runId,
   }
 }
