@@ -20,8 +20,9 @@ export interface BatchWriterDeps {
 /**
  * Classifies and stores the listing's batches. A recording whose XML is what was stored last
  * time (one-time tokens aside) is unchanged and only touched; the others are parsed, validated
- * and written. Writes run while the next batch is read and parsed (Postgres works on another
- * core), one at a time, so order is kept and at most two batches are in memory.
+ * and written. A batch's write runs while the next batch is read and parsed (Postgres works
+ * on another core); that next batch then waits for it, so order is kept and at most two
+ * batches are in memory however slow the database is.
  */
 export function createBatchWriter(deps: BatchWriterDeps) {
   const { repository, source, tally } = deps
@@ -63,9 +64,10 @@ export function createBatchWriter(deps: BatchWriterDeps) {
     }
     await deps.csv?.write(parsedBatch)
 
-    const previous = pendingWrite
+    // Back-pressure: a database slower than the listing holds the listing up (without this
+    // wait, batches piled up behind the writes: 490 MB of heap in a 100 000-recording sync).
+    await pendingWrite
     pendingWrite = (async () => {
-      await previous
       if (deps.dry) return
       await repository.upsert(writes)
       await repository.touch(source, touches, deps.runId, deps.now)
