@@ -31,7 +31,7 @@ function parseListQuery(request: { url: string; query: unknown }) {
   if (!parsed) {
     const query = myRecordingsQuery.parse(request.query)
     parsed = { key: JSON.stringify(query), query }
-    parsedQueries.set(search, parsed)
+    if (search.length <= 2048) parsedQueries.set(search, parsed) // bounded memory, whatever clients send
   }
   return parsed
 }
