@@ -1,34 +1,15 @@
-import { sql } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { Database } from '../db/database.ts'
+import type { RecordingsTable } from '../db/schema.ts'
 
 export type RecordingsRepository = ReturnType<typeof createRecordingsRepository>
 
-/** A recording as the sync writes it (first_seen_at is last_seen_at on insert, kept on update). */
-export interface RecordingWrite {
-  source: string
-  record_id: string
-  meeting_id: string
-  internal_meeting_id: string
-  name: string
-  meeting_name: string
-  is_breakout: boolean
-  parent_meeting_id: string | null
-  published: boolean
-  state: string
-  start_time: Date
-  end_time: Date | null
-  duration_seconds: number
-  participants: number | null
-  metadata: Record<string, string>
-  formats: unknown[]
-  fingerprint: string
-  last_seen_at: Date
-  last_sync_run_id: number
-}
-
 const updatedColumns = ['meeting_id', 'internal_meeting_id', 'name', 'meeting_name', 'is_breakout', 'parent_meeting_id', 'published', 'state', 'start_time',
-  'end_time', 'duration_seconds', 'participants', 'metadata', 'formats', 'fingerprint', 'last_seen_at', 'last_sync_run_id']
+  'end_time', 'duration_seconds', 'participants', 'metadata', 'formats', 'fingerprint', 'last_seen_at', 'last_sync_run_id'] as const
 const writtenColumns = ['source', 'record_id', ...updatedColumns].join(', ')
+
+/** A recording as the sync writes it (first_seen_at is last_seen_at on insert, kept on update). */
+export type RecordingWrite = Pick<Selectable<RecordingsTable>, 'source' | 'record_id' | (typeof updatedColumns)[number]>
 
 export interface RecordingFilter {
   source?: string
