@@ -1,5 +1,5 @@
-// npm run bench [-- --n 100000 --runs 3 --cases paged,full,owners,convert,api]: sync figures against a local
-// fake BBB over HTTP (owners: with a Moodle of 19 940 activities), the converter on two synthetic
+// npm run bench [-- --n 100000 --runs 3 --cases parse,paged,full,owners,convert,api]: sync figures against a local
+// fake BBB over HTTP (owners: with a Moodle of 19 940 activities; parse: the parsing alone), the converter on two synthetic
 // 60-minute recordings (bench/convert.ts; convert-slides or convert-screen for one of them), and the
 // teacher API under load beside Fastify's hello world (bench/api.ts).
 // Prints one JSON line per case (median of the runs): recordings, wall seconds, peak RSS MB,
@@ -13,9 +13,10 @@ import pg from 'pg'
 import { benchApi } from './api.ts'
 import { benchConvert } from './convert.ts'
 import { benchMoodle } from './owners.ts'
+import { benchParse } from './parse.ts'
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'paged,full,owners,convert,api' } },
+  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'parse,paged,full,owners,convert,api' } },
 })
 const n = Number(values.n)
 const runs = Number(values.runs)
@@ -48,6 +49,8 @@ async function syncOnce(url: string, dataDir: string, extraEnv: Record<string, s
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+if (values.cases.split(',').includes('parse')) benchParse(n, runs)
 
 const cases = ([['paged', 'bbb-2.6'], ['full', 'bbb-2.5']] as const).filter(([listing]) => values.cases.split(',').includes(listing))
 for (const [listing, flavour] of cases) {
