@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache'
+
 /**
  * Serialized answers kept for a short time per user and query. Pod's front end and open pages
  * poll "my recordings" every few seconds; most polls find nothing changed. A user's own changes
@@ -7,23 +9,15 @@
  */
 export function createAnswerCache(ttlMs: number, maxUsers = 10_000) {
   // Entries grouped by user: forgetting a user's answers is one delete, whatever the cache holds.
-  const users = new Map<number, Map<string, { at: number; body: Buffer }>>()
+  // A few queries per user at most (filters, pages).
+  const users = new LRUCache<number, LRUCache<string, Buffer>>({ max: maxUsers })
   return {
-    get(userId: number, key: string): Buffer | undefined {
-      const entry = users.get(userId)?.get(key)
-      if (!entry || Date.now() - entry.at >= ttlMs) return undefined
-      return entry.body
-    },
+    get: (userId: number, key: string): Buffer | undefined => users.get(userId)?.get(key),
     set(userId: number, key: string, body: Buffer) {
       if (ttlMs <= 0) return
       let mine = users.get(userId)
-      if (!mine) {
-        if (users.size >= maxUsers) users.delete(users.keys().next().value!)
-        users.set(userId, (mine = new Map()))
-      }
-      // A few queries per user at most (filters, pages); the oldest goes first.
-      if (mine.size >= 20) mine.delete(mine.keys().next().value!)
-      mine.set(key, { at: Date.now(), body })
+      if (!mine) users.set(userId, (mine = new LRUCache<string, Buffer>({ max: 20, ttl: ttlMs })))
+      mine.set(key, body)
     },
     forget(userId: number) {
       users.delete(userId)

@@ -36,18 +36,14 @@ export function createRecordingsRepository(db: Database) {
 
     /**
      * Inserts or replaces recordings; a recording seen again is no longer missing. The batch
-     * goes as one JSON parameter: hundreds of rows of 20 columns as separate parameters cost
-     * more to build and send than the rows themselves.
+     * goes as one JSON parameter, read with the table's own row type: hundreds of rows of 20
+     * columns as separate parameters cost more to build and send than the rows themselves.
      */
     async upsert(rows: RecordingWrite[]) {
       if (!rows.length) return
       await sql`
         INSERT INTO recordings (${sql.raw(writtenColumns)}, first_seen_at)
-        SELECT ${sql.raw(writtenColumns)}, last_seen_at FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(
-          source text, record_id text, meeting_id text, internal_meeting_id text, name text, meeting_name text,
-          is_breakout boolean, parent_meeting_id text, published boolean, state text, start_time timestamptz,
-          end_time timestamptz, duration_seconds integer, participants integer, metadata jsonb, formats jsonb,
-          fingerprint text, last_seen_at timestamptz, last_sync_run_id integer)
+        SELECT ${sql.raw(writtenColumns)}, last_seen_at FROM json_populate_recordset(NULL::recordings, ${JSON.stringify(rows)}::json)
         ON CONFLICT (source, record_id) DO UPDATE SET
           ${sql.raw(updatedColumns.map((c) => `${c} = EXCLUDED.${c}`).join(', '))}, missing_since = NULL`.execute(db)
     },
