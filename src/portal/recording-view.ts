@@ -3,7 +3,6 @@ import type { MyRecordingRow } from './my-recordings-repository.ts'
 import { translate, type Language } from './i18n.ts'
 import { playbackUrlOf } from '../api/presenters.ts'
 
-
 /** The status badge's words, shared by the page and its live updates. */
 export function statusLabel(lang: Language, r: Pick<MyRecordingRow, 'status' | 'import_progress' | 'import_attempts'>): string {
   // A queued import that already failed once waits for its retry in the queue.

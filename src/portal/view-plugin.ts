@@ -57,8 +57,10 @@ export default fp(
       }
     }
     fastify.decorateRequest('lang', 'fr')
-    fastify.addHook('onRequest', async (request) => {
+    // Not async: it runs on every request, API polls included, and needs no promise.
+    fastify.addHook('onRequest', (request, _reply, done) => {
       if (!request.url.startsWith('/api/')) request.lang = pickLanguage(request.cookies?.lang, request.headers['accept-language'])
+      done()
     })
     fastify.decorateReply('page', function (template: string, data: Record<string, unknown> = {}, status = 200) {
       const lang = this.request.lang

@@ -64,8 +64,8 @@ export function createBatchWriter(deps: BatchWriterDeps) {
     }
     await deps.csv?.write(parsedBatch)
 
-    // Back-pressure: a database slower than the listing holds the listing up (without this
-    // wait, batches piled up behind the writes: 490 MB of heap in a 100 000-recording sync).
+    // Back-pressure: a database slower than the listing holds the listing up; without this
+    // wait, parsed batches piled up behind the writes (test/sync/batch-writer.test.ts).
     await pendingWrite
     pendingWrite = (async () => {
       if (deps.dry) return
