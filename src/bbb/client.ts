@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
 import type { SourceConfig } from '../config.ts'
-import { buildQuery, signedApiUrl } from './checksum.ts'
+import { signedApiUrl } from './checksum.ts'
 import { BbbReplyError } from './errors.ts'
 import { toRawRecording, type RawRecording } from './raw-recording.ts'
 import { htmlError, parseEnvelope, type Envelope } from './recording.ts'
@@ -22,8 +22,8 @@ export interface BbbClientOptions {
   /** Time allowed for the headers and between two body chunks. */
   readTimeoutMs: number
   dispatcher?: Dispatcher
-  /** Where raw replies are saved (live) or read back (replay). */
-  cache?: ReplyCache
+  /** When replaying, every call reads the saved listing instead of the server. */
+  cache?: Pick<ReplyCache, 'replaying' | 'replay'>
 }
 
 /** Streams a reply body through the splitter; returns the checked envelope. */
@@ -88,12 +88,8 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
       if (/<html|<!doctype html/i.test(text)) throw htmlError(text, response.statusCode)
       throw new BbbReplyError('http', `the server answered HTTP ${response.statusCode}`, { status: response.statusCode })
     }
-    const recorder = cache?.recorder(buildQuery(params))
     try {
-      const body = recorder ? recorder.tee(response.body) : response.body
-      const envelope = await consumeReply(body, onRecording)
-      await recorder?.done()
-      return envelope
+      return await consumeReply(response.body, onRecording)
     } catch (error) {
       response.body.destroy()
       // Errors of the consumer (e.g. the database) pass through untouched.
@@ -104,7 +100,7 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
 
   return {
     async getRecordings(params, onRecording) {
-      if (cache?.replaying) return consumeReply(cache.replay(buildQuery(params)), onRecording)
+      if (cache?.replaying) return consumeReply(cache.replay(), onRecording)
       return live(params, onRecording)
     },
   }

@@ -5,8 +5,6 @@ export interface RawRecording {
   xml: string
   /** The recordID read from the text, or null when it cannot be read without a full parse. */
   recordId: string | null
-  /** Identifies the recording's bytes, one-time tokens excepted: same fingerprint, same data. */
-  fingerprint: string
 }
 
 const recordIdPattern = /<recordID>\s*([^<&\s]{1,256})\s*<\/recordID>/
@@ -14,9 +12,8 @@ const recordIdPattern = /<recordID>\s*([^<&\s]{1,256})\s*<\/recordID>/
 const tokenPattern = /([?&](?:amp;)?)token=[^&<"\s]*/g
 
 /**
- * Reading the recordID and hashing the bytes costs a fraction of a full parse: a re-sync
- * parses only the recordings whose XML changed. The recordID read here only routes the
- * recording; what is stored always comes from the parser.
+ * Reading the recordID costs a fraction of a full parse. It only routes the recording; what
+ * is stored always comes from the parser.
  */
 export function toRawRecording(xml: string): RawRecording {
   const recordId = recordIdPattern.exec(xml)?.[1]
@@ -25,6 +22,14 @@ export function toRawRecording(xml: string): RawRecording {
     // A copy, not a slice: V8 substrings keep their whole parent string (the reply chunk)
     // alive, and recordIDs outlive the chunk (the listing's set of seen recordings).
     recordId: recordId ? Buffer.from(recordId).toString() : null,
-    fingerprint: createHash('sha1').update(xml.replace(tokenPattern, '$1token=')).digest('base64url'),
   }
+}
+
+/**
+ * Identifies a recording's bytes, one-time tokens excepted: same fingerprint, same data, so a
+ * re-sync parses only the recordings whose XML changed. Computed only for the recordings
+ * stored, not for a paged listing's page entries, which their recordID= answers replace.
+ */
+export function fingerprintOf(xml: string): string {
+  return createHash('sha1').update(xml.replace(tokenPattern, '$1token=')).digest('base64url')
 }

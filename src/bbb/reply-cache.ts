@@ -1,36 +1,39 @@
-import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import path from 'node:path'
 import { BbbReplyError } from './errors.ts'
 
 interface CacheIndex {
   savedAt: string
-  entries: Record<string, string>
+  /** How the saved listing was made (paged, full, by-record-id); a replay reads it as one full reply. */
+  listing: string | null
+  recordings: number
 }
 
+const OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n<response><returncode>SUCCESS</returncode><recordings>\n'
+const CLOSE = '</recordings></response>\n'
+
 /**
- * The raw getRecordings replies of a source's last successful listing, kept under
- * DATA_DIR/cache/<source>/ (Pod's USE_CACHE). A live listing writes into a temporary
- * folder that replaces the previous cache only when the listing succeeded.
+ * The source's last successful listing, kept under DATA_DIR/cache/<source>/ (Pod's USE_CACHE):
+ * one getRecordings reply holding each listed <recording> element as the server sent it, once
+ * (a paged listing's recordings as completed by their `recordID=` calls). One file, not one per
+ * call: a paged listing of 100 000 recordings made 3 000 files, and writing their 540 MB cost
+ * the sync seconds. A live listing writes into a temporary folder that replaces the previous
+ * cache only when the listing succeeded.
  */
 export class ReplyCache {
-  private readonly index: CacheIndex
   private readonly writeDir: string
-  private readonly open = new Set<WriteStream>()
+  private out: WriteStream | undefined
+  private failure: Error | undefined
+  private count = 0
 
   private constructor(
     private readonly finalDir: string,
     readonly replaying: boolean,
   ) {
     this.writeDir = replaying ? finalDir : `${finalDir}.tmp-${process.pid}-${Date.now()}`
-    if (replaying) {
-      const indexFile = path.join(finalDir, 'index.json')
-      if (!existsSync(indexFile)) throw new BbbReplyError('invalid', `no cached reply for this source yet (${finalDir}); run a sync without --use-cache first`)
-      this.index = JSON.parse(readFileSync(indexFile, 'utf8')) as CacheIndex
-    } else {
-      mkdirSync(this.writeDir, { recursive: true })
-      this.index = { savedAt: new Date().toISOString(), entries: {} }
+    if (replaying && !existsSync(path.join(finalDir, 'index.json'))) {
+      throw new BbbReplyError('invalid', `no cached reply for this source yet (${finalDir}); run a sync without --use-cache first`)
     }
   }
 
@@ -38,50 +41,48 @@ export class ReplyCache {
     return new ReplyCache(path.join(dataDir, 'cache', source), replay)
   }
 
-  replay(query: string): AsyncIterable<Buffer> {
-    const file = this.index.entries[query]
-    if (!file) throw new BbbReplyError('invalid', `the cached listing has no reply for "${query || '(no parameters)'}"; the options differ from the cached run: sync without --use-cache`)
-    return createReadStream(path.join(this.finalDir, file))
+  /** The saved listing, as one full getRecordings reply. */
+  replay(): AsyncIterable<Buffer> {
+    return createReadStream(path.join(this.finalDir, 'recordings.xml'))
   }
 
-  recorder(query: string): { tee(body: AsyncIterable<Buffer>): AsyncIterable<Buffer>; done(): Promise<void> } {
-    const file = `${createHash('sha1').update(query).digest('hex')}.xml`
-    this.index.entries[query] = file
-    const out: WriteStream = createWriteStream(path.join(this.writeDir, file))
-    this.open.add(out)
-    // A write error surfaces at done(); until then it must not crash the process.
-    let failure: Error | undefined
-    out.on('error', (error) => (failure = error))
-    const open = this.open
-    return {
-      async *tee(body) {
-        for await (const chunk of body) {
-          if (!out.write(chunk)) await once(out, 'drain')
-          yield chunk
-        }
-      },
-      async done() {
-        if (failure) throw failure
-        out.end()
-        await once(out, 'finish')
-        open.delete(out)
-      },
+  /** Appends recordings of a live listing; waits while the disk is behind. */
+  async add(xmls: string[]): Promise<void> {
+    if (this.replaying || !xmls.length) return
+    if (this.failure) throw this.failure
+    if (!this.out) {
+      mkdirSync(this.writeDir, { recursive: true })
+      this.out = createWriteStream(path.join(this.writeDir, 'recordings.xml'))
+      // A write error surfaces at the next add() or at commit(); it must not crash the process.
+      this.out.on('error', (error) => (this.failure = error))
+      this.out.write(OPEN)
     }
+    this.count += xmls.length
+    if (!this.out.write(xmls.join('\n') + '\n')) await once(this.out, 'drain')
   }
 
   /** Keeps this listing as the source's cache (call after a successful listing). */
-  commit(): void {
+  async commit(listing: string | null): Promise<void> {
     if (this.replaying) return
-    writeFileSync(path.join(this.writeDir, 'index.json'), JSON.stringify(this.index))
+    mkdirSync(this.writeDir, { recursive: true })
+    const out = this.out ?? createWriteStream(path.join(this.writeDir, 'recordings.xml')).on('error', (error) => (this.failure = error))
+    if (!this.out) out.write(OPEN)
+    out.end(CLOSE)
+    await once(out, 'close')
+    if (this.failure) throw this.failure
+    const index: CacheIndex = { savedAt: new Date().toISOString(), listing, recordings: this.count }
+    writeFileSync(path.join(this.writeDir, 'index.json'), JSON.stringify(index))
     rmSync(this.finalDir, { recursive: true, force: true })
     renameSync(this.writeDir, this.finalDir)
   }
 
-  /** Drops a failed listing's replies; the previous cache stays. */
+  /** Drops a failed listing's recordings; the previous cache stays. */
   async discard(): Promise<void> {
     if (this.replaying) return
-    await Promise.all([...this.open].map((out) => (out.closed ? undefined : (out.destroy(), once(out, 'close')))))
-    this.open.clear()
+    if (this.out && !this.out.closed) {
+      this.out.destroy()
+      await once(this.out, 'close')
+    }
     rmSync(this.writeDir, { recursive: true, force: true })
   }
 }

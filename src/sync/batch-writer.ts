@@ -1,3 +1,4 @@
+import { fingerprintOf } from '../bbb/raw-recording.ts'
 import { parseRecordings, type ParsedRecording, type Recording } from '../bbb/recording.ts'
 import type { ListedRecording } from './listing.ts'
 import { toRecordingRow } from './recording-row.ts'
@@ -31,10 +32,11 @@ export function createBatchWriter(deps: BatchWriterDeps) {
   let analyzeAt = 1000
 
   async function store(batch: BatchItem[]): Promise<void> {
+    const fingerprints = new Map(batch.map((item) => [item.recordId, fingerprintOf(item.xml)]))
     const known = new Map((await repository.findHashes(source, batch.map((r) => r.recordId))).map((k) => [k.record_id, k]))
     const isUnchanged = (item: ListedRecording) => {
       const before = known.get(item.recordId)
-      return before !== undefined && !before.missing_since && before.fingerprint === item.fingerprint
+      return before !== undefined && !before.missing_since && before.fingerprint === fingerprints.get(item.recordId)
     }
     const touches = batch.filter(isUnchanged).map((item) => item.recordId)
     // The CSV lists every recording, so it needs them all parsed.
@@ -60,7 +62,7 @@ export function createBatchWriter(deps: BatchWriterDeps) {
       tally.counts.listed++
       tally.counts[kind]++
       tally.note(kind, item.recordId)
-      writes.push(toRecordingRow(parsed.recording, item.fingerprint, source, deps.runId, deps.now))
+      writes.push(toRecordingRow(parsed.recording, fingerprints.get(item.recordId)!, source, deps.runId, deps.now))
     }
     await deps.csv?.write(parsedBatch)
 

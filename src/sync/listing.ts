@@ -126,29 +126,43 @@ export async function listRecordings(
   const totals = new Set<number>([first.totalElements])
   let total = first.totalElements
   let offset = 0
-  for (;;) {
-    const pageEntries = pending.length
-    const nextOffset = offset + source.pageSize
-    // An empty page ends the listing too, so a server that lies about its total cannot loop us.
-    const last = nextOffset >= total || (pageEntries === 0 && nextOffset > source.pageSize)
-    // The next page is fetched while this one is completed.
-    const nextRaws: RawRecording[] = []
-    const nextPage = last ? undefined : client.getRecordings({ ...states, offset: nextOffset, limit: source.pageSize }, (raw) => void nextRaws.push(raw))
-    nextPage?.catch(() => {}) // its failure is reported where it is awaited below
-    if (pending.length) {
-      const completed = await byIds(pending.map((r) => r.recordId))
-      pending = pending.map((r) => completed.get(r.recordId) ?? r)
-    }
+  // Completed pages go to the sink by STREAM_BATCH, as a full reply does: a database round
+  // trip per page of 100 held the listing up more than the server did.
+  let completed: ListedRecording[] = []
+  const handOver = async () => {
+    pending = completed
+    completed = []
     await flush()
-    options.onProgress?.(seen.size, total)
-    offset = nextOffset
-    if (!nextPage) break
-    const envelope = await nextPage
-    for (const raw of nextRaws) accept(raw)
-    if (envelope.totalElements !== null) {
-      totals.add(envelope.totalElements)
-      total = envelope.totalElements
+  }
+  try {
+    for (;;) {
+      const pageEntries = pending.length
+      const nextOffset = offset + source.pageSize
+      // An empty page ends the listing too, so a server that lies about its total cannot loop us.
+      const last = nextOffset >= total || (pageEntries === 0 && nextOffset > source.pageSize)
+      // The next page is fetched while this one is completed.
+      const nextRaws: RawRecording[] = []
+      const nextPage = last ? undefined : client.getRecordings({ ...states, offset: nextOffset, limit: source.pageSize }, (raw) => void nextRaws.push(raw))
+      nextPage?.catch(() => {}) // its failure is reported where it is awaited below
+      if (pending.length) {
+        const byId = await byIds(pending.map((r) => r.recordId))
+        for (const r of pending) completed.push(byId.get(r.recordId) ?? r)
+        pending = []
+      }
+      if (completed.length >= STREAM_BATCH || !nextPage) await handOver()
+      options.onProgress?.(seen.size, total)
+      offset = nextOffset
+      if (!nextPage) break
+      const envelope = await nextPage
+      for (const raw of nextRaws) accept(raw)
+      if (envelope.totalElements !== null) {
+        totals.add(envelope.totalElements)
+        total = envelope.totalElements
+      }
     }
+  } catch (error) {
+    await handOver() // what was completed is stored even when a later call failed
+    throw error
   }
   if (totals.size > 1) return { mode: 'paged', complete: false, incompleteReason: `the server's total changed during the listing (${[...totals].join(' → ')}): recordings may have been skipped` }
   if (seen.size < total) return { mode: 'paged', complete: false, incompleteReason: `the pages held ${seen.size} distinct recordings of the ${total} announced: pages shifted while listing` }

@@ -87,19 +87,25 @@ export function createSyncService(deps: SyncDeps) {
     }
     const writer = createBatchWriter({ repository: recordingsRepo, source: source.name, runId: run.id, now, dry, tally, csv })
     const collected: ListedRecording[] = []
+    const cache = ReplyCache.forSource(deps.dataDir, source.name, fromCache)
     const sink = {
-      recordings: windowed ? async (batch: ListedRecording[]) => void collected.push(...batch) : writer.store,
+      recordings: async (batch: ListedRecording[]) => {
+        await cache.add(batch.map((r) => r.xml))
+        if (windowed) collected.push(...batch)
+        else await writer.store(batch)
+      },
       invalid: (recordId: string | null, reason: string) => tally.reportInvalid(recordId, reason),
     }
+    // The cache holds one full reply, whatever listing made it.
+    const listingOf = fromCache ? { ...source, listing: 'full' as const } : source
 
-    const cache = ReplyCache.forSource(deps.dataDir, source.name, fromCache)
     let listing: ListingResult | undefined
     let incompleteReason: string | null = null
     let error: string | null = null
     let owners: OwnersTally | undefined
     try {
       try {
-        listing = await listRecordings(deps.clientFor(source, cache), source, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
+        listing = await listRecordings(deps.clientFor(source, cache), listingOf, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
       } finally {
         await writer.flush() // what was received is stored, even when the listing failed
       }
@@ -115,7 +121,7 @@ export function createSyncService(deps: SyncDeps) {
         owners = resolved.tally
         options.csv?.setOwners?.(resolved.byRecordId)
       }
-      cache.commit()
+      await cache.commit(listing.mode)
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught)
       await cache.discard()

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
 import { syntheticRecordings } from '../../src/demo/synthetic.ts'
@@ -114,8 +114,12 @@ t.test('--use-cache replays the last saved reply without calling BBB, and marks 
   t.same([replay.status, replay.fromCache, replay.counts.listed, replay.counts.unchanged], ['succeeded', true, 150, 150])
   t.equal(h.fake.calls.length, calls, 'the server was not called')
   t.equal(replay.counts.missing, 0)
-  const files = readFileSync(path.join(h.dataDir, 'cache', 'old', 'index.json'), 'utf8')
-  t.match(files, /offset=100&limit=100/)
+  t.match(JSON.parse(readFileSync(path.join(h.dataDir, 'cache', 'old', 'index.json'), 'utf8')), { listing: 'paged', recordings: 150 })
+  // One reply, each recording once, as completed by its recordID= call (pages list one format each).
+  const saved = readFileSync(path.join(h.dataDir, 'cache', 'old', 'recordings.xml'), 'utf8')
+  t.equal(saved.match(/<recording>/g)?.length, 150)
+  t.equal(saved.match(/<format>/g)?.length, all.reduce((n, r) => n + r.formats.length, 0))
+  t.same(readdirSync(path.join(h.dataDir, 'cache', 'old')).sort(), ['index.json', 'recordings.xml'])
 })
 
 t.test('a failed listing keeps the previous cache', async (t) => {
