@@ -91,8 +91,23 @@ function fromMapping(mapping: OwnerMapping, list: Recording[]): Found {
 export function createOwnerService(deps: { repo: OwnersRepository; config: AppConfig['owners']; sources: OwnerSources; log?: (message: string) => void }) {
   const { repo, config, sources } = deps
 
-  /** Writes only what changed: a re-sync of an unchanged server touches nothing. */
+  /**
+   * Writes only what changed: a re-sync of an unchanged server touches nothing. The owner rows
+   * and the recordings' ownership columns are written side by side, on two connections, so
+   * that PostgreSQL works on both cores: they do not block each other (an owner row's foreign
+   * key takes a KEY SHARE lock on its recording, which an UPDATE of non-key columns allows).
+   */
   async function write(source: string, stored: Awaited<ReturnType<OwnersRepository['recordingsOf']>>, ownership: RecordingOwnership[], wanted: Array<{ rowId: number; owner: Candidate }>, now: Date) {
+    const before = new Map(stored.map((r) => [r.id, r]))
+    const changed = ownership.filter((o) => {
+      const was = before.get(o.id)!
+      return was.owner_match !== o.ownerMatch || was.orphaned !== o.orphaned || numOrNull(was.moodle_activity_id) !== o.moodleActivityId || numOrNull(was.moodle_course_id) !== o.moodleCourseId
+    })
+    const results = await Promise.allSettled([writeOwners(source, ownership, wanted), repo.setOwnership(changed, now)])
+    for (const r of results) if (r.status === 'rejected') throw r.reason
+  }
+
+  async function writeOwners(source: string, ownership: RecordingOwnership[], wanted: Array<{ rowId: number; owner: Candidate }>) {
     const users = new Map<string, UserInput>()
     for (const { owner } of wanted) if (!users.has(owner.username) || owner.email) users.set(owner.username, owner)
     const ids = await repo.upsertUsers([...users.values()].map(({ username, email, displayName }) => ({ username, email, displayName })), 'sync')
@@ -108,11 +123,6 @@ export function createOwnerService(deps: { repo: OwnersRepository; config: AppCo
       const was = current.get(key)
       return !was || was.reason !== row.reason || was.suspended !== row.suspended
     }).map(([, row]) => row))
-    const before = new Map(stored.map((r) => [r.id, r]))
-    await repo.setOwnership(ownership.filter((o) => {
-      const was = before.get(o.id)!
-      return was.owner_match !== o.ownerMatch || was.orphaned !== o.orphaned || numOrNull(was.moodle_activity_id) !== o.moodleActivityId || numOrNull(was.moodle_course_id) !== o.moodleCourseId
-    }), now)
   }
 
   /**

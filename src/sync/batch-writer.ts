@@ -45,7 +45,7 @@ export function createBatchWriter(deps: BatchWriterDeps) {
     const parsedNow = parseRecordings(unparsed.map((item) => item.xml))
     const parsedById = new Map(unparsed.map((item, i) => [item.recordId, parsedNow[i]!]))
 
-    for (const item of batch) tally.seen.add(item.recordId)
+    if (deps.dry) for (const item of batch) tally.seen.add(item.recordId) // a stored run finds missing ones in the database
     tally.counts.listed += touches.length
     tally.counts.unchanged += touches.length
     const writes = []

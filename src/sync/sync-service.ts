@@ -115,11 +115,18 @@ export function createSyncService(deps: SyncDeps) {
       }
       incompleteReason = whyNotComplete(listing, tally.unidentified, windowed, fromCache)
       if (!incompleteReason) await markMissing(listing)
-      if (writer.written() > 0) await recordingsRepo.analyze()
-      if (deps.owners) {
-        const resolved = await deps.owners.resolveSource(source, { dry, now, listed: dry ? listed : undefined })
-        owners = resolved.tally
-        options.csv?.setOwners?.(resolved.byRecordId)
+      // Fresh statistics for the queries that follow this sync, gathered while the owners are
+      // resolved (ANALYZE does not block their writes).
+      const analyzed = writer.written() > 0 ? recordingsRepo.analyze() : undefined
+      analyzed?.catch(() => {}) // reported where it is awaited below
+      try {
+        if (deps.owners) {
+          const resolved = await deps.owners.resolveSource(source, { dry, now, listed: dry ? listed : undefined })
+          owners = resolved.tally
+          options.csv?.setOwners?.(resolved.byRecordId)
+        }
+      } finally {
+        await analyzed
       }
       await cache.commit(listing.mode)
     } catch (caught) {

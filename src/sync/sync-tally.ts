@@ -10,6 +10,7 @@ export class SyncTally {
   readonly invalidIds = new Set<string>()
   /** Invalid recordings without even a recordID: the listing cannot be called complete. */
   unidentified = 0
+  /** recordIDs listed, kept by a dry run only: it finds the missing ones by difference. */
   readonly seen = new Set<string>()
 
   note(kind: keyof SyncTally['changes'], recordId: string): void {
