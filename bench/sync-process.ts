@@ -1,7 +1,9 @@
-// One sync, measured from inside: wall time of the sync itself and the process's peak RSS.
+// One sync as `bbb-portal sync` runs it, measured from inside: wall time of the sync itself and the process's peak RSS.
 import { loadConfig } from '../src/config.ts'
+import { keepHeapNearLiveData } from '../src/heap.ts'
 import { openRuntime } from '../src/runtime.ts'
 
+keepHeapNearLiveData() // as bbb-portal does
 const runtime = await openRuntime(loadConfig())
 const started = performance.now()
 const summary = await runtime.syncService.syncSource(runtime.config.sources[0]!)

@@ -4,6 +4,7 @@ import { signToken } from '../auth/tokens.ts'
 import { ConfigError, loadConfig, parseDuration, type AppConfig } from '../config.ts'
 import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
+import { keepHeapNearLiveData } from '../heap.ts'
 import { runDemo } from '../demo/demo.ts'
 import closeWithGrace from 'close-with-grace'
 import { createAdminRepository } from '../admin/admin-repository.ts'
@@ -17,6 +18,8 @@ import { startSyncSchedule } from '../sync/scheduler.ts'
 import { convertCommand } from './convert-command.ts'
 import { moodleNoticeCommand, noticeDeps } from './moodle-notice-command.ts'
 import { syncCommand } from './sync-command.ts'
+
+keepHeapNearLiveData()
 
 const program = new Command('bbb-portal')
   .description('Rescue the recordings of old BigBlueButton/Scalelite servers: inventory, owners, portal, import to Pod.')
