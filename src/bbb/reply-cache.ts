@@ -32,7 +32,8 @@ export class ReplyCache {
     readonly replaying: boolean,
   ) {
     this.writeDir = replaying ? finalDir : `${finalDir}.tmp-${process.pid}-${Date.now()}`
-    if (replaying && !existsSync(path.join(finalDir, 'index.json'))) {
+    // A cache made by an older version (one file per call) has no recordings.xml: not replayable.
+    if (replaying && !(existsSync(path.join(finalDir, 'index.json')) && existsSync(path.join(finalDir, 'recordings.xml')))) {
       throw new BbbReplyError('invalid', `no cached reply for this source yet (${finalDir}); run a sync without --use-cache first`)
     }
   }

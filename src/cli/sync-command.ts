@@ -54,7 +54,7 @@ export function syncCommand(loadConfig: () => AppConfig): Command {
     .option('--max <n>', 'last recording of the window (1-based, newest first)', positiveInt)
     .addOption(new Option('--min-value-record-process <n>', "Pod's spelling of --min").argParser(positiveInt).hideHelp())
     .addOption(new Option('--max-value-record-process <n>', "Pod's spelling of --max").argParser(positiveInt).hideHelp())
-    .option('--use-cache', "replay the source's last saved raw reply instead of calling BBB")
+    .option('--use-cache', "replay the source's last saved reply (its last successful listing) instead of calling BBB")
     .option('--allow-empty', 'accept a listing with no recording even when the database has some')
     .option('--export-csv <file>', "write Pod's CSV of the listed recordings (also in dry mode)")
     .addOption(new Option('--use-export-csv [file]', "Pod's spelling of --export-csv (default out.csv)").hideHelp())

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
 import { syntheticRecordings } from '../../src/demo/synthetic.ts'
@@ -120,6 +120,15 @@ t.test('--use-cache replays the last saved reply without calling BBB, and marks 
   t.equal(saved.match(/<recording>/g)?.length, 150)
   t.equal(saved.match(/<format>/g)?.length, all.reduce((n, r) => n + r.formats.length, 0))
   t.same(readdirSync(path.join(h.dataDir, 'cache', 'old')).sort(), ['index.json', 'recordings.xml'])
+})
+
+t.test('a cache left by an older version (one file per call) is refused with a clear message', async (t) => {
+  const h = await syncHarness(t, { recordings: syntheticRecordings(2) })
+  const dir = path.join(h.dataDir, 'cache', 'old')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ savedAt: new Date().toISOString(), entries: { '': 'abc.xml' } }))
+  writeFileSync(path.join(dir, 'abc.xml'), '<response><returncode>SUCCESS</returncode><recordings/></response>')
+  await t.rejects(h.service.syncSource(h.source, { useCache: true }), /no cached reply for this source yet.*run a sync without --use-cache first/)
 })
 
 t.test('a failed listing keeps the previous cache', async (t) => {
