@@ -21,6 +21,8 @@ export interface RecordingsTable {
   duration_seconds: number
   participants: number | null
   metadata: Json<Record<string, string>>
+  /** The metadata keys owner resolution reads, lowercased; kept by a trigger from `metadata`. */
+  owner_metadata: ColumnType<Record<string, string>, never, never>
   formats: Json<RecordingFormat[]>
   /** Fingerprint of the recording's XML (tokens aside) when last stored: same bytes, same data. */
   fingerprint: string

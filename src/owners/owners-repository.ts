@@ -25,12 +25,13 @@ export interface RecordingOwnership {
 /** SQL of users and recording owners; no decisions here. */
 export function createOwnersRepository(db: Kysely<DB>) {
   return {
-    /** The source's recordings with only the metadata owners depend on (keys lowercased): a fraction of the bytes. */
+    /**
+     * The source's recordings with only the metadata owners depend on, keys lowercased: a
+     * fraction of the bytes, kept by the database (migration 20261122213000_owner_metadata).
+     */
     recordingsOf: (source: string) =>
       db.selectFrom('recordings')
-        .select(['id', 'record_id', 'meeting_id', 'owner_match', 'orphaned', 'moodle_activity_id', 'moodle_course_id'])
-        .select(sql<Record<string, string>>`COALESCE((SELECT jsonb_object_agg(lower(key), value) FROM jsonb_each_text(metadata)
-          WHERE lower(key) IN ('bbb-origin', 'bn-origin', 'bbb-origin-server-name', 'bbb-context-id', 'bbb-recording-name', 'bbb-context-label', 'meetingid')), '{}'::jsonb)`.as('metadata'))
+        .select(['id', 'record_id', 'meeting_id', 'owner_match', 'orphaned', 'moodle_activity_id', 'moodle_course_id', 'owner_metadata as metadata'])
         .where('source', '=', source).where('missing_since', 'is', null).orderBy('id').execute(),
 
     /** The owners a resolver gave (not an admin) to the source's recordings. */
