@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely'
 
 // The metadata keys owner resolution reads, lowercased (Moodle writes `bbb-origin`, old
-// plugins `bn-origin`, in any case). Each sync read them from every recording's whole
-// metadata, a second of PostgreSQL's time per 100 000 recordings after the listing; kept
-// here by the database, whoever writes the recording, they are read at once.
+// plugins `bn-origin`, in any case). Each sync took them apart from every recording's whole
+// metadata after its listing, when nothing else can run; kept here by the database when the
+// metadata is written, whoever writes it, they are read as they are.
 const keys = sql.raw(`'bbb-origin', 'bn-origin', 'bbb-origin-server-name', 'bbb-context-id', 'bbb-recording-name', 'bbb-context-label', 'meetingid'`)
 
 export async function up(db: Kysely<unknown>): Promise<void> {

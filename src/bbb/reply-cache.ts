@@ -17,9 +17,9 @@ const CLOSE = '</recordings></response>\n'
  * The source's last successful listing, kept under DATA_DIR/cache/<source>/ (Pod's USE_CACHE):
  * one getRecordings reply holding each listed <recording> element as the server sent it, once
  * (a paged listing's recordings as completed by their `recordID=` calls). One file, not one per
- * call: a paged listing of 100 000 recordings made 3 000 files, and writing their 540 MB cost
- * the sync seconds. A live listing writes into a temporary folder that replaces the previous
- * cache only when the listing succeeded.
+ * call: a paged listing makes three calls per page of 100, and each page entry came again in
+ * its `recordID=` answer, so the files held every recording twice. A live listing writes into
+ * a temporary folder that replaces the previous cache only when the listing succeeded.
  */
 export class ReplyCache {
   private readonly writeDir: string
@@ -51,23 +51,15 @@ export class ReplyCache {
   async add(xmls: string[]): Promise<void> {
     if (this.replaying || !xmls.length) return
     if (this.failure) throw this.failure
-    if (!this.out) {
-      mkdirSync(this.writeDir, { recursive: true })
-      this.out = createWriteStream(path.join(this.writeDir, 'recordings.xml'))
-      // A write error surfaces at the next add() or at commit(); it must not crash the process.
-      this.out.on('error', (error) => (this.failure = error))
-      this.out.write(OPEN)
-    }
+    const out = this.stream()
     this.count += xmls.length
-    if (!this.out.write(xmls.join('\n') + '\n')) await once(this.out, 'drain')
+    if (!out.write(xmls.join('\n') + '\n')) await once(out, 'drain')
   }
 
   /** Keeps this listing as the source's cache (call after a successful listing). */
   async commit(listing: string | null): Promise<void> {
     if (this.replaying) return
-    mkdirSync(this.writeDir, { recursive: true })
-    const out = this.out ?? createWriteStream(path.join(this.writeDir, 'recordings.xml')).on('error', (error) => (this.failure = error))
-    if (!this.out) out.write(OPEN)
+    const out = this.stream()
     out.end(CLOSE)
     await once(out, 'close')
     if (this.failure) throw this.failure
@@ -75,6 +67,18 @@ export class ReplyCache {
     writeFileSync(path.join(this.writeDir, 'index.json'), JSON.stringify(index))
     rmSync(this.finalDir, { recursive: true, force: true })
     renameSync(this.writeDir, this.finalDir)
+  }
+
+  /** The reply being written, opened at the first recording (or at commit, for an empty listing). */
+  private stream(): WriteStream {
+    if (!this.out) {
+      mkdirSync(this.writeDir, { recursive: true })
+      this.out = createWriteStream(path.join(this.writeDir, 'recordings.xml'))
+      // A write error surfaces at the next add() or at commit(); it must not crash the process.
+      this.out.on('error', (error) => (this.failure = error))
+      this.out.write(OPEN)
+    }
+    return this.out
   }
 
   /** Drops a failed listing's recordings; the previous cache stays. */

@@ -126,8 +126,8 @@ export async function listRecordings(
   const totals = new Set<number>([first.totalElements])
   let total = first.totalElements
   let offset = 0
-  // Completed pages go to the sink by STREAM_BATCH, as a full reply does: a database round
-  // trip per page of 100 held the listing up more than the server did.
+  // Completed pages go to the sink by STREAM_BATCH, as a full reply does, not page by page:
+  // each hand-over costs the sink a database round trip that the listing waits for.
   let completed: ListedRecording[] = []
   const handOver = async () => {
     pending = completed

@@ -122,6 +122,13 @@ t.test('--use-cache replays the last saved reply without calling BBB, and marks 
   t.same(readdirSync(path.join(h.dataDir, 'cache', 'old')).sort(), ['index.json', 'recordings.xml'])
 })
 
+t.test('an empty listing is saved too, and replays as empty', async (t) => {
+  const h = await syncHarness(t, { recordings: [] })
+  t.equal((await h.service.syncSource(h.source)).status, 'succeeded')
+  const replay = await h.service.syncSource(h.source, { useCache: true })
+  t.same([replay.status, replay.fromCache, replay.counts.listed], ['succeeded', true, 0])
+})
+
 t.test('a cache left by an older version (one file per call) is refused with a clear message', async (t) => {
   const h = await syncHarness(t, { recordings: syntheticRecordings(2) })
   const dir = path.join(h.dataDir, 'cache', 'old')
