@@ -33,7 +33,7 @@ export async function seed(adminUrl: string, dbUrl: string, recordings: number) 
   await query(dbUrl, `
     INSERT INTO sync_runs (source, dry, status, complete) VALUES ('old', false, 'succeeded', true);
     INSERT INTO recordings (source, record_id, meeting_id, internal_meeting_id, name, meeting_name, published, state, start_time, end_time,
-      duration_seconds, participants, metadata, formats, fingerprint, first_seen_at, last_seen_at, owner_match)
+      duration_seconds, participants, metadata, formats, fingerprint, first_seen_at, last_seen_at)
     SELECT 'old', md5(i::text) || '-' || (1672531200000 + i::bigint * 3600000), 'meeting-' || (i % 5000), md5(i::text) || '-' || (1672531200000 + i::bigint * 3600000),
       'Cours ' || (i % 5000) || ' — séance ' || i, 'Cours ' || (i % 5000), true, 'published',
       to_timestamp(1672531200 + i * 3600), to_timestamp(1672531200 + i * 3600 + 3000), 3000, 12,
@@ -41,8 +41,9 @@ export async function seed(adminUrl: string, dbUrl: string, recordings: number) 
       jsonb_build_array(jsonb_build_object('type', 'presentation', 'url', 'https://bbb.univ.example/playback/presentation/2.3/' || md5(i::text),
         'lengthMinutes', 50, 'size', 123456, 'processingTimeMs', 1000, 'previews', (SELECT jsonb_agg(jsonb_build_object('url',
         'https://bbb.univ.example/presentation/' || md5(i::text) || '/thumbnails/thumb-' || n || '.png', 'width', 176, 'height', 136, 'alt', 'Diapositive ' || n)) FROM generate_series(1, 3) n))),
-      md5(i::text), now(), now(), 'moodle:recordings'
+      md5(i::text), now(), now()
     FROM generate_series(1, ${recordings}) i;
+    INSERT INTO recording_ownership (recording_id, owner_match, orphaned, checked_at) SELECT id, 'moodle:recordings', false, now() FROM recordings;
     INSERT INTO users (username, created_via) SELECT 'teacher-' || lpad(u::text, 4, '0'), 'bench' FROM generate_series(0, ${recordings / 200 - 1}) u;
     INSERT INTO recording_owners (recording_id, user_id, reason) SELECT r.id, u.id, 'moodle-user' FROM recordings r JOIN users u ON u.username = 'teacher-' || lpad(((r.id - 1) % ${recordings / 200})::text, 4, '0');
     INSERT INTO imports (recording_id, requested_by, state, progress) SELECT o.recording_id, o.user_id, 'converting', 40 FROM recording_owners o WHERE o.recording_id % 10 = 0;

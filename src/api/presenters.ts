@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { RecordingFormat } from '../bbb/recording.ts'
-import type { ImportRow, OwnerReason, RecordingRow, SyncRunRow, UsersTable } from '../db/schema.ts'
+import type { ImportRow, OwnerReason, RecordingWithOwnership, SyncRunRow, UsersTable } from '../db/schema.ts'
 import type { MyRecordingRow } from '../portal/my-recordings-repository.ts'
 
 export interface OwnerView {
@@ -13,7 +13,7 @@ export interface OwnerView {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 
-export function presentRecording(r: RecordingRow, owners: OwnerView[] = []) {
+export function presentRecording(r: RecordingWithOwnership, owners: OwnerView[] = []) {
   return {
     id: r.id,
     source: r.source,

@@ -30,12 +30,6 @@ export interface RecordingsTable {
   last_seen_at: Timestamp
   missing_since: Timestamp | null
   last_sync_run_id: number | null
-  /** How the owners were found (`moodle:recordings`, `greenlight`, `mapping`…), `none` for orphans, null before any try. */
-  owner_match: Generated<string | null>
-  orphaned: Generated<boolean>
-  moodle_activity_id: Generated<number | null>
-  moodle_course_id: Generated<number | null>
-  owners_checked_at: Generated<Date | null>
   declined_at: Generated<Date | null>
   declined_by: Generated<number | null>
   abandoned_at: Generated<Date | null>
@@ -63,6 +57,17 @@ export interface RecordingOwnersTable {
   suspended: Generated<boolean>
   assigned_by: string | null
   created_at: Generated<Date>
+}
+
+/** How a recording's owners were found; no row before the first owner resolution. */
+export interface RecordingOwnershipTable {
+  recording_id: number
+  /** `moodle:recordings`, `greenlight`, `mapping`…, `none` for orphans. */
+  owner_match: string
+  orphaned: boolean
+  moodle_activity_id: number | null
+  moodle_course_id: number | null
+  checked_at: Timestamp
 }
 
 export interface SyncRunsTable {
@@ -164,6 +169,7 @@ export interface DB {
   sync_runs: SyncRunsTable
   users: UsersTable
   recording_owners: RecordingOwnersTable
+  recording_ownership: RecordingOwnershipTable
   moodle_notices: MoodleNoticesTable
   sessions: SessionsTable
   imports: ImportsTable
@@ -172,6 +178,8 @@ export interface DB {
 }
 
 export type RecordingRow = Selectable<RecordingsTable>
+/** A recording as the admin API lists it: with how its owners were found. */
+export type RecordingWithOwnership = RecordingRow & { orphaned: boolean; owner_match: string | null }
 export type SyncRunRow = Selectable<SyncRunsTable>
 export type ImportRow = Selectable<ImportsTable>
 export type UserRow = Selectable<UsersTable>

@@ -93,9 +93,8 @@ export function createOwnerService(deps: { repo: OwnersRepository; config: AppCo
 
   /**
    * Writes only what changed: a re-sync of an unchanged server touches nothing. The owner rows
-   * and the recordings' ownership columns are written side by side, on two pooled connections,
-   * so that PostgreSQL works on both cores: they do not block each other (an owner row's foreign
-   * key takes a KEY SHARE lock on its recording, which an UPDATE of non-key columns allows).
+   * and how each recording's owners were found go to two tables, side by side, on two pooled
+   * connections, so that PostgreSQL works on both cores.
    */
   async function write(source: string, stored: Awaited<ReturnType<OwnersRepository['recordingsOf']>>, ownership: RecordingOwnership[], wanted: Array<{ rowId: number; owner: Candidate }>, now: Date) {
     const before = new Map(stored.map((r) => [r.id, r]))

@@ -30,9 +30,9 @@ export function createOwnersRepository(db: Kysely<DB>) {
      * fraction of the bytes, kept by the database (migration 20261122213000_owner_metadata).
      */
     recordingsOf: (source: string) =>
-      db.selectFrom('recordings')
-        .select(['id', 'record_id', 'meeting_id', 'owner_match', 'orphaned', 'moodle_activity_id', 'moodle_course_id', 'owner_metadata as metadata'])
-        .where('source', '=', source).where('missing_since', 'is', null).orderBy('id').execute(),
+      db.selectFrom('recordings as r').leftJoin('recording_ownership as w', 'w.recording_id', 'r.id')
+        .select(['r.id', 'r.record_id', 'r.meeting_id', 'r.owner_metadata as metadata', 'w.owner_match', 'w.orphaned', 'w.moodle_activity_id', 'w.moodle_course_id'])
+        .where('r.source', '=', source).where('r.missing_since', 'is', null).orderBy('r.id').execute(),
 
     /** The owners a resolver gave (not an admin) to the source's recordings. */
     resolvedOwnersOf: (source: string) =>
@@ -84,10 +84,11 @@ export function createOwnersRepository(db: Kysely<DB>) {
       for (let i = 0; i < rows.length; i += 5000) {
         const chunk = rows.slice(i, i + 5000)
         await sql`
-          UPDATE recordings r SET owner_match = v.owner_match, orphaned = v.orphaned, moodle_activity_id = v.activity, moodle_course_id = v.course, owners_checked_at = ${now}
-            FROM unnest(${chunk.map((c) => c.id)}::int[], ${chunk.map((c) => c.ownerMatch)}::text[], ${chunk.map((c) => c.orphaned)}::bool[],
-                        ${chunk.map((c) => c.moodleActivityId)}::bigint[], ${chunk.map((c) => c.moodleCourseId)}::bigint[]) AS v(id, owner_match, orphaned, activity, course)
-           WHERE r.id = v.id`.execute(db)
+          INSERT INTO recording_ownership (recording_id, owner_match, orphaned, moodle_activity_id, moodle_course_id, checked_at)
+          SELECT *, ${now}::timestamptz FROM unnest(${chunk.map((c) => c.id)}::int[], ${chunk.map((c) => c.ownerMatch)}::text[], ${chunk.map((c) => c.orphaned)}::bool[],
+                                                  ${chunk.map((c) => c.moodleActivityId)}::bigint[], ${chunk.map((c) => c.moodleCourseId)}::bigint[])
+          ON CONFLICT (recording_id) DO UPDATE SET owner_match = EXCLUDED.owner_match, orphaned = EXCLUDED.orphaned,
+            moodle_activity_id = EXCLUDED.moodle_activity_id, moodle_course_id = EXCLUDED.moodle_course_id, checked_at = EXCLUDED.checked_at`.execute(db)
       }
     },
 

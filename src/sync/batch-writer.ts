@@ -14,6 +14,11 @@ export interface BatchWriterDeps {
   now: Date
   dry: boolean
   tally: SyncTally
+  /**
+   * The source held no recording when the run started (a first sync): every recording is new,
+   * so none is looked up, and the table's statistics need no refresh on the way.
+   */
+  sourceWasEmpty?: boolean
   /** Receives every recording of each batch, parsed (the CSV export). */
   csv?: { write(recordings: Recording[]): Promise<void> }
 }
@@ -33,7 +38,7 @@ export function createBatchWriter(deps: BatchWriterDeps) {
 
   async function store(batch: BatchItem[]): Promise<void> {
     const fingerprints = new Map(batch.map((item) => [item.recordId, fingerprintOf(item.xml)]))
-    const known = new Map((await repository.findHashes(source, batch.map((r) => r.recordId))).map((k) => [k.record_id, k]))
+    const known = new Map(deps.sourceWasEmpty ? [] : (await repository.findHashes(source, batch.map((r) => r.recordId))).map((k) => [k.record_id, k]))
     const isUnchanged = (item: ListedRecording) => {
       const before = known.get(item.recordId)
       return before !== undefined && !before.missing_since && before.fingerprint === fingerprints.get(item.recordId)
@@ -74,9 +79,10 @@ export function createBatchWriter(deps: BatchWriterDeps) {
       await repository.upsert(writes)
       await repository.touch(source, touches, deps.runId, deps.now)
       written += writes.length
-      // A first sync grows the table faster than autovacuum analyzes it: refresh the
-      // statistics at each doubling, or lookups by recordID turn into scans (quadratic).
-      if (written >= analyzeAt) {
+      // A sync that adds many recordings to a few grows the table faster than autovacuum
+      // analyzes it: refresh the statistics at each doubling, or lookups by recordID turn
+      // into scans (quadratic).
+      if (!deps.sourceWasEmpty && written >= analyzeAt) {
         analyzeAt = written * 2
         await repository.analyze()
       }

@@ -82,6 +82,11 @@ export function createRecordingsRepository(db: Database) {
       return rows.map((r) => r.record_id)
     },
 
+    /** Whether the source has any recording, present or missing. */
+    async holdsAny(source: string) {
+      return (await db.selectFrom('recordings').select('id').where('source', '=', source).limit(1).executeTakeFirst()) !== undefined
+    },
+
     async countPresent(source: string) {
       const row = await db
         .selectFrom('recordings')
@@ -92,18 +97,20 @@ export function createRecordingsRepository(db: Database) {
       return Number(row.n)
     },
 
+    /** Recordings with how their owners were found (none before the first owner resolution). */
     async list(filter: RecordingFilter) {
-      let query = db.selectFrom('recordings')
-      if (filter.source) query = query.where('source', '=', filter.source)
-      if (filter.state) query = query.where('state', '=', filter.state)
-      if (filter.missing !== undefined) query = query.where('missing_since', filter.missing ? 'is not' : 'is', null)
-      if (filter.orphaned !== undefined) query = query.where('orphaned', '=', filter.orphaned)
+      const orphaned = sql<boolean>`coalesce(w.orphaned, false)`
+      let query = db.selectFrom('recordings as r').leftJoin('recording_ownership as w', 'w.recording_id', 'r.id')
+      if (filter.source) query = query.where('r.source', '=', filter.source)
+      if (filter.state) query = query.where('r.state', '=', filter.state)
+      if (filter.missing !== undefined) query = query.where('r.missing_since', filter.missing ? 'is not' : 'is', null)
+      if (filter.orphaned !== undefined) query = query.where(orphaned, '=', filter.orphaned)
       if (filter.q) {
         const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-        query = query.where((eb) => eb.or([eb('name', 'ilike', like), eb('record_id', 'ilike', like), eb('meeting_id', 'ilike', like), eb('meeting_name', 'ilike', like)]))
+        query = query.where((eb) => eb.or([eb('r.name', 'ilike', like), eb('r.record_id', 'ilike', like), eb('r.meeting_id', 'ilike', like), eb('r.meeting_name', 'ilike', like)]))
       }
       const [rows, count] = await Promise.all([
-        query.selectAll().orderBy('start_time', 'desc').orderBy('record_id').limit(filter.limit).offset(filter.offset).execute(),
+        query.selectAll('r').select([orphaned.as('orphaned'), 'w.owner_match']).orderBy('r.start_time', 'desc').orderBy('r.record_id').limit(filter.limit).offset(filter.offset).execute(),
         query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       ])
       return { total: Number(count.n), rows }

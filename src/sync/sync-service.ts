@@ -85,7 +85,9 @@ export function createSyncService(deps: SyncDeps) {
         await options.csv!.write(recordings)
       },
     }
-    const writer = createBatchWriter({ repository: recordingsRepo, source: source.name, runId: run.id, now, dry, tally, csv })
+    // Read under the source's lock: no other sync adds recordings to it meanwhile.
+    const sourceWasEmpty = !(await recordingsRepo.holdsAny(source.name))
+    const writer = createBatchWriter({ repository: recordingsRepo, source: source.name, runId: run.id, now, dry, tally, csv, sourceWasEmpty })
     const collected: ListedRecording[] = []
     const cache = ReplyCache.forSource(deps.dataDir, source.name, fromCache)
     const sink = {

@@ -13,7 +13,7 @@ t.test('admin actions', async (t) => {
     h.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) })
   // Odd positions from 10 on belong to nobody: the sync found no owner.
   const orphans = h.ids.filter((_, i) => i % 2 === 1 && i >= 10)
-  await h.db.updateTable('recordings').set({ orphaned: true }).where('id', 'in', orphans).execute()
+  await h.db.insertInto('recording_ownership').values(orphans.map((id) => ({ recording_id: id, owner_match: 'none', orphaned: true, moodle_activity_id: null, moodle_course_id: null, checked_at: new Date() }))).execute()
   const board = async () => (await call('GET', '/api/v1/admin/sources/old')).json()
 
   t.test('admins only: 401 without a token, 403 for a teacher, on every action', async (t) => {
@@ -100,6 +100,7 @@ t.test('admin actions', async (t) => {
     t.equal((await call('GET', `/api/v1/recordings/${id}`, undefined, zoe)).statusCode, 404, 'and no longer')
     t.equal((await call('DELETE', `/api/v1/admin/recordings/${id}/owners/zoe`)).statusCode, 404, 'not an owner any more')
     t.equal((await call('POST', '/api/v1/admin/recordings/999999/owners', { usernames: ['x'] })).statusCode, 404)
+    t.same(await h.db.selectFrom('recording_owners').select('user_id').where('recording_id', '=', 999999).execute(), [], 'no owner row for a recording that does not exist')
     t.equal((await call('POST', `/api/v1/admin/recordings/${id}/owners`, { usernames: [] })).statusCode, 400)
     const audit = (await call('GET', `/api/v1/admin/audit?targetId=${id}`)).json().data
     t.same(audit.map((a: { action: string }) => a.action), ['owners.unassign', 'owners.assign'])

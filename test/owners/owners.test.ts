@@ -71,7 +71,8 @@ for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
 
     const ownersOf = async (n: number) => (await h.db.selectFrom('recording_owners as o').innerJoin('users as u', 'u.id', 'o.user_id').innerJoin('recordings as r', 'r.id', 'o.recording_id')
       .select(['u.username', 'o.reason', 'o.suspended']).where('r.record_id', '=', rid(n)).orderBy('u.username').execute()).map((o) => `${o.username}:${o.reason}${o.suspended ? ':suspended' : ''}`)
-    const row = (n: number) => h.db.selectFrom('recordings').select(['owner_match', 'orphaned', 'moodle_activity_id', 'moodle_course_id']).where('record_id', '=', rid(n)).executeTakeFirstOrThrow()
+    const row = (n: number) => h.db.selectFrom('recordings as r').innerJoin('recording_ownership as w', 'w.recording_id', 'r.id')
+      .select(['w.owner_match', 'w.orphaned', 'w.moodle_activity_id', 'w.moodle_course_id']).where('r.record_id', '=', rid(n)).executeTakeFirstOrThrow()
 
     t.same(await ownersOf(1), ['alice:moodle-user', 'bob:moodle-role:editingteacher', 'erin:moodle-user:suspended'], 'user rules (quoted or not), a role rule by id; the deleted teacher and the viewer rule left out')
     t.match(await row(1), { owner_match: 'moodle:recordings', orphaned: false, moodle_activity_id: 1, moodle_course_id: 10 }, 'the original recordings row wins over an imported copy')

@@ -38,3 +38,29 @@ t.test('a database slower than the listing holds the listing up: one write in fl
   t.equal(writer.written(), 60)
   t.equal((await handle.db.selectFrom('recordings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n, '60')
 })
+
+t.test('a first sync of a source looks nothing up: every recording is new, and stored', async (t) => {
+  const handle = await freshDatabase(t)
+  const run = await handle.db.insertInto('sync_runs').values({ source: 'old', dry: false, invalid: '[]', options: '{}' }).returning('id').executeTakeFirstOrThrow()
+  const real = createRecordingsRepository(handle.db)
+  const calls = { findHashes: 0, analyze: 0 }
+  const repository = {
+    ...real,
+    findHashes: (...args: Parameters<typeof real.findHashes>) => (calls.findHashes++, real.findHashes(...args)),
+    analyze: () => (calls.analyze++, real.analyze()),
+  }
+  const tally = new SyncTally()
+  const writer = createBatchWriter({ repository, source: 'old', runId: run.id, now: new Date(), dry: false, tally, sourceWasEmpty: true })
+  const raws = syntheticRecordings(1200).map((r) => toRawRecording(recordingXml(r, { baseUrl: 'https://bbb.example.edu' })))
+  for (let i = 0; i < raws.length; i += 500) await writer.store(raws.slice(i, i + 500).map((raw) => ({ ...raw, recordId: raw.recordId! })))
+  await writer.flush()
+  t.same(calls, { findHashes: 0, analyze: 0 }, 'no lookup, no statistics refresh on the way')
+  t.match(tally.counts, { listed: 1200, new: 1200, updated: 0, unchanged: 0 })
+  t.equal((await handle.db.selectFrom('recordings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n, '1200')
+
+  // The same writer for a source that holds recordings: each batch is looked up.
+  const again = createBatchWriter({ repository, source: 'old', runId: run.id, now: new Date(), dry: false, tally: new SyncTally() })
+  await again.store(raws.slice(0, 10).map((raw) => ({ ...raw, recordId: raw.recordId! })))
+  await again.flush()
+  t.equal(calls.findHashes, 1)
+})

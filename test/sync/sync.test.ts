@@ -33,6 +33,19 @@ t.test('a re-sync is idempotent; changes are seen; missing is marked and cleared
   t.equal((await h.rows()).filter((r) => r.missing_since).length, 0, 'reappearing clears the mark')
 })
 
+t.test('a source whose recordings are all missing is not a first sync: they come back as updated, not new', async (t) => {
+  const all = syntheticRecordings(3)
+  const h = await syncHarness(t, { recordings: all })
+  await h.service.syncSource(h.source)
+  h.fake.recordings = []
+  t.equal((await h.service.syncSource(h.source, { allowEmpty: true })).counts.missing, 3)
+  h.fake.recordings = all
+  const back = await h.service.syncSource(h.source)
+  t.same(back.counts, { listed: 3, new: 0, updated: 3, unchanged: 0, missing: 0, invalid: 0 })
+  t.equal((await h.rows()).length, 3, 'the same rows, their marks cleared')
+  t.equal((await h.rows()).filter((r) => r.missing_since).length, 0)
+})
+
 t.test('a new one-time Scalelite token in URLs does not make a recording changed', async (t) => {
   const all = syntheticRecordings(2)
   const withToken = (token: string) => all.map((r) => ({ ...r, formats: r.formats.map((f) => ({ ...f, url: `${f.url}?token=${token}` })) }))
