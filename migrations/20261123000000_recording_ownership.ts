@@ -5,8 +5,8 @@ import { type Kysely, sql } from 'kysely'
 // formats) and all its index entries to change these few values; here it writes small rows.
 // No foreign key to `recordings`, here or from `recording_owners`: recordings are never
 // deleted, the owner resolution writes ids it has just read from them, and an admin's
-// assignment checks its recording first (404); a key would look each row's recording up again,
-// about half the time of writing a big source's owners.
+// assignment checks its recording first (404); a key would look each row's recording up again
+// while a big source's owners are written.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE recording_ownership (

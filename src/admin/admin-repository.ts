@@ -3,6 +3,10 @@ import type { RecordingFormat } from '../bbb/recording.ts'
 import type { Database } from '../db/database.ts'
 import { activeImportStates } from '../db/schema.ts'
 
+/** No resolver found an owner for recording `r`, and no admin has given it one. */
+const isOrphanSql = sql<boolean>`(EXISTS (SELECT 1 FROM recording_ownership w WHERE w.recording_id = r.id AND w.orphaned)
+  AND NOT EXISTS (SELECT 1 FROM recording_owners a WHERE a.recording_id = r.id AND a.reason = 'admin'))`
+
 /** Where each recording of a source stands, for the dashboard and the shutdown verdict. */
 export const settlementSql = sql<string>`CASE
   WHEN r.abandoned_at IS NOT NULL THEN 'abandoned'
@@ -11,8 +15,7 @@ export const settlementSql = sql<string>`CASE
   WHEN r.declined_at IS NOT NULL THEN 'declined'
   WHEN li.state = 'failed' THEN 'failed'
   WHEN r.missing_since IS NOT NULL THEN 'missing'
-  WHEN EXISTS (SELECT 1 FROM recording_ownership w WHERE w.recording_id = r.id AND w.orphaned)
-   AND NOT EXISTS (SELECT 1 FROM recording_owners a WHERE a.recording_id = r.id AND a.reason = 'admin') THEN 'orphaned'
+  WHEN ${isOrphanSql} THEN 'orphaned'
   ELSE 'awaiting' END`
 
 export interface OrphanFilter {
@@ -25,9 +28,7 @@ export interface OrphanFilter {
 export function createAdminRepository(db: Database) {
   const orphansWhere = (filter: OrphanFilter) => {
     let query = db.selectFrom('recordings as r')
-      .where(({ exists, selectFrom }) => exists(selectFrom('recording_ownership as w').select('w.recording_id').whereRef('w.recording_id', '=', 'r.id').where('w.orphaned', '=', true)))
-      .where('r.state', '<>', 'deleted').where('r.abandoned_at', 'is', null)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('recording_owners as a').select('a.user_id').whereRef('a.recording_id', '=', 'r.id').where('a.reason', '=', 'admin'))))
+      .where(isOrphanSql).where('r.state', '<>', 'deleted').where('r.abandoned_at', 'is', null)
     if (filter.source) query = query.where('r.source', '=', filter.source)
     if (filter.contextLabel) query = query.where(sql<string>`r.metadata->>'bbb-context-label'`, '=', filter.contextLabel)
     if (filter.originServer) query = query.where(sql<string>`r.metadata->>'bbb-origin-server-name'`, '=', filter.originServer)
@@ -89,10 +90,8 @@ export function createAdminRepository(db: Database) {
     },
 
     async recording(id: number) {
-      return db.selectFrom('recordings as r').leftJoin('recording_ownership as w', 'w.recording_id', 'r.id')
-        .select(['r.id', 'r.source', 'r.record_id', 'r.name', 'r.start_time', 'r.duration_seconds', 'r.metadata', 'r.missing_since', 'r.declined_at', 'r.abandoned_at', 'r.abandoned_reason', 'r.abandoned_by'])
-        .select(sql<boolean>`coalesce(w.orphaned, false)`.as('orphaned'))
-        .where('r.id', '=', id).executeTakeFirst()
+      return db.selectFrom('recordings').select(['id', 'source', 'record_id', 'name', 'start_time', 'duration_seconds', 'metadata', 'missing_since', 'declined_at', 'abandoned_at', 'abandoned_reason', 'abandoned_by'])
+        .where('id', '=', id).executeTakeFirst()
     },
 
     async ownerNames(recordingId: number) {
