@@ -32,6 +32,23 @@ const list = z
   .union([z.array(z.string()), z.string()])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean))
 
+/** A Pod object by its id, or by its REST URL (`https://pod.univ.fr/rest/types/3/`). */
+const podRef = (kind: string) => z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+  const id = typeof value === 'number' ? value : Number(/^\s*(\d+)\s*$/.exec(value)?.[1] ?? new RegExp(`/rest/${kind}/(\\d+)/?$`).exec(value.trim())?.[1])
+  if (Number.isInteger(id) && id > 0) return id
+  ctx.addIssue({ code: 'custom', message: `must be the id of a Pod ${kind.replace(/s$/, '')} or its REST URL (…/rest/${kind}/N/)` })
+  return z.NEVER
+})
+
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}, 'must be an IANA time zone, e.g. Europe/Paris')
+
 const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
   typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
 )
@@ -133,10 +150,25 @@ export const envSchema = z.object({
   PUBLISH_TARGET: z.enum(['pod', 'recorder-dir', 'directory']).optional(),
   POD_URL: z.url({ protocol: /^https?$/, message: 'must be Pod\'s base URL, e.g. https://pod.univ.fr' }).optional(),
   POD_TOKEN: z.string().optional(),
-  POD_VIDEO_TYPE: z.url({ message: 'must be the URL of a Pod type, e.g. https://pod.univ.fr/rest/types/1/' }).optional(),
+  POD_SITE_ID: podRef('sites').default(1),
+  POD_VIDEO_TYPE: podRef('types').default(1),
+  POD_CHANNEL: podRef('channels').optional(),
+  POD_THEME: podRef('themes').optional(),
+  POD_LICENCE: z.enum(['by', 'by-nd', 'by-nc-nd', 'by-nc', 'by-nc-sa', 'by-sa']).optional(),
+  POD_ALLOW_DOWNLOADING: booleanish.default(false),
+  POD_IS_RESTRICTED: booleanish.default(false),
+  POD_DRAFT: booleanish.default(true),
+  POD_ENCODE_TIMEOUT: duration.default(6 * 3600),
   POD_CREATE_USERS: booleanish.default(false),
+  POD_STAFF_USERS: booleanish.default(true),
+  POD_RECORDER_ID: podRef('recorder').default(1),
+  POD_RECORDER_PATH: z.string().startsWith('/', 'must be an absolute path (Pod\'s DEFAULT_RECORDER_PATH)').optional(),
   RECORDER_DIR: z.string().optional(),
-  RECORDER_DIRECTORY: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a folder name: letters, digits, ".", "_", "-"').optional(),
+  RECORDER_DIRECTORY: z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/, 'a folder name: letters, digits, ".", "_", "-" (Pod: 50 at most)').optional(),
+  RECORDER_ASSIGN: booleanish.default(true),
+  RECORDER_GROUP: z.string().regex(/^[a-z_][a-z0-9_-]*\$?$|^\d+$/i, 'a group name or number').optional(),
+  EMBED_ORIGINS: list.pipe(z.array(z.url({ protocol: /^https?$/, message: 'must be origins such as https://pod.univ.fr' }))).default([]),
+  TIMEZONE: timeZone.default('Europe/Paris'),
   EXPORT_DIR: z.string().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   IMPORT_LEASE: duration.default(120),

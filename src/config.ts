@@ -87,6 +87,29 @@ function authMethods(env: Env, problems: string[]) {
 
 type FileConfig = z.infer<typeof fileSchema>
 
+/** Pod's REST API and what every video the portal makes there gets (POD_*). */
+function podSettings(env: Env) {
+  if (!env.POD_URL || !env.POD_TOKEN) return undefined
+  return {
+    url: env.POD_URL.replace(/\/+$/, ''),
+    token: env.POD_TOKEN,
+    siteId: env.POD_SITE_ID,
+    videoType: env.POD_VIDEO_TYPE,
+    channel: env.POD_CHANNEL,
+    theme: env.POD_THEME,
+    licence: env.POD_LICENCE,
+    allowDownloading: env.POD_ALLOW_DOWNLOADING,
+    isRestricted: env.POD_IS_RESTRICTED,
+    draft: env.POD_DRAFT,
+    createUsers: env.POD_CREATE_USERS,
+    staffUsers: env.POD_STAFF_USERS,
+    encodeTimeoutSeconds: env.POD_ENCODE_TIMEOUT,
+    recorderId: env.POD_RECORDER_ID,
+    timeZone: env.TIMEZONE,
+  }
+}
+export type PodSettings = NonNullable<ReturnType<typeof podSettings>>
+
 function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: string; file?: FileConfig; jwtIssuers: JwtIssuerConfig[]; methods: Array<'cas' | 'oidc' | 'demo'>; target: 'pod' | 'recorder-dir' | 'directory' }) {
   const { configFile, file } = extra
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '')
@@ -142,14 +165,23 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
     api: {
       jwtIssuers: extra.jwtIssuers,
       corsOrigins: env.CORS_ORIGINS,
+      embedOrigins: env.EMBED_ORIGINS.map((o) => new URL(o).origin),
       rateLimit: env.API_RATE_LIMIT,
       cacheTtlSeconds: env.API_CACHE_TTL,
       loginRateLimit: env.LOGIN_RATE_LIMIT,
     },
+    timeZone: env.TIMEZONE,
     imports: {
       target: extra.target,
-      pod: env.POD_URL && env.POD_TOKEN ? { url: env.POD_URL, token: env.POD_TOKEN, videoType: env.POD_VIDEO_TYPE, createUsers: env.POD_CREATE_USERS } : undefined,
-      recorderDir: env.RECORDER_DIR && env.RECORDER_DIRECTORY ? path.join(path.resolve(env.RECORDER_DIR), env.RECORDER_DIRECTORY) : undefined,
+      pod: podSettings(env),
+      recorder: env.RECORDER_DIR && env.RECORDER_DIRECTORY
+        ? {
+            dir: path.join(path.resolve(env.RECORDER_DIR), env.RECORDER_DIRECTORY),
+            podDir: path.posix.join(env.POD_RECORDER_PATH ?? path.resolve(env.RECORDER_DIR), env.RECORDER_DIRECTORY),
+            group: env.RECORDER_GROUP,
+            assign: env.RECORDER_ASSIGN,
+          }
+        : undefined,
       exportDir: path.resolve(env.EXPORT_DIR ?? path.join(env.DATA_DIR, 'exports')),
       concurrency: env.WORKER_CONCURRENCY,
       leaseSeconds: env.IMPORT_LEASE,

@@ -17,3 +17,11 @@ export class HttpProblem extends Error {
 export const unauthorized = (detail = 'A valid bearer token is required.') => new HttpProblem(401, 'Unauthorized', detail)
 export const forbidden = (detail = 'This needs an administrator.') => new HttpProblem(403, 'Forbidden', detail)
 export const notFound = (detail = 'Nothing here.') => new HttpProblem(404, 'Not Found', detail)
+
+/** A failure that retrying cannot mend (a 4xx from Pod, a recording gone): the import fails at once. */
+export class PermanentImportError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'PermanentImportError'
+  }
+}

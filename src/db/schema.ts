@@ -140,6 +140,8 @@ export interface ImportsTable {
   error: string | null
   pod_video_id: string | null
   pod_video_url: string | null
+  pod_asked_at: Date | null
+  plain_claim: Generated<boolean>
   lease_token: Generated<string | null>
   lease_until: Generated<Date | null>
   created_at: Generated<Date>

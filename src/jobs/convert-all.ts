@@ -38,7 +38,7 @@ export async function queueImports(db: Database, source: string, recordIds: stri
   let queued = 0
   let alreadyThere = 0
   for (const row of first.values()) {
-    if ((await requestImport({ imports, enqueue: options.enqueue }, row.id, row.user_id ?? system.id)).created) queued++
+    if ((await requestImport({ imports, enqueue: options.enqueue }, row.id, row.user_id ?? system.id, { plainClaim: true })).created) queued++
     else alreadyThere++
   }
   return { planned, queued, alreadyThere }

@@ -6,7 +6,7 @@ import { createBbbClient, type BbbClient } from '../bbb/client.ts'
 import { parseRecording } from '../bbb/recording.ts'
 import type { SourceConfig } from '../config.ts'
 import { convertPlayback } from '../convert/converter.ts'
-import { PermanentImportError } from '../publish/errors.ts'
+import { PermanentImportError } from '../errors.ts'
 import type { PublishTarget } from '../publish/target.ts'
 import type { ImportsRepository } from './imports-repository.ts'
 import type { ImportNotice } from './import-mail.ts'
@@ -61,12 +61,17 @@ export function createImportRunner(deps: ImportRunnerDeps) {
   async function convertAndPublish(importId: number, subject: Subject, advance: Advance, work: string, signal: AbortSignal): Promise<string | null> {
     const source = deps.sources.find((s) => s.name === subject.source)
     if (!source) throw new PermanentImportError(`the source "${subject.source}" is no longer configured`)
+    const coOwners = (await deps.imports.coOwners(importId)).map((o) => ({ username: o.username, email: o.email, displayName: o.display_name }))
     const publication = {
       importId, title: subject.name || subject.meeting_name, recordId: subject.record_id, source: subject.source, sourceUrl: source.url,
-      startTime: new Date(subject.start_time), owner: { username: subject.username, email: subject.email, displayName: subject.display_name },
-      podVideoId: subject.pod_video_id, signal,
+      startTime: new Date(subject.start_time), owner: { username: subject.username, email: subject.email, displayName: subject.display_name }, coOwners,
+      plainClaim: subject.plain_claim, podVideoId: subject.pod_video_id, podAskedAt: subject.pod_asked_at, signal,
       onPodVideo: (id: string, url: string) => advance({ pod_video_id: id, pod_video_url: url }),
-      onEncoding: () => advance({ state: 'encoding' }),
+      onAskingPod: async () => {
+        const now = new Date()
+        await advance({ state: 'encoding', progress: null, pod_asked_at: now })
+        return now
+      },
     }
     const publish = (file: string) => deps.target.publish({ ...publication, file })
     // Pod already has it (an earlier run uploaded it): follow its encoding, never convert or upload again.

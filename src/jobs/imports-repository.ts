@@ -8,8 +8,8 @@ export function createImportsRepository(db: Database) {
      * A new `queued` import, or undefined when the recording already has a live or done one:
      * the partial unique index decides, so concurrent requests make exactly one row.
      */
-    async request(recordingId: number, userId: number) {
-      return db.insertInto('imports').values({ recording_id: recordingId, requested_by: userId })
+    async request(recordingId: number, userId: number, options: { plainClaim?: boolean } = {}) {
+      return db.insertInto('imports').values({ recording_id: recordingId, requested_by: userId, plain_claim: options.plainClaim ?? false })
         .onConflict((oc) => oc.column('recording_id').where('state', 'not in', ['failed', 'cancelled']).doNothing())
         .returningAll().executeTakeFirst()
     },
@@ -44,7 +44,7 @@ export function createImportsRepository(db: Database) {
      * Moves a run on and renews its lease; false when the run no longer holds the import
      * (cancelled, or its lease was lost): the run must stop.
      */
-    async advance(importId: number, token: string, leaseSeconds: number, change: { state?: ImportState; progress?: number | null; pod_video_id?: string; pod_video_url?: string } = {}) {
+    async advance(importId: number, token: string, leaseSeconds: number, change: { state?: ImportState; progress?: number | null; pod_video_id?: string; pod_video_url?: string; pod_asked_at?: Date } = {}) {
       const result = await db.updateTable('imports').set({ ...change, lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`, updated_at: new Date() })
         .where('id', '=', importId).where('lease_token', '=', token).where('state', 'in', activeImportStates).executeTakeFirst()
       return Number(result.numUpdatedRows) > 0
@@ -64,8 +64,16 @@ export function createImportsRepository(db: Database) {
     /** What a run needs to know of the recording and the teacher who asked. */
     async subject(importId: number) {
       return db.selectFrom('imports as i').innerJoin('recordings as r', 'r.id', 'i.recording_id').innerJoin('users as u', 'u.id', 'i.requested_by')
-        .select(['i.id', 'i.pod_video_id', 'r.source', 'r.record_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.metadata', 'u.username', 'u.email', 'u.display_name'])
+        .select(['i.id', 'i.pod_video_id', 'i.pod_asked_at', 'i.plain_claim', 'r.source', 'r.record_id', 'r.name', 'r.meeting_name', 'r.start_time', 'r.metadata', 'u.username', 'u.email', 'u.display_name'])
         .where('i.id', '=', importId).executeTakeFirst()
+    },
+
+    /** The recording's other owners (co-teachers), not the one who asked nor a fallback owner. */
+    async coOwners(importId: number) {
+      return db.selectFrom('imports as i').innerJoin('recording_owners as o', 'o.recording_id', 'i.recording_id').innerJoin('users as u', 'u.id', 'o.user_id')
+        .select(['u.username', 'u.email', 'u.display_name'])
+        .where('i.id', '=', importId).whereRef('o.user_id', '!=', 'i.requested_by').where('o.reason', '!=', 'fallback')
+        .orderBy('u.username').execute()
     },
 
     /**

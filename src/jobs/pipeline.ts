@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config.ts'
 import type { DatabaseHandle } from '../db/database.ts'
+import { createPodClient } from '../pod/pod-client.ts'
 import { publishTargetFor } from '../publish/targets.ts'
 import { createImportMailer } from './import-mail.ts'
 import { createImportRunner } from './import-runner.ts'
@@ -12,6 +13,7 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
   const imports = createImportsRepository(handle.db)
   const queue = await openQueue(handle, config.imports, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
+  const pod = config.imports.pod ? createPodClient(config.imports.pod, { connectTimeoutMs: config.connectTimeoutMs }) : undefined
   const mailer = config.imports.smtpUrl ? createImportMailer(config.imports.smtpUrl, config.imports.mailFrom, config.publicUrl) : undefined
   return {
     queue,
@@ -21,7 +23,7 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
     },
     async startWorkers(concurrency = config.imports.concurrency, log: { info(m: string): void; warn(m: string): void } = { info: () => {}, warn: (m) => console.warn(m) }) {
       const runImport = createImportRunner({
-        imports, sources: config.sources, target: publishTargetFor(config.imports, options), connectTimeoutMs: config.connectTimeoutMs,
+        imports, sources: config.sources, target: publishTargetFor(config, pod, options), connectTimeoutMs: config.connectTimeoutMs,
         maxImportBytes: config.imports.maxImportBytes, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log: log.warn,
         notify: mailer?.send,
       })
@@ -31,6 +33,7 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
       await workers?.stop()
       await queue.stop()
       mailer?.close()
+      await pod?.close()
     },
   }
 }

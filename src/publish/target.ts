@@ -1,3 +1,5 @@
+import type { PersonInPod } from '../pod/pod-users.ts'
+
 /** What a finished import hands to where it is published. */
 export interface Publication {
   importId: number
@@ -7,12 +9,20 @@ export interface Publication {
   source: string
   sourceUrl: string
   startTime: Date
-  owner: { username: string; email: string | null; displayName: string | null }
+  /** Who asked for the import: the video is theirs. */
+  owner: PersonInPod
+  /** The recording's other owners (co-teachers): Pod's additional owners. */
+  coOwners: PersonInPod[]
+  /** Left in Pod's claim list whatever RECORDER_ASSIGN says (`sync --convert-all`, Pod's manual claim). */
+  plainClaim: boolean
   /** The Pod video of an earlier attempt, if one was uploaded already. */
   podVideoId: string | null
+  /** When an attempt asked Pod to process the video (launch its encoding, make the recording): never asked twice. */
+  podAskedAt: Date | null
   /** Called as soon as Pod names the new video: stored at once, so a retry never uploads twice. */
   onPodVideo(id: string, url: string): Promise<void>
-  onEncoding(): Promise<void>
+  /** Stores that Pod is being asked now (the import is then `encoding`), before asking; returns that time. */
+  onAskingPod(): Promise<Date>
   signal: AbortSignal
 }
 
@@ -31,4 +41,9 @@ export function safeFileName(title: string, recordId: string): string {
   const base = title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'recording'
   const id = recordId.replace(/[^A-Za-z0-9_-]+/g, '').slice(0, 80)
   return `${base}--${id}.mp4`
+}
+
+/** The calendar date of an instant in a time zone, as YYYY-MM-DD (a lecture at 00:30 Paris time is that day's). */
+export function localDate(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant)
 }

@@ -6,7 +6,7 @@ import type { ImportState } from '../../src/db/schema.ts'
 import { openImportPipeline } from '../../src/jobs/pipeline.ts'
 import { signToken } from '../../src/auth/tokens.ts'
 import { buildApp, jwtSecret, testConfig } from './app.ts'
-import { FakePod } from './fake-pod.ts'
+import { startTestPod, type TestPod } from './test-pod.ts'
 import { assignOwners } from './portal.ts'
 import { sampleSource } from './samples.ts'
 
@@ -16,16 +16,16 @@ interface TapLike {
 
 /**
  * The whole import path on real parts: a fake BBB serving real published files, a sync into a
- * fresh database, a fake Pod over HTTP, the pg-boss queue, a worker, and the app.
+ * fresh database, the test Pod (Django REST framework, test/pod/) over HTTP, the pg-boss queue, a
+ * worker, and the app. Pod knows jdupont already; other teachers are created there.
  */
-export async function importHarness(t: TapLike, env: Record<string, string> = {}, options: { startWorker?: boolean } = {}) {
+export async function importHarness(t: TapLike, env: Record<string, string> | ((pod: TestPod) => Record<string, string>) = {}, options: { startWorker?: boolean; pod?: Parameters<typeof startTestPod>[1] } = {}) {
   const { handle, fake, env: sourceEnv } = await sampleSource(t)
-  const pod = new FakePod()
-  await pod.start()
-  t.teardown(() => pod.stop())
+  const pod = await startTestPod(t, options.pod)
+  await pod.addUser('jdupont')
   const ids = await assignOwners(handle.db, { jdupont: [0, 1], nouveau: [2] })
   const settings: Record<string, string> = {
-    ...sourceEnv, POD_URL: pod.url, POD_TOKEN: pod.token, POD_CREATE_USERS: 'true', IMPORT_RETRY_DELAY: '1', IMPORT_RETRIES: '3', ...env,
+    ...sourceEnv, POD_URL: pod.url, POD_TOKEN: pod.token, POD_CREATE_USERS: 'true', IMPORT_RETRY_DELAY: '1', IMPORT_RETRIES: '3', ...(typeof env === 'function' ? env(pod) : env),
   }
   const config = testConfig(settings)
   const work = mkdtempSync(path.join(tmpdir(), 'bbbp-work-'))

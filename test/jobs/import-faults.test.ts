@@ -5,17 +5,17 @@ import { importHarness, waitForImport } from '../helpers/imports.ts'
 
 t.test('Pod answering 503 is retried: one upload in the end', async (t) => {
   const h = await importHarness(t)
-  h.pod.faults.push({ method: 'POST', prefix: '/rest/videos/', status: 503, times: 1 })
+  await h.pod.fault({ kind: 'status', method: 'POST', path: '/rest/videos/', status: 503 })
   const done = await waitForImport(h.db, await h.requestImport(1), ['done', 'failed'])
   t.equal(done.state, 'done', done.error ?? '')
   t.equal(done.attempts, 2, 'the second attempt')
-  t.equal(h.pod.uploads.length, 1)
+  t.equal((await h.pod.state()).videos.length, 1)
   t.ok(h.logs.some((l) => /HTTP 503/.test(l)), 'the reason was logged')
 })
 
 t.test('a 4xx from Pod fails at once with the reason', async (t) => {
   const h = await importHarness(t)
-  h.pod.faults.push({ method: 'POST', prefix: '/rest/videos/', status: 400, times: 1 })
+  await h.pod.fault({ kind: 'status', method: 'POST', path: '/rest/videos/', status: 400 })
   const failed = await waitForImport(h.db, await h.requestImport(1), ['done', 'failed'])
   t.equal(failed.state, 'failed')
   t.equal(failed.attempts, 1, 'not retried')
@@ -27,8 +27,9 @@ t.test('a teacher Pod does not know yet is created there (POD_CREATE_USERS)', as
   const h = await importHarness(t)
   const done = await waitForImport(h.db, await h.requestImport(2), ['done', 'failed'])
   t.equal(done.state, 'done', done.error ?? '')
-  t.ok(h.pod.users.has('nouveau'))
-  t.equal(h.pod.uploads[0]!.owner, `${h.pod.url}/rest/users/${h.pod.users.get('nouveau')!.id}/`)
+  const pod = await h.pod.state()
+  t.match(pod.users.find((u) => u.username === 'nouveau'), { email: 'nouveau@univ.example', is_staff: true }, 'created as staff, as Pod\'s own script does')
+  t.equal(pod.videos[0]!.owner, 'nouveau')
 })
 
 t.test('a recording deleted from BBB before its import fails with a clear reason', async (t) => {
@@ -39,7 +40,7 @@ t.test('a recording deleted from BBB before its import fails with a clear reason
   t.equal(failed.state, 'failed')
   t.match(failed.error, /no longer on .* \(deleted from BBB\?\)/)
   t.equal(failed.attempts, 1, 'permanent: not retried')
-  t.equal(h.pod.uploads.length, 0)
+  t.equal((await h.pod.state()).videos.length, 0)
 })
 
 t.test('a worker killed during the conversion: another takes the import up after its lease, one upload', async (t) => {
@@ -60,22 +61,17 @@ t.test('a worker killed during the conversion: another takes the import up after
   const done = await waitForImport(h.db, id, ['done', 'failed'], 60_000)
   t.equal(done.state, 'done', done.error ?? '')
   t.equal(done.attempts, 2, 'the second run finished it')
-  t.equal(h.pod.uploads.length, 1, 'one upload')
+  t.equal((await h.pod.state()).videos.length, 1, 'one upload')
 })
 
-t.test('Pod got the upload but the worker never heard back: the retry finds it, no second upload', async (t) => {
-  const h = await importHarness(t, {}, { startWorker: false })
-  const id = await h.requestImport(0)
-  // What a lost answer leaves behind: the video in Pod, carrying the import's marker, and nothing on our row.
-  h.pod.uploads.push({
-    id: 1, slug: '0001-already-there', title: 'already there', owner: `${h.pod.url}/rest/users/1/`, type: null, date_evt: '2026-11-19',
-    description: `Enregistrement BigBlueButton … [bbb-portal import ${id}]`, is_draft: true, bytes: 1, sha1: 'x', encodeLaunches: 0,
-  })
-  await h.pipeline.startWorkers(1, { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m) })
-  const done = await waitForImport(h.db, id, ['done', 'failed'])
+t.test('Pod stored the upload but its answer was lost: one video in Pod, followed to the end', async (t) => {
+  const h = await importHarness(t)
+  await h.pod.fault({ kind: 'lose-answer', method: 'POST', path: '/rest/videos/' })
+  const done = await waitForImport(h.db, await h.requestImport(0), ['done', 'failed'])
   t.equal(done.state, 'done', done.error ?? '')
-  t.equal(h.pod.uploads.length, 1, 'no second upload')
-  t.equal(done.pod_video_id, '1')
-  t.equal(done.pod_video_url, `${h.pod.url}/video/0001-already-there/`)
-  t.equal(h.pod.uploads[0]!.encodeLaunches, 1, 'its encoding launched and followed')
+  const { videos } = await h.pod.state()
+  t.equal(videos.length, 1, 'no second upload')
+  t.equal(done.pod_video_id, String(videos[0]!.id))
+  t.equal(videos[0]!.encoding_launches, 1, 'its encoding launched once')
+  t.ok(videos[0]!.encoded)
 })

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class TestPodConfig(AppConfig):
+    name = "testpod"
+
+    def ready(self):
+        from . import recorder  # noqa: F401  (connects the Recording signal)
