@@ -79,11 +79,12 @@ export const sourceSchema = z.object({
   /** Pod's IGNORED_SERVERS: `bbb-origin-server-name` values whose recordings are not resolved. */
   ignoredServers: list.default([]),
   /** Owner resolvers for this source, in order (default: OWNER_RESOLVERS). */
-  resolvers: z.array(z.enum(['moodle', 'greenlight', 'mapping'])).optional(),
+  resolvers: z.array(z.enum(['pod', 'moodle', 'greenlight', 'mapping'])).optional(),
 })
 export type SourceConfig = z.infer<typeof sourceSchema>
 
-export const ownerResolvers = ['moodle', 'greenlight', 'mapping'] as const
+/** Pod's meetings first, as Pod's own migration script decides (each only when configured). */
+export const ownerResolvers = ['pod', 'moodle', 'greenlight', 'mapping'] as const
 const moodleUrl = z.string().regex(/^(postgres(ql)?|mysql|mariadb):\/\//, 'must start with postgres://, mysql:// or mariadb://')
 const moodleDbSchema = z.object({ url: moodleUrl, prefix: z.string().regex(/^[a-z0-9_]{0,20}$/i, 'letters, digits and "_"').default('mdl_') })
 export type MoodleDbConfig = z.infer<typeof moodleDbSchema>

@@ -20,7 +20,8 @@ export const notFound = (detail = 'Nothing here.') => new HttpProblem(404, 'Not 
 
 /** A failure that retrying cannot mend (a 4xx from Pod, a recording gone): the import fails at once. */
 export class PermanentImportError extends Error {
-  constructor(message: string) {
+  /** The HTTP status that said so, when another system refused. */
+  constructor(message: string, readonly status?: number) {
     super(message)
     this.name = 'PermanentImportError'
   }

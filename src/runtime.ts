@@ -24,7 +24,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
     await handle.close()
     throw error
   }
-  const ownerSources = openOwnerSources(config.owners)
+  const ownerSources = openOwnerSources(config.owners, config.imports.pod)
   const owners = createOwnerService({ repo: createOwnersRepository(handle.db), config: config.owners, sources: ownerSources, log: (m) => console.warn(m) })
   const syncService = createSyncService({
     handle,

@@ -15,6 +15,8 @@ import { createOwnersRepository } from '../owners/owners-repository.ts'
 import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
+import { runChecks } from '../check/checks.ts'
+import { checkCommand, checkLine } from './check-command.ts'
 import { convertCommand } from './convert-command.ts'
 import { moodleNoticeCommand, noticeDeps } from './moodle-notice-command.ts'
 import { syncCommand } from './sync-command.ts'
@@ -43,6 +45,7 @@ program
   })
 
 program.addCommand(syncCommand(config))
+program.addCommand(checkCommand(config))
 program.addCommand(convertCommand())
 program.addCommand(moodleNoticeCommand(config))
 
@@ -82,6 +85,8 @@ program
     if (options.withWorker) await pipeline.startWorkers(c.imports.concurrency, fastify.log)
     console.log(`bbb-portal listening on ${fastify.listeningOrigin}`)
     const scheduler = schedule && startSyncSchedule({ ...schedule, sources: c.sources, syncService: runtime.syncService, log: fastify.log })
+    // The same checks as `bbb-portal check`, logged once; a broken part does not stop the service.
+    void runChecks(c).then((results) => results.forEach((r) => (r.ok ? fastify.log.info(checkLine(r)) : fastify.log.warn(checkLine(r)))))
   })
 
 program

@@ -48,7 +48,7 @@ export interface UsersTable {
   last_login_at: Generated<Date | null>
 }
 
-export type OwnerReason = 'moodle-user' | 'moodle-owner' | `moodle-role:${string}` | 'greenlight-owner' | 'greenlight-shared' | 'mapping' | 'admin' | 'fallback'
+export type OwnerReason = 'moodle-user' | 'moodle-owner' | `moodle-role:${string}` | 'greenlight-owner' | 'greenlight-shared' | 'pod-owner' | 'mapping' | 'admin' | 'fallback'
 
 export interface RecordingOwnersTable {
   recording_id: number

@@ -1,6 +1,7 @@
 import type { AppConfig, SourceConfig } from '../config.ts'
 import type { OwnerReason, OwnersTally } from '../db/schema.ts'
 import type { GreenlightResolver } from '../greenlight/greenlight-resolver.ts'
+import type { PodOwnerResolver } from '../pod/pod-owner-resolver.ts'
 import { resolveMoodleOwners, type RecordingToResolve } from '../moodle/moodle-resolver.ts'
 import type { MoodleRepository } from '../moodle/moodle-repository.ts'
 import type { OwnerMapping } from './mapping-file.ts'
@@ -10,6 +11,7 @@ export interface OwnerSources {
   /** The Moodle database for a `bbb-origin-server-name`, if one is configured. */
   moodleFor(serverName: string): { name: string; repo: MoodleRepository } | undefined
   greenlight?: GreenlightResolver
+  pod?: PodOwnerResolver
   mapping?: OwnerMapping
 }
 
@@ -60,17 +62,18 @@ async function fromMoodle(sources: OwnerSources, list: Recording[]): Promise<Fou
   }))
 }
 
-async function fromGreenlight(greenlight: GreenlightResolver, list: Recording[]): Promise<Found> {
+/** Greenlight rooms and Pod meetings: a recording's meetingID names the room or meeting it was made in. */
+async function byMeetingId(resolver: { ownersByMeetingId(ids: string[]): Promise<Map<string, Array<UserInput & { reason: OwnerReason }>>> }, match: string, label: string, list: Recording[]): Promise<Found> {
   try {
-    const found = await greenlight.ownersByMeetingId([...new Set(list.map((r) => r.meetingId))])
+    const found = await resolver.ownersByMeetingId([...new Set(list.map((r) => r.meetingId))])
     const decisions = new Map<string, Decision>()
     for (const r of list) {
       const owners = found.get(r.meetingId)
-      if (owners?.length) decisions.set(r.recordId, { match: 'greenlight', owners: owners.map((o) => ({ ...o, suspended: false })) })
+      if (owners?.length) decisions.set(r.recordId, { match, owners: owners.map((o) => ({ ...o, suspended: false })) })
     }
     return { decisions, failed: [] }
   } catch (error) {
-    return { decisions: new Map(), failed: list, error: `Greenlight: ${(error as Error).message}` }
+    return { decisions: new Map(), failed: list, error: `${label}: ${(error as Error).message}` }
   }
 }
 
@@ -84,8 +87,8 @@ function fromMapping(mapping: OwnerMapping, list: Recording[]): Found {
 }
 
 /**
- * Who owns each recording of a source: Moodle for Moodle-made recordings, Greenlight for
- * Greenlight rooms, then the admin's mapping file; the rest are orphans (given to FALLBACK_OWNER
+ * Who owns each recording of a source: Pod for meetings made in Pod's "Réunions", Moodle for
+ * Moodle-made recordings, Greenlight for Greenlight rooms, then the admin's mapping file; the rest are orphans (given to FALLBACK_OWNER
  * if set, still flagged). A resolver that fails leaves its recordings' owners as they were.
  */
 export function createOwnerService(deps: { repo: OwnersRepository; config: AppConfig['owners']; sources: OwnerSources; log?: (message: string) => void }) {
@@ -145,7 +148,8 @@ export function createOwnerService(deps: { repo: OwnersRepository; config: AppCo
     for (const resolver of source.resolvers ?? config.resolvers) {
       const pending = recordings.filter((r) => !decisions.has(r.recordId) && !failed.has(r.recordId))
       const found = resolver === 'moodle' ? await fromMoodle(sources, pending.filter((r) => madeBy(r, 'moodle')))
-        : resolver === 'greenlight' && sources.greenlight ? [await fromGreenlight(sources.greenlight, pending.filter((r) => madeBy(r, 'greenlight')))]
+        : resolver === 'greenlight' && sources.greenlight ? [await byMeetingId(sources.greenlight, 'greenlight', 'Greenlight', pending.filter((r) => madeBy(r, 'greenlight')))]
+        : resolver === 'pod' && sources.pod ? [await byMeetingId(sources.pod, 'pod', 'Pod', pending)]
         : resolver === 'mapping' && sources.mapping ? [fromMapping(sources.mapping, pending)]
         : []
       for (const f of found) {

@@ -13,6 +13,9 @@ export interface PodUser {
   url: string
   username: string
   is_staff: boolean
+  email: string
+  first_name: string
+  last_name: string
 }
 
 /** An item of `user_videos` (VideoUserSerializer): no top-level slug, title or description. */
@@ -66,7 +69,7 @@ export function createPodClient(pod: { url: string; token: string }, options: { 
     if (status === 401) throw new PermanentImportError(`Pod refused POD_TOKEN (HTTP 401): ${text.slice(0, 200)}`)
     if (status === 403) throw new PermanentImportError(`the account of POD_TOKEN is not staff in Pod (HTTP 403): ${text.slice(0, 200)}`)
     if (status === 413) throw new PermanentImportError(`the file is larger than Pod's web server accepts (HTTP 413, nginx client_max_body_size)`)
-    if (status >= 400) throw new PermanentImportError(`Pod refused ${method} ${path} (HTTP ${status}): ${text.slice(0, 500)}`)
+    if (status >= 400) throw new PermanentImportError(`Pod refused ${method} ${path} (HTTP ${status}): ${text.slice(0, 500)}`, status)
     try {
       return JSON.parse(text) as T
     } catch {

@@ -37,6 +37,8 @@ export interface PodState {
   videos: PodVideoState[]
   users: Array<{ id: number; username: string; is_staff: boolean; email: string }>
   recordings: Array<{ id: number; title: string; user: string; source_file: string; recorder: number }>
+  /** Every REST call Pod received, in order: "GET /rest/users/?username=x". */
+  requests: string[]
 }
 
 export type PodFault =
@@ -58,12 +60,13 @@ export class TestPod {
   private dir = ''
   private stderr = ''
 
-  async start(options: { usePodfile?: boolean; maxBody?: number; encodeSeconds?: number } = {}) {
+  async start(options: { usePodfile?: boolean; noMeetings?: boolean; maxBody?: number; encodeSeconds?: number } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'bbbp-pod-'))
     this.recorderPath = path.join(this.dir, 'recorder')
     mkdirSync(path.join(this.recorderPath, 'bbb'), { recursive: true })
     const args = [SERVE, '--data', this.dir, '--recorder-path', this.recorderPath]
     if (options.usePodfile) args.push('--use-podfile')
+    if (options.noMeetings) args.push('--no-meetings')
     if (options.maxBody) args.push('--max-body', String(options.maxBody))
     if (options.encodeSeconds !== undefined) args.push('--encode-seconds', String(options.encodeSeconds))
     const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })

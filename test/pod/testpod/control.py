@@ -70,4 +70,5 @@ def state_view(request):
         "users": [{"id": u.id, "username": u.username, "is_staff": u.is_staff, "email": u.email} for u in User.objects.order_by("id")],
         "recordings": [{"id": r.id, "title": r.title, "user": r.user.username, "source_file": r.source_file, "recorder": r.recorder_id} for r in Recording.objects.order_by("id")],
         "site": {"id": Site.objects.get_current().id, "domain": Site.objects.get_current().domain},
+        "requests": list(faults.requests),
     })

@@ -14,6 +14,8 @@ from django.http import HttpResponse
 
 _faults = []
 _lock = threading.Lock()
+# What the portal asked, in order ("GET /rest/users/?username=x"), for tests that count calls.
+requests = []
 current = threading.local()
 
 NGINX_413 = (
@@ -57,6 +59,8 @@ class FaultMiddleware:
         current.drop = False
         if request.path.startswith("/_test/"):
             return self.get_response(request)
+        with _lock:
+            requests.append("%s %s" % (request.method, request.get_full_path()))
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.MAX_BODY_BYTES:
             stream = request.META["wsgi.input"]

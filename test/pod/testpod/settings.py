@@ -44,7 +44,8 @@ DEFAULT_RECORDER_ID = 1
 DEFAULT_RECORDER_USER_ID = 1
 # Pod registers the podfile routes (images among them) only with USE_PODFILE (pod/main/rest_router.py).
 USE_PODFILE = os.environ.get("TESTPOD_USE_PODFILE") == "1"
-USE_MEETING = True
+# Pod's router registers the meeting routes unless USE_MEETING is explicitly False.
+USE_MEETING = os.environ.get("TESTPOD_USE_MEETING", "1") == "1"
 # nginx's client_max_body_size in Pod's sample configuration is 4G; tests set a small one.
 MAX_BODY_BYTES = int(os.environ.get("TESTPOD_MAX_BODY", str(4 * 1024**3)))
 ENCODE_SECONDS = float(os.environ.get("TESTPOD_ENCODE_SECONDS", "0.3"))
