@@ -2,6 +2,15 @@
 'use strict'
 
 document.addEventListener('DOMContentLoaded', () => {
+  // Inside Pod's frame (?embed=1), the portal's own links keep the page without its header.
+  if (document.body.classList.contains('embed')) {
+    for (const link of document.querySelectorAll('a[href^="/"]:not([target])')) {
+      const url = new URL(link.href)
+      url.searchParams.set('embed', '1')
+      link.href = url.pathname + url.search + url.hash
+    }
+  }
+
   const table = document.querySelector('table.recordings')
   if (!table) return
 

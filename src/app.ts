@@ -50,19 +50,23 @@ const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url))
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested, syncService, notice }) => {
   // Preview thumbnails come from the old BBB servers; nothing else is loaded from elsewhere.
   const bbbOrigins = [...new Set(config.sources.map((s) => new URL(s.url).origin))]
-  const headers = securityHeaders({
+  const headersFramedBy = (ancestors: string[]) => securityHeaders({
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"], 'img-src': ["'self'", 'data:', ...bbbOrigins], 'script-src': ["'self'"],
         'style-src': ["'self'"], 'form-action': ["'self'", ...(config.auth.cas ? [new URL(config.auth.cas.url).origin] : [])],
-        'frame-ancestors': ["'none'"], 'object-src': ["'none'"], 'base-uri': ["'self'"],
+        'frame-ancestors': ancestors.length ? ancestors : ["'none'"], 'object-src': ["'none'"], 'base-uri': ["'self'"],
         'upgrade-insecure-requests': config.auth.secureCookies ? [] : null,
       },
     },
+    xFrameOptions: ancestors.length ? false : undefined,
     strictTransportSecurity: config.auth.secureCookies,
   })
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers)
+  const headers = headersFramedBy([])
+  // Only the teacher's pages may be framed, and only by EMBED_ORIGINS (Pod's "Mes vidéos"): never the admin console.
+  const teacherHeaders = config.api.embedOrigins.length ? headersFramedBy(config.api.embedOrigins) : headers
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith('/recordings') ? teacherHeaders : headers)
     done()
   })
   await fastify.register(problemPlugin)
@@ -85,8 +89,12 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(adminPagesRoutes, { service: adminService, sourceNames: config.sources.map((s) => s.name) })
 
   await fastify.register(async (api) => {
-    // Pod's front end calls from its own origin, with a bearer token (no cookies across sites).
-    await api.register(fastifyCors, { origin: config.api.corsOrigins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 })
+    // Pod's front end calls from its own origin: with a bearer token, or with the teacher's session
+    // cookie (a same-site Pod such as pod.univ.fr → portal.univ.fr) and the CSRF header on changes.
+    await api.register(fastifyCors, {
+      origin: config.api.corsOrigins, credentials: true, methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-CSRF-Token'], maxAge: 600,
+    })
     if (config.api.rateLimit) api.addHook('onRequest', fastify.rateLimit({ max: config.api.rateLimit, timeWindow: '1 minute' }))
     await api.register(recordingsRoutes, { service, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000 })
     await api.register(adminRoutes, { prefix: '/admin', db })

@@ -6,6 +6,7 @@ import { HttpProblem } from '../errors.ts'
 import { languages, translate } from './i18n.ts'
 import { recordingSorts, recordingStatuses } from './my-recordings-repository.ts'
 import { recordingView } from './recording-view.ts'
+import { isEmbedded } from './view-plugin.ts'
 import type { RecordingsService } from './recordings-service.ts'
 
 const PAGE_SIZE = 20
@@ -35,7 +36,10 @@ export interface PagesOptions {
 /** "Mes vidéos externes": server-rendered, every action a plain form with a redirect after POST. */
 const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service, deadlines }) => {
   const requirePageUser = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
+    if (request.viewer) return
+    // Inside Pod's frame the login pages (and the SSO's) cannot show: the teacher logs in in a new tab.
+    if (isEmbedded(request.url)) return reply.page('embed-login', { title: translate(request.lang, 'embed.title'), portal: '/recordings' }, 401)
+    return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
   }
   const formGuard = { preHandler: [requirePageUser, fastify.csrfProtection] }
 

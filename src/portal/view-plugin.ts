@@ -24,6 +24,9 @@ declare module 'fastify' {
   }
 }
 
+/** `?embed=1`: the page inside Pod's "Mes vidéos" (no header; EMBED_ORIGINS may frame it). */
+export const isEmbedded = (url: string) => /[?&]embed=1(?:&|$)/.test(url)
+
 export const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url))
 const partials = ['status-badge', 'row-action', 'recording-row', 'pagination', 'flash', 'admin-nav'] as const
 
@@ -66,7 +69,7 @@ export default fp(
       const lang = this.request.lang
       const title = typeof data.title === 'string' ? data.title : translate(lang, 'app.name')
       return this.status(status).type('text/html; charset=utf-8').view(`pages/${template}`, {
-        ...data, title, lang, viewer: this.request.viewer, csrfToken: this.generateCsrf(), currentPath: this.request.url,
+        ...data, title, lang, viewer: this.request.viewer, csrfToken: this.generateCsrf(), currentPath: this.request.url, embed: isEmbedded(this.request.url),
         flash: takeFlash(this.request, this),
       })
     })

@@ -6,10 +6,10 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const screenshotDir = path.resolve('test-results/screenshots')
 
-export async function launchChromium(t: { teardown(fn: () => unknown): void }): Promise<Browser> {
+export async function launchChromium(t: { teardown(fn: () => unknown): void }, extraArgs: string[] = []): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   })
   t.teardown(() => browser.close())
   return browser

@@ -60,13 +60,14 @@ export class TestPod {
   private dir = ''
   private stderr = ''
 
-  async start(options: { usePodfile?: boolean; noMeetings?: boolean; maxBody?: number; encodeSeconds?: number } = {}) {
+  async start(options: { usePodfile?: boolean; noMeetings?: boolean; maxBody?: number; encodeSeconds?: number; portalUrl?: string } = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'bbbp-pod-'))
     this.recorderPath = path.join(this.dir, 'recorder')
     mkdirSync(path.join(this.recorderPath, 'bbb'), { recursive: true })
     const args = [SERVE, '--data', this.dir, '--recorder-path', this.recorderPath]
     if (options.usePodfile) args.push('--use-podfile')
     if (options.noMeetings) args.push('--no-meetings')
+    if (options.portalUrl) args.push('--portal-url', options.portalUrl)
     if (options.maxBody) args.push('--max-body', String(options.maxBody))
     if (options.encodeSeconds !== undefined) args.push('--encode-seconds', String(options.encodeSeconds))
     const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })

@@ -2,7 +2,7 @@
 publish (a staff account with a REST token, site 1 on this host, type 1, a recorder), then a
 threaded WSGI server on 127.0.0.1. Prints one JSON line {url, token, recorderPath} when ready.
 
-Usage: python3 serve.py --data DIR --recorder-path DIR [--use-podfile] [--no-meetings] [--max-body BYTES] [--encode-seconds S]
+Usage: python3 serve.py --data DIR --recorder-path DIR [--use-podfile] [--no-meetings] [--portal-url URL] [--max-body BYTES] [--encode-seconds S]
 """
 import argparse
 import json
@@ -20,6 +20,7 @@ def parse():
     parser.add_argument("--recorder-path", required=True)
     parser.add_argument("--use-podfile", action="store_true")
     parser.add_argument("--no-meetings", action="store_true")
+    parser.add_argument("--portal-url", default="")
     parser.add_argument("--max-body", type=int)
     parser.add_argument("--encode-seconds", type=float)
     return parser.parse_args()
@@ -30,6 +31,7 @@ def configure(args):
     os.environ["TESTPOD_RECORDER_PATH"] = args.recorder_path
     os.environ["TESTPOD_USE_PODFILE"] = "1" if args.use_podfile else "0"
     os.environ["TESTPOD_USE_MEETING"] = "0" if args.no_meetings else "1"
+    os.environ["TESTPOD_PORTAL_URL"] = args.portal_url
     if args.max_body:
         os.environ["TESTPOD_MAX_BODY"] = str(args.max_body)
     if args.encode_seconds is not None:

@@ -21,6 +21,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
 ]
 ROOT_URLCONF = "testpod.urls"
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The integration snippet of integrations/pod/ is rendered by Django's templates, as in Pod.
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [os.path.join(HERE, "templates"), os.path.join(HERE, "..", "..", "integrations", "pod", "templates")],
+    "OPTIONS": {"context_processors": ["django.template.context_processors.request", "testpod.dashboard.visible_settings"]},
+}]
+# Pod's TEMPLATE_VISIBLE_SETTINGS, as an admin sets them for the portal (integrations/pod/).
+TEMPLATE_VISIBLE_SETTINGS = {"POST_FOOTER_TEMPLATE": "custom/bbb_portal.html", "BBB_PORTAL_URL": os.environ.get("TESTPOD_PORTAL_URL", "")}
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

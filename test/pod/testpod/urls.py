@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import include, path
 from rest_framework import routers
 
-from . import control, rest_views as v
+from . import control, dashboard, rest_views as v
 
 router = routers.DefaultRouter()
 router.register(r"users", v.UserViewSet)
@@ -25,6 +25,7 @@ if settings.USE_MEETING:
 urlpatterns = [
     path("rest/", include(router.urls)),
     path("rest/launch_encode_view/", v.launch_encode_view),
+    path("video/dashboard/", dashboard.dashboard),
     path("_test/faults", control.fault_view),
     path("_test/users", control.user_view),
     path("_test/meetings", control.meeting_view),
