@@ -14,7 +14,7 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
   const queue = await openQueue(handle, config.imports, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
   const pod = config.imports.pod ? createPodClient(config.imports.pod, { connectTimeoutMs: config.connectTimeoutMs }) : undefined
-  const mailer = config.imports.smtpUrl ? createImportMailer(config.imports.smtpUrl, config.imports.mailFrom, config.publicUrl) : undefined
+  const mailer = config.imports.smtpUrl ? createImportMailer(config.imports.smtpUrl, config.imports.mailFrom, config.publicUrl, { draft: config.imports.target === 'pod' && Boolean(config.imports.pod?.draft) }) : undefined
   return {
     queue,
     /** Gives a new import its job; should the queue fail, the workers' sweep does it later. */
