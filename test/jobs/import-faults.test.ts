@@ -10,7 +10,7 @@ t.test('Pod answering 503 is retried: one upload in the end', async (t) => {
   t.equal(done.state, 'done', done.error ?? '')
   t.equal(done.attempts, 2, 'the second attempt')
   t.equal((await h.pod.state()).videos.length, 1)
-  t.ok(h.logs.some((l) => /HTTP 503/.test(l)), 'the reason was logged')
+  t.ok(h.logs.some((l) => /HTTP 503/.test(l)), `the reason was logged: ${h.logs.join(' / ')}`)
 })
 
 t.test('a 4xx from Pod fails at once with the reason', async (t) => {

@@ -51,6 +51,17 @@ def _matches(fault, kind, request):
     return fault.get("kind") == kind and fault.get("method", request.method) == request.method and request.path.startswith(fault.get("path", "/"))
 
 
+def _drain(request):
+    # As nginx's lingering close: the body is read before answering, so the client hears the answer.
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    stream = request.META["wsgi.input"]
+    while length > 0:
+        chunk = stream.read(min(length, 1 << 20))
+        if not chunk:
+            break
+        length -= len(chunk)
+
+
 class FaultMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -61,17 +72,12 @@ class FaultMiddleware:
             return self.get_response(request)
         with _lock:
             requests.append("%s %s" % (request.method, request.get_full_path()))
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > settings.MAX_BODY_BYTES:
-            stream = request.META["wsgi.input"]
-            while length > 0:
-                chunk = stream.read(min(length, 1 << 20))
-                if not chunk:
-                    break
-                length -= len(chunk)
+        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_BODY_BYTES:
+            _drain(request)
             return HttpResponse(NGINX_413, status=413, content_type="text/html")
         fault = _take(lambda f: _matches(f, "status", request))
         if fault:
+            _drain(request)
             return HttpResponse('{"detail":"fault injected by the test"}', status=int(fault["status"]), content_type="application/json")
         response = self.get_response(request)
         if _take(lambda f: _matches(f, "lose-answer", request)):
