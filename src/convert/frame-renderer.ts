@@ -1,5 +1,6 @@
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js'
 import { existsSync } from 'node:fs'
+import { fontFilesFor } from './fonts.ts'
 import type { Presentation } from './presentation.ts'
 import type { FrameState } from './timeline.ts'
 
@@ -12,11 +13,11 @@ export interface Area {
 export type ImageLoader = (href: string) => Promise<Buffer | null>
 
 const FONT_FILES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'].filter((f) => existsSync(f))
-// Scanning the system's fonts happens at every render; one known family is enough for ink text.
-const RESVG: ResvgRenderOptions = {
-  font: FONT_FILES.length ? { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true },
+// resvg reads its fonts at every render: only the faces the picture's text names, DejaVu Sans for the rest.
+const resvgOptions = (svg: string): ResvgRenderOptions => ({
+  font: FONT_FILES.length ? { loadSystemFonts: false, fontFiles: [...new Set([...FONT_FILES, ...fontFilesFor(svg)])], defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true },
   logLevel: 'off',
-}
+})
 
 const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp' }
 const dataUrl = (href: string, data: Buffer) => `data:${MIME[/\.([a-z]+)$/i.exec(href)?.[1]?.toLowerCase() ?? ''] ?? 'image/png'};base64,${data.toString('base64')}`
@@ -140,7 +141,8 @@ export class FrameRenderer {
     if (cached) return cached
     const href = slide && (await this.image(slide.href))
     const body = slide ? `<rect width="${slide.width}" height="${slide.height}" fill="#ffffff"/>${href ? `<image width="${slide.width}" height="${slide.height}" preserveAspectRatio="none" href="${href}"/>` : ''}` : ''
-    const pixels = new Resvg(this.svgFrame(frame.viewBox, body), { ...RESVG, background: '#000000' }).render().pixels
+    const svg = this.svgFrame(frame.viewBox, body)
+    const pixels = new Resvg(svg, { ...resvgOptions(''), background: '#000000' }).render().pixels
     this.slideRasters.set(key, pixels)
     return pixels
   }
@@ -160,7 +162,8 @@ export class FrameRenderer {
     let picture = slide
     if (frame.ink.length) {
       const markup = (await Promise.all(frame.ink.map((i) => this.inkMarkup(i)))).join('')
-      const ink = new Resvg(this.svgFrame(frame.viewBox, markup), RESVG).render().pixels
+      const svg = this.svgFrame(frame.viewBox, markup)
+      const ink = new Resvg(svg, resvgOptions(svg)).render().pixels
       picture = Buffer.from(slide)
       blendOver(picture, ink)
     }

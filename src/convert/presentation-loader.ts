@@ -1,6 +1,6 @@
 import type { AssetSource } from './asset-source.ts'
 import { ConvertError } from './errors.ts'
-import { parseTldraw } from './tldraw.ts'
+import { parseTldraw } from './tldraw/index.ts'
 import { parseCursor, parseDeskshare, parseMetadata, parsePanzooms, parseShapes, type Presentation } from './presentation.ts'
 
 const MiB = 1024 * 1024

@@ -1,5 +1,5 @@
 import type { CursorEvent, InkVersion, Presentation } from './presentation.ts'
-import { tldrawScale } from './tldraw.ts'
+import { tldrawPage } from './tldraw/index.ts'
 
 /** What the presentation area shows at one instant; equal keys mean equal pictures. */
 export interface FrameState {
@@ -76,15 +76,15 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     for (let i = 0; i < p.slides.length; i++) if (p.slides[i]!.in <= t && t < p.slides[i]!.out) slide = i
     const s = p.slides[slide]
     const zoom = lastAtOrBefore(p.panzooms, t)
-    const scale = s && p.tldraw ? tldrawScale(s, p.bbbVersion) : 1
-    // tldraw cameras are page offsets: the view starts at -x, -y page units (see tldraw.ts).
+    const { scale, offset } = s && p.tldraw ? tldrawPage(s, p.bbbVersion) : { scale: 1, offset: 0 }
+    // tldraw cameras are page offsets: the view starts at -x, -y page units (see tldraw/index.ts).
     const viewBox: FrameState['viewBox'] = zoom
-      ? (p.tldraw ? [-zoom.viewBox[0] / scale, -zoom.viewBox[1] / scale, zoom.viewBox[2], zoom.viewBox[3]] : zoom.viewBox)
+      ? (p.tldraw ? [(-zoom.viewBox[0] - offset) / scale, (-zoom.viewBox[1] - offset) / scale, zoom.viewBox[2], zoom.viewBox[3]] : zoom.viewBox)
       : s ? [0, 0, s.width, s.height] : [0, 0, 1600, 900]
     const ink = s && options.annotations ? visibleInk(inkBySlide.get(s.id) ?? [], t) : []
     const raw = lastAtOrBefore(cursor, t)
     // Pre-tldraw cursors are fractions of the view; tldraw ones are page coordinates.
-    const c = raw && !(raw.x === -1 && raw.y === -1) && p.tldraw ? { x: (raw.x / scale - viewBox[0]) / viewBox[2], y: (raw.y / scale - viewBox[1]) / viewBox[3] } : raw
+    const c = raw && !(raw.x === -1 && raw.y === -1) && p.tldraw ? { x: ((raw.x - offset) / scale - viewBox[0]) / viewBox[2], y: ((raw.y - offset) / scale - viewBox[1]) / viewBox[3] } : raw
     const frame: FrameState = {
       t: t - options.from, slide, viewBox, ink,
       // By slide id: a slide shown twice is the same picture.
