@@ -1,5 +1,7 @@
 import { XMLParser } from 'fast-xml-parser'
 import { ConvertError } from './errors.ts'
+import { face } from './fonts.ts'
+import { wrapLines } from './tldraw/text.ts'
 
 /** The published presentation, as plain data: every time is in seconds on the media timeline. */
 export interface Presentation {
@@ -162,27 +164,22 @@ function styleValue(style: string, name: string): string | undefined {
   return new RegExp(`(?:^|;)\\s*${name}\\s*:\\s*([^;]+)`, 'i').exec(style)?.[1]?.trim()
 }
 
-/** BBB writes text ink as an HTML paragraph in a foreignObject; resvg draws SVG only, so wrap it ourselves. */
+/**
+ * BBB writes text ink as an HTML paragraph in a foreignObject; resvg draws SVG only, so it is
+ * wrapped here as the browser wraps it, by the measured widths of DejaVu Sans's glyphs (the
+ * player's browser falls back to a sans-serif font for BBB's "Arial").
+ */
 function foreignTextToSvg(fo: Node, groupStyle: string): string {
   const a = attrsOf(fo)
   const x = num(a.x, 0), y = num(a.y, 0), width = num(a.width, 0)
   const size = num(styleValue(groupStyle, 'font-size'), 24)
   const colour = styleValue(groupStyle, 'color') ?? '#000000'
   const family = styleValue(groupStyle, 'font-family') ?? 'Arial'
-  const maxChars = width > 0 ? Math.max(1, Math.floor(width / (size * 0.55))) : Infinity
-  const lines: string[] = []
-  for (const paragraph of textOf(childrenOf(fo)).trim().split('\n')) {
-    let line = ''
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      if (line && (line + ' ' + word).length > maxChars) {
-        lines.push(line)
-        line = word
-      } else line = line ? `${line} ${word}` : word
-    }
-    lines.push(line)
-  }
-  if (!lines.some((l) => l.length)) return ''
-  const tspans = lines.map((l, i) => `<tspan x="${x}" dy="${i === 0 ? size : size * 1.2}">${escapeText(l)}</tspan>`).join('')
+  const dejavu = face('dejavu')
+  const text = textOf(childrenOf(fo)).trim().split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).join('\n')
+  const lines = wrapLines(text, (s) => dejavu.width(s, size), width > 0 ? width : undefined)
+  if (!lines.some((l) => l.trim().length)) return ''
+  const tspans = lines.map((l, i) => `<tspan x="${x}" dy="${i === 0 ? size : size * 1.2}">${escapeText(l.trim())}</tspan>`).join('')
   return `<text x="${x}" y="${y}" font-size="${size}" font-family="${escapeAttr(family)}, DejaVu Sans, sans-serif" fill="${escapeAttr(colour)}" xml:space="preserve">${tspans}</text>`
 }
 

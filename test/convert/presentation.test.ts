@@ -73,3 +73,12 @@ t.test('annotations are re-serialised from an allow-list', async (t) => {
   t.match(version!.svg, /<path d="M0 0L10 10"><\/path><image href="\{\{href:0\}\}"/)
   t.same(version!.images, ['file:///etc/passwd'], 'image hrefs go through the fetcher, which refuses this one')
 })
+
+t.test('pre-2.6 text ink wraps where the browser wraps it: by the glyphs\' widths, not a count of characters', async (t) => {
+  const text = (words: string) => `<svg><image class="slide" id="image1" in="0" out="10" xlink:href="presentation/p/slide-1.png" width="1600" height="900"/>
+<g class="canvas" image="image1"><g class="shape" shape="t1" timestamp="1" undo="-1" style="color:#000000;font-size:20px"><switch><foreignObject x="0" y="0" width="200" height="50"><p xmlns="http://www.w3.org/1999/xhtml">${words}</p></foreignObject></switch></g></g></svg>`
+  const lines = (words: string) => (parseShapes(text(words)).ink[0]!.svg.match(/<tspan/g) ?? []).length
+  // DejaVu Sans at 20 px: "i" is 5.6 px wide, "W" 19.8 px, a space 6.4 px; the box is 200 px wide.
+  t.equal(lines('iii iii iii iii iii iii iii iii'), 1, '31 narrow characters fit in one line (178 px)')
+  t.equal(lines('WWW WWW WWW WWW'), 2, '15 wide characters do not (250 px): the fourth word goes down')
+})
