@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { convertPlayback } from '../convert/converter.ts'
+import { webcamChoices, type WebcamChoice } from '../convert/layout.ts'
 
 const seconds = (value: string) => {
   const n = Number(value)
@@ -18,13 +19,13 @@ export function convertCommand(): Command {
     .argument('<playback>', 'playback URL (2.0, 2.3, Scalelite …/recording/<id>/presentation?token=…, …/playback/video/<id>/) or a published folder')
     .argument('<output>', 'MP4 file to write')
     .addOption(new Option('--width <pixels>', 'output width (height is 9/16 of it)').choices(['1280', '1920']).default('1280'))
-    .addOption(new Option('--webcam <layout>', 'webcams: none, pip or side (default: pip when they show a picture)').choices(['none', 'pip', 'side']))
+    .addOption(new Option('--webcam <layout>', 'cameras: auto (as the player: beside the content while a camera shows a picture, the whole frame when there is no content), side, pip or none').choices(webcamChoices).default('auto'))
     .option('--cursor <on|off>', 'draw the presenter cursor', onOff, true)
     .option('--annotations <on|off>', 'draw the whiteboard annotations', onOff, true)
     .option('--from <seconds>', 'start at this second of the recording', seconds)
     .option('--to <seconds>', 'stop at this second of the recording', seconds)
     .option('--progress', 'print progress percentages')
-    .action(async (playback: string, output: string, o: { width: string; webcam?: 'none' | 'pip' | 'side'; cursor: boolean; annotations: boolean; from?: number; to?: number; progress?: boolean }) => {
+    .action(async (playback: string, output: string, o: { width: string; webcam: WebcamChoice; cursor: boolean; annotations: boolean; from?: number; to?: number; progress?: boolean }) => {
       const started = performance.now()
       let shown = -1
       const controller = new AbortController()

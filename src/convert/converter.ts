@@ -8,7 +8,8 @@ import { ConvertError } from './errors.ts'
 import { buildAudioCommand, buildMuxCommand, buildProbeCommand, buildVideoCommand, type RenderPlan, type WebcamLayout } from './ffmpeg-command.ts'
 import { probe, runFfmpeg } from './ffmpeg-runner.ts'
 import { FrameRenderer } from './frame-renderer.ts'
-import { fetchMedia, showsPicture, type MediaFile } from './media.ts'
+import { onOutput, webcamPlan, type WebcamChoice } from './layout.ts'
+import { fetchMedia } from './media.ts'
 import { loadPresentation, XML_MAX_BYTES } from './presentation-loader.ts'
 import { parseCaptions, type Presentation } from './presentation.ts'
 import { mkvFrameHeader, mkvHeader } from './raw-mkv.ts'
@@ -18,8 +19,8 @@ import { downloadVideoPlayback } from './video-playback.ts'
 
 export interface ConvertOptions {
   width?: 1280 | 1920
-  /** undefined: picture-in-picture when the webcams show a picture, none otherwise. */
-  webcam?: WebcamLayout
+  /** Where the cameras go (default `auto`: beside the content while they show a picture). */
+  webcam?: WebcamChoice
   cursor?: boolean
   annotations?: boolean
   from?: number
@@ -118,26 +119,23 @@ export async function convertPlayback(input: string, output: string, options: Co
     const from = Math.max(0, options.from ?? 0)
     const to = Math.min(options.to ?? p.durationS, p.durationS)
     if (!(to > from)) throw new ConvertError(`nothing to convert between ${from} s and ${to} s (the recording lasts ${p.durationS} s)`)
-    const cams: MediaFile | null = files.webcams?.hasVideo ? files.webcams : null
-    const layout: WebcamLayout = options.webcam ?? (cams && (await showsPicture(cams, p.durationS, options.signal)) ? 'pip' : 'none')
-    if (layout !== 'none' && !cams) warn('no webcam video in this recording: --webcam ignored')
     const width = options.width ?? 1280
     const height = Math.round((width * 9) / 16 / 2) * 2
-    const areaWidth = layout === 'side' && cams ? Math.round((width * 3) / 4 / 2) * 2 : width
+    const duration = to - from
+    const webcam = await webcamPlan(p, files.webcams, options.webcam ?? 'auto', { from, duration }, warn, options.signal)
     const desk = files.deskshare?.hasVideo ? files.deskshare : null
-    const intervals = p.deskshare.map((d) => ({ start: d.start - from, stop: d.stop - from })).filter((d) => d.stop > 0 && d.start < to - from)
+    const intervals = onOutput(p.deskshare, from, duration)
     const deskshare = desk && intervals.length ? { file: desk.file, intervals } : undefined
-    const webcam = layout !== 'none' && cams ? { file: cams.file, layout } : undefined
     const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1 })
     const plan: RenderPlan = {
-      width, height, areaWidth, from, duration: to - from, audio: files.audio.file, deskshare, webcam,
-      clockFps: Math.min(30, Math.max(5, Math.round((webcam ? cams?.fps : desk?.fps) ?? 15))),
+      width, height, columnWidth: Math.round(width / 4 / 2) * 2, columnInFrames: false, from, duration, audio: files.audio.file, deskshare, webcam,
+      clockFps: Math.min(30, Math.max(5, Math.round((webcam ? files.webcams?.fps : desk?.fps) ?? 15))),
       captions: files.captions, output: part,
       // Slides alone are a few thousand frames; a moving picture is every frame of an hour.
       preset: deskshare || webcam ? 'ultrafast' : 'veryfast', crf: 23,
     }
     const loadImage = (href: string) => playback.source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
-    const renderer = new FrameRenderer(p, { width: areaWidth, height }, loadImage, warn)
+    const renderer = new FrameRenderer(p, { width, height }, loadImage, warn)
     const videoFile = path.join(tmp, 'picture.mp4'), audioFile = path.join(tmp, 'sound.m4a')
     const stop = new AbortController()
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
@@ -145,7 +143,7 @@ export async function convertPlayback(input: string, output: string, options: Co
     await Promise.all([
       runFfmpeg(buildVideoCommand(plan, videoFile), {
         duration: plan.duration, signal, onProgress: options.onProgress && ((percent) => options.onProgress!(Math.min(99, percent))),
-        feed: (stdin) => feed(stdin, renderer, frames, plan.duration, areaWidth, height),
+        feed: (stdin) => feed(stdin, renderer, frames, plan.duration, width, height),
       }),
       runFfmpeg(buildAudioCommand(plan, audioFile), { signal }),
     ].map((run) => run.catch((error) => {

@@ -3,23 +3,29 @@
  * the arguments it produces.
  */
 
-export type WebcamLayout = 'none' | 'pip' | 'side'
+/** Where the cameras go: an inset, a column beside the content, or the whole frame (no content). */
+export type WebcamLayout = 'none' | 'pip' | 'side' | 'fill'
 
 export interface RenderPlan {
   width: number
   height: number
-  /** Width of the slides area: the whole width, or what the webcam column leaves. */
-  areaWidth: number
+  /** The column on the right for the cameras (and the chat panel): a quarter of the width. */
+  columnWidth: number
+  /** The renderer's frames hold the column already (the chat panel): the content never resizes. */
+  columnInFrames: boolean
   /** Where the output starts in the recording (--from), and its length, in seconds. */
   from: number
   duration: number
   /** The file with the master audio (webcams or audio). */
   audio: string
   deskshare?: { file: string; intervals: Array<{ start: number; stop: number }> }
-  webcam?: { file: string; layout: Exclude<WebcamLayout, 'none'> }
+  /** The cameras, shown only while they showed a picture (`on`, output time). */
+  webcam?: { file: string; layout: Exclude<WebcamLayout, 'none'>; on: Array<{ start: number; stop: number }> }
   /** Output frame rate when a moving picture (webcam, screenshare) is shown; slides alone stay variable. */
   clockFps?: number
   captions: Array<{ file: string; language: string; title: string }>
+  /** An FFMETADATA file with the chapters (one per slide shown). */
+  chapters?: string
   output: string
   preset: string
   crf: number
@@ -61,18 +67,35 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
   }
   const moving = !!(plan.deskshare || plan.webcam)
   if (moving) step(`fps=${plan.clockFps ?? 15}`)
-  if (plan.areaWidth < plan.width) step(`pad=${plan.width}:${plan.height}:0:0:black`)
+  const { width: W, height: H, columnWidth: C } = plan
+  const contentWidth = plan.columnInFrames ? W - C : W
   let input = 0
   if (plan.deskshare) {
     args.push(...inputArgs(plan.deskshare.file, plan))
-    filters.push(`[${++input}:v]scale=${plan.areaWidth}:${plan.height}:force_original_aspect_ratio=decrease,pad=${plan.areaWidth}:${plan.height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[desk]`)
+    filters.push(`[${++input}:v]scale=${contentWidth}:${H}:force_original_aspect_ratio=decrease,pad=${contentWidth}:${H}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[desk]`)
     step(`overlay=0:0:eof_action=pass:enable='${betweenExpression(plan.deskshare.intervals)}'`, '[desk]')
   }
   if (plan.webcam) {
     args.push(...inputArgs(plan.webcam.file, plan))
-    const side = plan.webcam.layout === 'side'
-    filters.push(`[${++input}:v]scale=${side ? plan.width - plan.areaWidth : Math.round(plan.width / 5 / 2) * 2}:-2,setsar=1[cam]`)
-    step(`overlay=${side ? `x=${plan.areaWidth}:y=0` : 'x=main_w-overlay_w-16:y=main_h-overlay_h-16'}:eof_action=pass`, '[cam]')
+    const on = `enable='${betweenExpression(plan.webcam.on)}'`
+    const cam = `[${++input}:v]`
+    if (plan.webcam.layout === 'fill') {
+      filters.push(`${cam}scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[cam]`)
+      step(`overlay=0:0:eof_action=pass:${on}`, '[cam]')
+    } else if (plan.webcam.layout === 'pip') {
+      filters.push(`${cam}scale=${Math.round(contentWidth / 5 / 2) * 2}:-2,setsar=1[cam]`)
+      step(`overlay=x=${contentWidth}-overlay_w-16:y=main_h-overlay_h-16:eof_action=pass:${on}`, '[cam]')
+    } else {
+      if (!plan.columnInFrames) {
+        // While the cameras are on, the content shrinks to leave them the column; full width otherwise.
+        const full = video
+        filters.push(`[${full}]split[full][shrink]`, `[shrink]scale=${W - C}:-2,pad=${W}:${H}:0:(oh-ih)/2:black,setsar=1[small]`)
+        video = 'full'
+        step(`overlay=0:0:${on}`, '[small]')
+      }
+      filters.push(`${cam}scale=${C}:-2,setsar=1[cam]`)
+      step(`overlay=x=${W - C}:y=0:eof_action=pass:${on}`, '[cam]')
+    }
   }
   step('format=yuv420p')
   args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-an', '-sn')
@@ -94,6 +117,7 @@ export function buildAudioCommand(plan: RenderPlan, audioOut: string): string[] 
 export function buildMuxCommand(plan: RenderPlan, videoIn: string, audioIn: string): string[] {
   const args = [...QUIET, '-i', videoIn, '-i', audioIn]
   for (const c of plan.captions) args.push(...inputArgs(c.file, plan))
+  if (plan.chapters) args.push('-f', 'ffmetadata', '-i', plan.chapters, '-map_chapters', String(plan.captions.length + 2))
   args.push('-map', '0:v:0', '-map', '1:a:0')
   plan.captions.forEach((_, i) => args.push('-map', `${i + 2}:s:0`))
   args.push('-c:v', 'copy', '-c:a', 'copy')
@@ -107,13 +131,16 @@ export function buildProbeCommand(file: string): string[] {
   return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]
 }
 
+/** ffprobe: the time of every keyframe of the first video stream, one per line. */
+export function buildKeyframeTimesCommand(file: string): string[] {
+  return ['-v', 'error', '-skip_frame', 'nokey', '-select_streams', 'v:0', '-show_entries', 'frame=best_effort_timestamp_time', '-of', 'csv=p=0', file]
+}
+
 /**
- * Keyframes of a webcam track, shrunk to 16×16 grey: enough to tell a picture from BBB's
- * uniform "no webcam" filler without decoding the whole file.
+ * A webcam track shrunk to 16×16 grey, one frame per keyframe (decoding nothing else) or one
+ * every `seconds`: enough to tell a camera's picture from BBB's uniform filler.
  */
-export function buildPictureSampleCommand(file: string, durationS: number): string[] {
-  const every = Math.max(1, Math.floor(durationS / 20))
-  // select, not fps: fps would wait for frames between keyframes that are never decoded.
-  const spaced = `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${every})'`
-  return [...QUIET, '-skip_frame', 'nokey', '-i', file, '-an', '-sn', '-vf', `${spaced},scale=16:16,format=gray`, '-fps_mode', 'passthrough', '-frames:v', '24', '-f', 'rawvideo', 'pipe:1']
+export function buildCameraSampleCommand(file: string, every: 'keyframes' | number): string[] {
+  const sample = every === 'keyframes' ? ['-skip_frame', 'nokey', '-i', file, '-vf', 'scale=16:16,format=gray'] : ['-i', file, '-vf', `fps=1/${every}:round=down,scale=16:16,format=gray`]
+  return [...QUIET, ...sample, '-an', '-sn', '-fps_mode', 'passthrough', '-f', 'rawvideo', 'pipe:1']
 }

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { AssetSource } from './asset-source.ts'
-import { buildPictureSampleCommand, buildProbeCommand } from './ffmpeg-command.ts'
+import { buildCameraSampleCommand, buildKeyframeTimesCommand, buildProbeCommand } from './ffmpeg-command.ts'
 import { probe, runFfmpeg } from './ffmpeg-runner.ts'
 
 export interface MediaFile {
@@ -31,19 +31,40 @@ export async function fetchMedia(source: AssetSource, candidates: string[], dir:
   return null
 }
 
+export interface Interval {
+  start: number
+  stop: number
+}
+
+/** A 16×16 grey frame that varies: a camera's picture, not BBB's uniform filler. */
+const varies = (frame: Buffer) => {
+  let sum = 0, squares = 0
+  for (const v of frame) (sum += v), (squares += v * v)
+  const mean = sum / frame.length
+  return squares / frame.length - mean * mean > 25
+}
+
 /**
- * BBB writes a uniform (white or black) webcam track when nobody had a camera; such a track is
- * not worth a corner of the picture. A frame "shows a picture" when its pixels vary.
+ * When the cameras showed a picture. BBB publishes video/webcams whenever a camera was on at all
+ * and fills the stretches without one with a uniform picture (edl/video.rb): each keyframe,
+ * shrunk to 16×16, says which it is until the next. When keyframes are sparser than one per
+ * 5 s, a frame every 2 s is decoded instead.
  */
-export async function showsPicture(media: MediaFile, durationS: number, signal?: AbortSignal): Promise<boolean> {
-  if (!media.hasVideo) return false
-  const raw = await runFfmpeg(buildPictureSampleCommand(media.file, durationS), { collect: true, signal })
-  for (let offset = 0; offset + 256 <= raw.length; offset += 256) {
-    const frame = raw.subarray(offset, offset + 256)
-    let sum = 0, squares = 0
-    for (const v of frame) (sum += v), (squares += v * v)
-    const mean = sum / 256
-    if (squares / 256 - mean * mean > 25) return true
-  }
-  return false
+export async function cameraIntervals(media: MediaFile, durationS: number, signal?: AbortSignal): Promise<Interval[]> {
+  if (!media.hasVideo) return []
+  const listed = (await runFfmpeg(buildKeyframeTimesCommand(media.file), { binary: 'ffprobe', collect: true, signal })).toString('utf8')
+  const keyframes = listed.split('\n').map((l) => Number.parseFloat(l)).filter(Number.isFinite)
+  const dense = keyframes.length >= durationS / 5
+  const raw = await runFfmpeg(buildCameraSampleCommand(media.file, dense ? 'keyframes' : 2), { collect: true, signal })
+  const count = Math.floor(raw.length / 256)
+  const times = dense ? keyframes.slice(0, count) : Array.from({ length: count }, (_, i) => i * 2)
+  const on: Interval[] = []
+  times.forEach((t, i) => {
+    if (!varies(raw.subarray(i * 256, (i + 1) * 256))) return
+    const stop = Math.min(durationS, times[i + 1] ?? durationS)
+    const last = on.at(-1)
+    if (last && last.stop >= t) last.stop = stop
+    else if (stop > t) on.push({ start: Math.max(0, t), stop })
+  })
+  return on
 }

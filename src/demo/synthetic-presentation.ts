@@ -20,8 +20,11 @@ export interface PresentationSpec {
   panzooms?: Array<[number, string]>
   cursor?: Array<[number, number, number]>
   deskshare?: { intervals: Array<[number, number]>; pattern: 'solid' | 'testsrc2'; colour?: string; fps?: number }
-  /** A webcam picture in video/webcams (otherwise the audio goes to audio/audio.webm); `blank` is BBB's white filler when nobody had a camera. */
-  webcam?: { fps?: number; blank?: boolean }
+  /**
+   * A webcam picture in video/webcams (otherwise the audio goes to audio/audio.webm): `blank` is
+   * BBB's white filler when nobody had a camera, `on` the stretches a camera was on (white between).
+   */
+  webcam?: { fps?: number; blank?: boolean; on?: Array<[number, number]> }
   /** A 440 Hz tone with a 2 kHz beep of 0.3 s at this second. */
   beepAt?: number
   /** Container of the media files; mp4 is much faster to generate for long recordings. */
@@ -83,8 +86,11 @@ export async function writeSyntheticPresentation(root: string, spec: Presentatio
   if (!omit.has('audio')) {
     if (spec.webcam) {
       await mkdir(path.join(dir, 'video'), { recursive: true })
-      const picture = spec.webcam.blank ? 'color=c=white:s=320x240' : 'testsrc2=s=320x240'
-      await ffmpeg(['-f', 'lavfi', '-i', `${picture}:r=${spec.webcam.fps ?? 15}:d=${spec.durationS}`, ...audioArgs(spec), '-c:v', vcodec, ...fast, '-pix_fmt', 'yuv420p', '-c:a', acodec, '-b:a', '48k', '-shortest', path.join(dir, 'video', `webcams.${ext}`)])
+      const rate = `r=${spec.webcam.fps ?? 15}:d=${spec.durationS}`
+      const picture = spec.webcam.blank ? `color=c=white:s=320x240:${rate}`
+        : spec.webcam.on ? `color=c=white:s=320x240:${rate}[w];testsrc2=s=320x240:${rate}[c];[w][c]overlay=enable='${spec.webcam.on.map(([a, b]) => `between(t,${a},${b})`).join('+')}'`
+        : `testsrc2=s=320x240:${rate}`
+      await ffmpeg(['-f', 'lavfi', '-i', picture, ...audioArgs(spec), '-c:v', vcodec, ...fast, '-g', String(spec.webcam.fps ?? 15), '-pix_fmt', 'yuv420p', '-c:a', acodec, '-b:a', '48k', '-shortest', path.join(dir, 'video', `webcams.${ext}`)])
     } else {
       await mkdir(path.join(dir, 'audio'), { recursive: true })
       await ffmpeg([...audioArgs(spec), '-c:a', 'libopus', '-b:a', '32k', path.join(dir, 'audio', 'audio.webm')])

@@ -20,23 +20,51 @@ function node(args: string[], cwd: string): Promise<{ code: number; stdout: stri
   return new Promise((resolve) => execFile(process.execPath, args, { cwd, timeout: 120_000 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })))
 }
 
-t.test('bbb-portal convert: webcams shown picture-in-picture by default, or beside the slides', async (t) => {
-  const out = path.join(work, 'pip.mp4')
+t.test('bbb-portal convert: cameras beside the slides by default (as the player), or picture-in-picture, or none', async (t) => {
+  const out = path.join(work, 'auto.mp4')
   const r = await cli(['convert', url, out, '--progress'], {})
   t.equal(r.code, 0, r.stderr)
-  t.match(r.stdout, /6\.0 s of presentation, \d+ frames, webcam pip, in [\d.]+ s \([\d.]+× real time\)/)
+  t.match(r.stdout, /6\.0 s of presentation, \d+ frames, webcam side, in [\d.]+ s \([\d.]+× real time\)/)
   t.match(r.stderr, /progress 100%/)
   let f = await frameAt(out, 3)
+  t.ok(near(f(100, 100), [0, 255, 0]) && near(f(900, 700), [0, 0, 0]), 'slides 960 px wide, letterboxed')
+  t.notOk(near(f(1100, 100), [0, 0, 0]), 'the camera in the right column')
+  const pip = path.join(work, 'pip.mp4')
+  t.equal((await cli(['convert', url, pip, '--webcam', 'pip'], {})).code, 0)
+  f = await frameAt(pip, 3)
   t.ok(near(f(100, 100), [0, 255, 0]), 'slide')
   t.notOk(near(f(1180, 660), [0, 255, 0]), 'webcam in the bottom-right corner')
-  const side = path.join(work, 'side.mp4')
-  t.equal((await cli(['convert', url, side, '--webcam', 'side'], {})).code, 0)
-  f = await frameAt(side, 3)
-  t.ok(near(f(100, 100), [0, 255, 0]) && near(f(900, 700), [0, 0, 0]), 'slides 960 px wide, letterboxed')
-  t.notOk(near(f(1100, 100), [0, 0, 0]), 'webcam in the right column')
   const none = path.join(work, 'none.mp4')
   t.equal((await cli(['convert', url, none, '--webcam', 'none', '--cursor', 'off'], {})).code, 0)
   t.ok(near((await frameAt(none, 3))(1180, 660), [0, 255, 0]))
+})
+
+t.test('a camera on for a while: the slides are full width before and after, no inset over them while BBB fills with white', async (t) => {
+  const id = `${RECORD_ID.slice(0, -1)}7`
+  await writeSyntheticPresentation(host.root, { recordId: id, durationS: 9, slides: [{ colour: '#00ff00', in: 0, out: 9 }], webcam: { fps: 10, on: [[3, 6]] } })
+  for (const layout of ['auto', 'pip']) {
+    const out = path.join(work, `interval-${layout}.mp4`)
+    const r = await cli(['convert', `${host.url}playback/presentation/2.3/${id}`, out, '--webcam', layout, '--cursor', 'off'], {})
+    t.equal(r.code, 0, r.stderr)
+    for (const at of [1, 8]) {
+      const f = await frameAt(out, at)
+      t.ok(near(f(1180, 660), [0, 255, 0]) && near(f(1100, 100), [0, 255, 0]), `${layout}, ${at} s: camera off, the slide fills the frame (no white inset)`)
+    }
+    const f = await frameAt(out, 4.5)
+    t.notOk(near(f(layout === 'pip' ? 1180 : 1100, layout === 'pip' ? 660 : 100), [0, 255, 0]), `${layout}, 4.5 s: the camera shows`)
+  }
+})
+
+t.test('a meeting with cameras and nothing else: the cameras fill the frame', async (t) => {
+  const id = `${RECORD_ID.slice(0, -1)}6`
+  await writeSyntheticPresentation(host.root, { recordId: id, durationS: 4, slides: [], webcam: { fps: 10 } })
+  const out = path.join(work, 'cameras-only.mp4')
+  const r = await cli(['convert', `${host.url}playback/presentation/2.3/${id}`, out, '--cursor', 'off'], {})
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, /webcam fill/)
+  const f = await frameAt(out, 2)
+  t.notOk(near(f(640, 360), [0, 0, 0]) && near(f(300, 360), [0, 0, 0]), 'not a black frame')
+  t.ok(near(f(100, 360), [0, 0, 0]), 'a 4:3 picture centred, black at the sides')
 })
 
 t.test("a webcam track that is only BBB's white filler is left out", async (t) => {

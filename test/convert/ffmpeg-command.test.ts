@@ -1,8 +1,8 @@
 import t from 'tap'
-import { betweenExpression, buildAudioCommand, buildMuxCommand, buildPictureSampleCommand, buildVideoCommand, captionLanguage, type RenderPlan } from '../../src/convert/ffmpeg-command.ts'
+import { betweenExpression, buildAudioCommand, buildCameraSampleCommand, buildMuxCommand, buildVideoCommand, captionLanguage, type RenderPlan } from '../../src/convert/ffmpeg-command.ts'
 
 const base: RenderPlan = {
-  width: 1280, height: 720, areaWidth: 1280, duration: 60, from: 0, audio: '/tmp/a/audio.webm', captions: [], output: '/out/.x.mp4.part', preset: 'veryfast', crf: 23,
+  width: 1280, height: 720, columnWidth: 320, columnInFrames: false, duration: 60, from: 0, audio: '/tmp/a/audio.webm', captions: [], output: '/out/.x.mp4.part', preset: 'veryfast', crf: 23,
 }
 const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1]
 
@@ -32,11 +32,11 @@ t.test('slides only: frames from stdin at a variable rate to H.264; audio to AAC
   t.equal(mux.at(-1), '/out/.x.mp4.part')
 })
 
-t.test('screenshare overlaid only in its intervals, webcam picture-in-picture, constant rate', async (t) => {
+t.test('screenshare overlaid only in its intervals, webcam picture-in-picture only while a camera is on, constant rate', async (t) => {
   const args = buildVideoCommand({
     ...base, from: 10, audio: '/w/webcams.webm', clockFps: 15,
     deskshare: { file: '/w/deskshare.webm', intervals: [{ start: 5, stop: 20 }, { start: 30, stop: 31.5 }] },
-    webcam: { file: '/w/webcams.webm', layout: 'pip' },
+    webcam: { file: '/w/webcams.webm', layout: 'pip', on: [{ start: 0, stop: 12 }] },
   }, '/tmp/w/picture.mp4')
   t.same(args.filter((a, i) => args[i - 1] === '-i'), ['pipe:0', '/w/deskshare.webm', '/w/webcams.webm'], 'inputs 1 and 2 of the graph')
   t.same(args.slice(args.indexOf('/w/deskshare.webm') - 5, args.indexOf('/w/deskshare.webm')), ['-ss', '10.000', '-t', '60.000', '-i'])
@@ -45,15 +45,26 @@ t.test('screenshare overlaid only in its intervals, webcam picture-in-picture, c
     '[1:v]scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2:black,setsar=1[desk]',
     "[v0][desk]overlay=0:0:eof_action=pass:enable='between(t,5.000,20.000)+between(t,30.000,31.500)'[v2]",
     '[2:v]scale=256:-2,setsar=1[cam]',
-    '[v2][cam]overlay=x=main_w-overlay_w-16:y=main_h-overlay_h-16:eof_action=pass[v4]',
+    "[v2][cam]overlay=x=1280-overlay_w-16:y=main_h-overlay_h-16:eof_action=pass:enable='between(t,0.000,12.000)'[v4]",
     '[v4]format=yuv420p[v5]',
   ].join(';'))
 })
 
-t.test('webcam beside the slides', async (t) => {
-  const args = buildVideoCommand({ ...base, areaWidth: 960, audio: '/w/webcams.mp4', webcam: { file: '/w/webcams.mp4', layout: 'side' } }, '/tmp/w/picture.mp4')
-  const graph = after(args, '-filter_complex')!
-  t.match(graph, '[0:v]fps=15[v0];[v0]pad=1280:720:0:0:black[v1];[1:v]scale=320:-2,setsar=1[cam];[v1][cam]overlay=x=960:y=0')
+t.test('cameras beside the content while they are on: the content shrinks to 960 wide then, full width otherwise', async (t) => {
+  const args = buildVideoCommand({ ...base, audio: '/w/webcams.mp4', webcam: { file: '/w/webcams.mp4', layout: 'side', on: [{ start: 10, stop: 20 }] } }, '/tmp/w/picture.mp4')
+  t.equal(after(args, '-filter_complex'), [
+    '[0:v]fps=15[v0]',
+    '[v0]split[full][shrink]',
+    '[shrink]scale=960:-2,pad=1280:720:0:(oh-ih)/2:black,setsar=1[small]',
+    "[full][small]overlay=0:0:enable='between(t,10.000,20.000)'[v3]",
+    '[1:v]scale=320:-2,setsar=1[cam]',
+    "[v3][cam]overlay=x=960:y=0:eof_action=pass:enable='between(t,10.000,20.000)'[v5]",
+    '[v5]format=yuv420p[v6]',
+  ].join(';'))
+  const chat = buildVideoCommand({ ...base, columnInFrames: true, audio: '/w/webcams.mp4', webcam: { file: '/w/webcams.mp4', layout: 'side', on: [{ start: 10, stop: 20 }] } }, '/tmp/w/picture.mp4')
+  t.notMatch(after(chat, '-filter_complex'), /split/, 'with the chat panel the frames hold the column: nothing shrinks')
+  const fill = buildVideoCommand({ ...base, audio: '/w/webcams.mp4', webcam: { file: '/w/webcams.mp4', layout: 'fill', on: [{ start: 0, stop: 60 }] } }, '/tmp/w/picture.mp4')
+  t.match(after(fill, '-filter_complex'), '[1:v]scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2:black,setsar=1[cam]', 'cameras only: they fill the frame')
 })
 
 t.test('captions become mov_text tracks with ISO 639-2 languages', async (t) => {
@@ -64,9 +75,12 @@ t.test('captions become mov_text tracks with ISO 639-2 languages', async (t) => 
   t.equal(captionLanguage('xx'), 'und')
 })
 
-t.test('interval expressions and the webcam sampling command', async (t) => {
+t.test('interval expressions and the webcam sampling commands', async (t) => {
   t.equal(betweenExpression([]), '0')
-  const sample = buildPictureSampleCommand('/w/webcams.webm', 3600)
-  t.equal(sample[sample.indexOf('-skip_frame') + 1], 'nokey', 'only keyframes are decoded')
-  t.equal(sample[sample.indexOf('-vf') + 1], "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,180)',scale=16:16,format=gray", 'one keyframe every 180 s at most')
+  const keyframes = buildCameraSampleCommand('/w/webcams.webm', 'keyframes')
+  t.equal(keyframes[keyframes.indexOf('-skip_frame') + 1], 'nokey', 'only keyframes are decoded')
+  t.equal(keyframes[keyframes.indexOf('-vf') + 1], 'scale=16:16,format=gray')
+  const spaced = buildCameraSampleCommand('/w/webcams.webm', 2)
+  t.notOk(spaced.includes('-skip_frame'))
+  t.equal(spaced[spaced.indexOf('-vf') + 1], 'fps=1/2:round=down,scale=16:16,format=gray', 'or one frame every 2 s')
 })
