@@ -1,9 +1,10 @@
-import { mkdtemp, rename, rm } from 'node:fs/promises'
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { safeAssetPath, type AssetSource } from './asset-source.ts'
+import { ffmetadata, slideChapters, type ChapterLanguage } from './chapters.ts'
 import { ConvertError } from './errors.ts'
 import { buildAudioCommand, buildMuxCommand, buildProbeCommand, buildVideoCommand, type RenderPlan, type WebcamLayout } from './ffmpeg-command.ts'
 import { probe, runFfmpeg } from './ffmpeg-runner.ts'
@@ -25,6 +26,8 @@ export interface ConvertOptions {
   annotations?: boolean
   from?: number
   to?: number
+  /** The language of chapter titles made up when a slide has no text (default fr). */
+  lang?: ChapterLanguage
   onProgress?: (percent: number) => void
   warn?: (message: string) => void
   signal?: AbortSignal
@@ -63,6 +66,19 @@ async function media(source: AssetSource, dir: string, options: ConvertOptions, 
     else options.warn?.(`captions.json names ${c.locale} but caption_${c.locale}.vtt is missing`)
   }
   return { webcams, deskshare, audio, captions }
+}
+
+/** The chapters file: one chapter per slide change, titled by the slides' text files where BBB wrote them. */
+async function chaptersFile(source: AssetSource, p: Presentation, range: { from: number; to: number }, dir: string, lang: ChapterLanguage | undefined): Promise<string | undefined> {
+  const texts = new Map<string, string | null>()
+  for (const href of new Set(p.slides.flatMap((s) => (s.textHref ? [s.textHref] : [])))) {
+    texts.set(href, (await source.read(safeAssetPath(href), 64 * 1024).catch(() => null))?.toString('utf8') ?? null)
+  }
+  const chapters = slideChapters(p.slides, texts, range, lang)
+  if (!chapters.length) return undefined
+  const file = path.join(dir, 'chapters.txt')
+  await writeFile(file, ffmetadata(chapters))
+  return file
 }
 
 function write(stdin: Writable, chunk: Buffer): Promise<void> {
@@ -130,7 +146,7 @@ export async function convertPlayback(input: string, output: string, options: Co
     const plan: RenderPlan = {
       width, height, columnWidth: Math.round(width / 4 / 2) * 2, columnInFrames: false, from, duration, audio: files.audio.file, deskshare, webcam,
       clockFps: Math.min(30, Math.max(5, Math.round((webcam ? files.webcams?.fps : desk?.fps) ?? 15))),
-      captions: files.captions, output: part,
+      captions: files.captions, chapters: await chaptersFile(playback.source, p, { from, to }, tmp, options.lang), output: part,
       // Slides alone are a few thousand frames; a moving picture is every frame of an hour.
       preset: deskshare || webcam ? 'ultrafast' : 'veryfast', crf: 23,
     }

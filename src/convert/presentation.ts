@@ -26,6 +26,8 @@ export interface Slide {
   href: string
   width: number
   height: number
+  /** The slide's text file (textfiles/slide-N.txt), named even when BBB wrote none. */
+  textHref?: string
 }
 
 /** One version of one annotation: shown from `timestamp` until `undo` (or a newer version). */
@@ -224,7 +226,7 @@ export function parseShapes(text: string): { slides: Slide[]; ink: InkVersion[] 
       // BBB 2.3+ lists every time a slide was shown: in="0.0 50.3" out="20.1 70.5".
       const ins = String(a.in ?? '0').trim().split(/\s+/).map((v) => num(v, 0))
       const outs = String(a.out ?? '').trim().split(/\s+/).map((v) => num(v, Infinity))
-      ins.forEach((start, k) => slides.push({ id: a.id ?? `image${slides.length + 1}`, in: start, out: outs[k] ?? Infinity, href, width: num(a.width, 1600), height: num(a.height, 900) }))
+      ins.forEach((start, k) => slides.push({ id: a.id ?? `image${slides.length + 1}`, in: start, out: outs[k] ?? Infinity, href, width: num(a.width, 1600), height: num(a.height, 900), textHref: a.text }))
     } else if (tag === 'g' && /\bcanvas\b/.test(a.class ?? '')) {
       const slideId = a.image ?? ''
       for (const shape of childrenOf(node)) {

@@ -14,7 +14,7 @@ export interface PresentationSpec {
   recordId: string
   durationS: number
   /** Slides of plain colours, 1600×900; `svg` slides are written as BBB 2.6 does. */
-  slides: Array<{ colour: string; in: number; out: number; format?: 'png' | 'jpg' | 'svg' }>
+  slides: Array<{ colour: string; in: number; out: number; format?: 'png' | 'jpg' | 'svg'; text?: string }>
   /** Annotations: `svg` is the element drawn in slide coordinates, `style` the group's style. */
   ink?: Array<{ slide: number; t: number; undo?: number; shape: string; style: string; svg: string }>
   panzooms?: Array<[number, string]>
@@ -43,7 +43,8 @@ function shapesSvg(spec: PresentationSpec, presId: string): string {
     const shapes = (spec.ink ?? []).map((ink, k) => ({ ink, k })).filter(({ ink }) => ink.slide === i)
       .map(({ ink, k }) => `    <g id="image${i + 1}-draw${k + 1}" class="shape" timestamp="${t1(ink.t)}" undo="${ink.undo === undefined ? '-1' : t1(ink.undo)}" shape="image${i + 1}-${ink.shape}" style="${ink.style};visibility:hidden">${ink.svg}</g>`)
     const canvas = shapes.length ? `\n  <g class="canvas" id="canvas${i + 1}" image="image${i + 1}" display="none">\n${shapes.join('\n')}\n  </g>` : ''
-    return `  <image id="image${i + 1}" class="slide" in="${t1(s.in)}" out="${t1(s.out)}" xlink:href="${href}" width="1600" height="900" x="0" y="0" style="visibility:hidden"/>${canvas}`
+    // BBB names the slide's text file whether or not it wrote one.
+    return `  <image id="image${i + 1}" class="slide" in="${t1(s.in)}" out="${t1(s.out)}" xlink:href="${href}" width="1600" height="900" x="0" y="0" style="visibility:hidden" text="presentation/${presId}/textfiles/slide-${i + 1}.txt"/>${canvas}`
   })
   return `<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" id="svgfile" style="position:absolute;height:600px;width:800px" version="1.1" viewBox="0 0 800 600">\n${images.join('\n')}\n</svg>\n`
 }
@@ -71,6 +72,10 @@ export async function writeSyntheticPresentation(root: string, spec: Presentatio
   }
   const mp4 = spec.container === 'mp4'
   await Promise.all(spec.slides.map(async (s, i) => {
+    if (s.text !== undefined) {
+      await mkdir(path.join(pres, 'textfiles'), { recursive: true })
+      await writeFile(path.join(pres, 'textfiles', `slide-${i + 1}.txt`), s.text)
+    }
     if (s.format === 'svg') {
       return writeFile(path.join(pres, 'svgs', `slide${i + 1}.svg`), `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900" viewBox="0 0 1600 900"><rect width="1600" height="900" fill="${s.colour}"/><circle cx="800" cy="450" r="200" fill="#ffffff"/></svg>`)
     }

@@ -18,7 +18,7 @@ const BLACK: [number, number, number] = [0, 0, 0], YELLOW: [number, number, numb
 // (BBB 2.6 style) with a white disc, a screenshare from 22 to 25 s, a beep at 17 s.
 const spec: PresentationSpec = {
   recordId: RECORD_ID, durationS: 30, beepAt: 17,
-  slides: [{ colour: '#ff0000', in: 0, out: 10 }, { colour: '#00ff00', in: 10, out: 20, format: 'jpg' }, { colour: '#0000ff', in: 20, out: 30, format: 'svg' }],
+  slides: [{ colour: '#ff0000', in: 0, out: 10 }, { colour: '#00ff00', in: 10, out: 20, format: 'jpg', text: '\n  Le marché   du travail\nEmploi et chômage' }, { colour: '#0000ff', in: 20, out: 30, format: 'svg' }],
   ink: [
     { slide: 0, t: 3, undo: 8, shape: 'rectangle1', style: 'stroke:#000000;fill:#000000;stroke-width:4', svg: '<rect x="100" y="100" width="300" height="200"/>' },
     { slide: 0, t: 5, shape: 'pencil2', style: 'stroke:#0000ff;stroke-width:8;fill:none', svg: '<path d="M900 700L1000 700"/>' },
@@ -59,6 +59,12 @@ t.test('the output is a complete H.264 + AAC MP4 as long as the recording, with 
   t.ok(info.streams.some((s) => s.codec_type === 'subtitle' && s.codec_name === 'mov_text' && (s.tags as Record<string, string>).language === 'fra'))
   t.equal(progress.at(-1), 100)
   t.ok(progress.some((p) => p > 0 && p < 100), 'intermediate progress was reported')
+})
+
+t.test('one chapter per slide, titled by the slide\'s text where BBB wrote it, "Diapositive N" elsewhere', async (t) => {
+  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => execFile('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_chapters', output], (e, stdout) => (e ? reject(e) : resolve({ stdout }))))
+  const chapters = (JSON.parse(stdout).chapters as Array<{ start_time: string; end_time: string; tags: { title: string } }>).map((c) => [Number(c.start_time), Number(c.end_time), c.tags.title])
+  t.same(chapters, [[0, 10, 'Diapositive 1'], [10, 20, 'Le marché du travail'], [20, 30, 'Diapositive 3']])
 })
 
 t.test('frames show the slide, ink, zoom, cursor and screenshare of their time', async (t) => {
