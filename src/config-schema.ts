@@ -176,6 +176,7 @@ export const envSchema = z.object({
   IMPORT_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
   IMPORT_RETRY_DELAY: duration.default(60),
   MAX_IMPORT_SIZE: size.default(8 * 1024 ** 3),
+  IMPORT_CHAT: z.enum(['none', 'panel', 'anonymous']).default('none'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('bbb-recordings-portal <noreply@localhost>'),
 })

@@ -188,6 +188,7 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
       retryLimit: env.IMPORT_RETRIES,
       retryDelaySeconds: env.IMPORT_RETRY_DELAY,
       maxImportBytes: env.MAX_IMPORT_SIZE,
+      chat: env.IMPORT_CHAT,
       smtpUrl: env.SMTP_URL,
       mailFrom: env.MAIL_FROM,
     },

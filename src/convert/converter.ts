@@ -5,6 +5,8 @@ import type { Writable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { safeAssetPath, type AssetSource } from './asset-source.ts'
 import { ffmetadata, slideChapters, type ChapterLanguage } from './chapters.ts'
+import { chatTimeline, type ChatMode } from './chat.ts'
+import { chatPanelSvg } from './chat-panel.ts'
 import { ConvertError } from './errors.ts'
 import { buildAudioCommand, buildMuxCommand, buildProbeCommand, buildVideoCommand, type RenderPlan, type WebcamLayout } from './ffmpeg-command.ts'
 import { probe, runFfmpeg } from './ffmpeg-runner.ts'
@@ -26,8 +28,10 @@ export interface ConvertOptions {
   annotations?: boolean
   from?: number
   to?: number
-  /** The language of chapter titles made up when a slide has no text (default fr). */
+  /** The language of chapter titles made up when a slide has no text, and of the chat panel (default fr). */
   lang?: ChapterLanguage
+  /** The chat and polls in a column beside the content (`anonymous`: writers named "Participant N"); default none. */
+  chat?: ChatMode
   onProgress?: (percent: number) => void
   warn?: (message: string) => void
   signal?: AbortSignal
@@ -142,16 +146,21 @@ export async function convertPlayback(input: string, output: string, options: Co
     const desk = files.deskshare?.hasVideo ? files.deskshare : null
     const intervals = onOutput(p.deskshare, from, duration)
     const deskshare = desk && intervals.length ? { file: desk.file, intervals } : undefined
-    const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1 })
+    const columnWidth = Math.round(width / 4 / 2) * 2
+    const chat = chatTimeline(p.chat, p.polls, options.chat ?? 'none')
+    if ((options.chat ?? 'none') !== 'none' && !chat.length) warn('no chat message or poll in this recording: no chat panel')
+    const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1, panelTimes: chat.map((c) => c.t) })
     const plan: RenderPlan = {
-      width, height, columnWidth: Math.round(width / 4 / 2) * 2, columnInFrames: false, from, duration, audio: files.audio.file, deskshare, webcam,
+      width, height, columnWidth, columnInFrames: chat.length > 0, from, duration, audio: files.audio.file, deskshare, webcam,
       clockFps: Math.min(30, Math.max(5, Math.round((webcam ? files.webcams?.fps : desk?.fps) ?? 15))),
       captions: files.captions, chapters: await chaptersFile(playback.source, p, { from, to }, tmp, options.lang), output: part,
       // Slides alone are a few thousand frames; a moving picture is every frame of an hour.
       preset: deskshare || webcam ? 'ultrafast' : 'veryfast', crf: 23,
     }
     const loadImage = (href: string) => playback.source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
-    const renderer = new FrameRenderer(p, { width, height }, loadImage, warn)
+    // The chat column keeps the cameras' place at its top when the recording has cameras.
+    const panel = chat.length ? { width: columnWidth, svg: (n: number) => chatPanelSvg(chat, n, { width: columnWidth, height, top: webcam ? Math.round((columnWidth * 3) / 4) : 0 }, options.lang) } : undefined
+    const renderer = new FrameRenderer(p, { width: panel ? width - columnWidth : width, height }, loadImage, warn, panel)
     const videoFile = path.join(tmp, 'picture.mp4'), audioFile = path.join(tmp, 'sound.m4a')
     const stop = new AbortController()
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal

@@ -100,20 +100,55 @@ function blendOver(bottom: Buffer, top: Buffer): void {
  * Draws the presentation area (slide, zoom, ink) with resvg and caches the result, so frames that
  * differ only by the cursor cost a copy and a dot.
  */
+/** A column drawn right of the content (the chat): its SVG for a state of it, as many states as it has. */
+export interface Panel {
+  width: number
+  svg(state: number): string
+}
+
+/** Two I420 pictures of one height side by side, `left` then `right`. */
+export function sideBySide(left: Buffer, leftWidth: number, right: Buffer, rightWidth: number, height: number): Buffer {
+  const width = leftWidth + rightWidth
+  const out = Buffer.allocUnsafe((width * height * 3) / 2)
+  const plane = (src: Buffer, srcOffset: number, w: number, dstOffset: number, dstX: number, rows: number, stride: number) => {
+    for (let y = 0; y < rows; y++) src.copy(out, dstOffset + y * stride + dstX, srcOffset + y * w, srcOffset + (y + 1) * w)
+  }
+  for (const [src, w, x] of [[left, leftWidth, 0], [right, rightWidth, leftWidth]] as const) {
+    plane(src, 0, w, 0, x, height, width)
+    plane(src, w * height, w / 2, width * height, x / 2, height / 2, width / 2)
+    plane(src, (w * height * 5) / 4, w / 2, (width * height * 5) / 4, x / 2, height / 2, width / 2)
+  }
+  return out
+}
+
 export class FrameRenderer {
   /** Every image (slides, poll results) as a data URL, fetched once; null when missing. */
   private readonly images = new Map<string, Promise<string | null>>()
   private readonly slideRasters = new Lru<Buffer>(12)
   private readonly bases = new Lru<Buffer>(6)
+  private readonly panels = new Lru<Buffer>(2)
   readonly frameBytes: number
+  /** The whole picture: the content area and the panel beside it. */
+  private readonly frameWidth: number
 
   constructor(
     private readonly presentation: Presentation,
     private readonly area: Area,
     private readonly loadImage: ImageLoader,
     private readonly warn: (message: string) => void,
+    private readonly panel?: Panel,
   ) {
-    this.frameBytes = (area.width * area.height * 3) / 2
+    this.frameWidth = area.width + (panel?.width ?? 0)
+    this.frameBytes = (this.frameWidth * area.height * 3) / 2
+  }
+
+  private panelRaster(state: number): Buffer {
+    const cached = this.panels.get(String(state))
+    if (cached) return cached
+    const svg = this.panel!.svg(state)
+    const i420 = rgbaToI420(new Resvg(svg, { ...resvgOptions(svg), background: '#ffffff' }).render().pixels, this.panel!.width, this.area.height)
+    this.panels.set(String(state), i420)
+    return i420
   }
 
   private svgFrame(viewBox: FrameState['viewBox'], body: string): string {
@@ -167,7 +202,8 @@ export class FrameRenderer {
       picture = Buffer.from(slide)
       blendOver(picture, ink)
     }
-    const i420 = rgbaToI420(picture, this.area.width, this.area.height)
+    const content = rgbaToI420(picture, this.area.width, this.area.height)
+    const i420 = this.panel ? sideBySide(content, this.area.width, this.panelRaster(frame.panel), this.panel.width, this.area.height) : content
     this.bases.set(frame.baseKey, i420)
     return i420
   }
@@ -178,11 +214,12 @@ export class FrameRenderer {
     base.copy(target)
     const r = fitViewBox(frame.viewBox, this.area)
     const cx = r.x + frame.cursor.x * r.w, cy = r.y + frame.cursor.y * r.h
-    const radius = Math.max(3, Math.round(this.area.width / 160))
-    const { width, height } = this.area
+    const radius = Math.max(3, Math.round(this.frameWidth / 160))
+    const { height } = this.area
+    const width = this.frameWidth
     const uOffset = width * height, vOffset = uOffset + uOffset / 4
     for (let y = Math.max(0, Math.floor(cy - radius)); y <= Math.min(height - 1, Math.ceil(cy + radius)); y++) {
-      for (let x = Math.max(0, Math.floor(cx - radius)); x <= Math.min(width - 1, Math.ceil(cx + radius)); x++) {
+      for (let x = Math.max(0, Math.floor(cx - radius)); x <= Math.min(this.area.width - 1, Math.ceil(cx + radius)); x++) {
         if ((x - cx) ** 2 + (y - cy) ** 2 > radius * radius) continue
         target[y * width + x] = CURSOR[0]!
         const c = (y >> 1) * (width >> 1) + (x >> 1)

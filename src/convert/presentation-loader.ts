@@ -1,4 +1,5 @@
 import type { AssetSource } from './asset-source.ts'
+import { parseChat, parsePolls } from './chat.ts'
 import { ConvertError } from './errors.ts'
 import { parseTldraw } from './tldraw/index.ts'
 import { parseCursor, parseDeskshare, parseMetadata, parsePanzooms, parseShapes, type Presentation } from './presentation.ts'
@@ -11,8 +12,8 @@ const text = (data: Buffer | null) => (data ? data.toString('utf8') : null)
 /** Reads and parses every description file of a presentation; metadata.xml is the only required one. */
 export async function loadPresentation(source: AssetSource, warn: (message: string) => void): Promise<Presentation> {
   const read = (rel: string) => source.read(rel, XML_MAX_BYTES)
-  const [metadata, shapes, panzooms, cursor, deskshare, tldraw] = await Promise.all([
-    read('metadata.xml'), read('shapes.svg'), read('panzooms.xml'), read('cursor.xml'), read('deskshare.xml'), read('tldraw.json'),
+  const [metadata, shapes, panzooms, cursor, deskshare, tldraw, chat, polls] = await Promise.all([
+    read('metadata.xml'), read('shapes.svg'), read('panzooms.xml'), read('cursor.xml'), read('deskshare.xml'), read('tldraw.json'), read('slides_new.xml'), read('polls.json'),
   ])
   if (!metadata) throw new ConvertError(`metadata.xml is missing from ${source.label}: is this a published presentation recording?`)
   const meta = parseMetadata(metadata.toString('utf8'))
@@ -24,6 +25,6 @@ export async function loadPresentation(source: AssetSource, warn: (message: stri
   return {
     recordId: meta.recordId, name: meta.name, durationS: meta.durationS, slides, ink: [...svgInk, ...(fromTldraw?.ink ?? [])].sort((a, b) => a.timestamp - b.timestamp),
     panzooms: zoom.panzooms, tldraw: zoom.tldraw || !!fromTldraw, bbbVersion: fromTldraw?.bbbVersion,
-    cursor: parseCursor(text(cursor)), deskshare: parseDeskshare(text(deskshare)),
+    cursor: parseCursor(text(cursor)), deskshare: parseDeskshare(text(deskshare)), chat: parseChat(text(chat)), polls: parsePolls(text(polls)),
   }
 }

@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser'
+import type { ChatItem } from './chat.ts'
 import { ConvertError } from './errors.ts'
 import { face } from './fonts.ts'
 import { wrapLines } from './tldraw/text.ts'
@@ -17,6 +18,9 @@ export interface Presentation {
   tldraw: boolean
   /** tldraw.json's bbb_version: it sets the page scale of tldraw coordinates. */
   bbbVersion?: string
+  /** The public chat (slides_new.xml) and the published polls (polls.json). */
+  chat: ChatItem[]
+  polls: ChatItem[]
 }
 
 export interface Slide {

@@ -13,6 +13,8 @@ export interface FrameState {
   baseKey: string
   /** Fractions of the viewBox, or null when hidden. */
   cursor: { x: number; y: number } | null
+  /** How many items of the side panel (the chat) show. */
+  panel: number
 }
 
 export interface TimelineOptions {
@@ -22,6 +24,8 @@ export interface TimelineOptions {
   annotations: boolean
   /** Changes closer than this are merged into one frame (BBB's own resolution is 0.1 s). */
   minFrameGap: number
+  /** Recording times at which the side panel gains an item (the chat), sorted. */
+  panelTimes?: number[]
 }
 
 function lastAtOrBefore<T extends { t: number }>(list: T[], t: number): T | undefined {
@@ -61,6 +65,8 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
   if (options.annotations) for (const v of p.ink) add(v.timestamp), v.undo >= 0 && add(v.undo)
   const cursor: CursorEvent[] = options.cursor ? p.cursor : []
   for (const c of cursor) add(c.t)
+  const panelTimes = options.panelTimes ?? []
+  for (const t of panelTimes) add(t)
 
   const inkBySlide = new Map<string, Array<{ index: number; v: InkVersion }>>()
   p.ink.forEach((v, index) => {
@@ -85,10 +91,11 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     const raw = lastAtOrBefore(cursor, t)
     // Pre-tldraw cursors are fractions of the view; tldraw ones are page coordinates.
     const c = raw && !(raw.x === -1 && raw.y === -1) && p.tldraw ? { x: ((raw.x - offset) / scale - viewBox[0]) / viewBox[2], y: ((raw.y - offset) / scale - viewBox[1]) / viewBox[3] } : raw
+    const panel = countAtOrBefore(panelTimes, t)
     const frame: FrameState = {
-      t: t - options.from, slide, viewBox, ink,
+      t: t - options.from, slide, viewBox, ink, panel,
       // By slide id: a slide shown twice is the same picture.
-      baseKey: `${s?.id ?? '-'}|${viewBox.join(',')}|${ink.join(',')}`,
+      baseKey: `${s?.id ?? '-'}|${viewBox.join(',')}|${ink.join(',')}|${panel}`,
       cursor: c && c.x >= 0 && c.y >= 0 && c.x <= 1 && c.y <= 1 ? { x: c.x, y: c.y } : null,
     }
     const previous = frames.at(-1)
@@ -101,6 +108,12 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     }
   }
   return frames
+}
+
+function countAtOrBefore(sorted: number[], t: number): number {
+  let n = 0
+  while (n < sorted.length && sorted[n]! <= t) n++
+  return n
 }
 
 function sameCursor(a: FrameState['cursor'], b: FrameState['cursor']): boolean {

@@ -18,6 +18,8 @@ export interface ImportRunnerDeps {
   target: PublishTarget
   connectTimeoutMs: number
   maxImportBytes: number
+  /** The chat panel in imported videos (IMPORT_CHAT). */
+  chat?: 'none' | 'panel' | 'anonymous'
   /** A run renews its lease as it goes; a dead worker's import is taken up once it runs out. */
   leaseSeconds: number
   tmpDir?: string
@@ -86,7 +88,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const output = path.join(work, 'recording.mp4')
     let reported = 0
     await timed('convert', () => convertPlayback(format.url, output, {
-      signal, tmpDir: work, maxMediaBytes: deps.maxImportBytes, allowedOrigins: [new URL(source.url).origin],
+      signal, tmpDir: work, maxMediaBytes: deps.maxImportBytes, allowedOrigins: [new URL(source.url).origin], chat: deps.chat,
       warn: (m) => deps.log?.(`import ${importId}: ${m}`),
       onProgress: (percent) => {
         if (percent < reported + 2) return

@@ -24,7 +24,7 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
     async startWorkers(concurrency = config.imports.concurrency, log: { info(m: string): void; warn(m: string): void } = { info: () => {}, warn: (m) => console.warn(m) }) {
       const runImport = createImportRunner({
         imports, sources: config.sources, target: publishTargetFor(config, pod, options), connectTimeoutMs: config.connectTimeoutMs,
-        maxImportBytes: config.imports.maxImportBytes, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log: log.warn,
+        maxImportBytes: config.imports.maxImportBytes, chat: config.imports.chat, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log: log.warn,
         notify: mailer?.send,
       })
       workers = await startWorkers({ queue, imports, runImport, concurrency, retryLimit: config.imports.retryLimit, log })

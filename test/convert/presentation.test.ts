@@ -28,7 +28,7 @@ t.test('real BBB 2.2 files (bbb-video-download test assets)', async (t) => {
 
 t.test('the timeline keeps the newest version of each stroke, honours undo and hides the cursor at -1', async (t) => {
   const { slides, ink } = parseShapes(fixture('presentation-bbb22-shapes.svg'))
-  const p = { recordId: 'r', name: '', durationS: 60, slides, ink, panzooms: [], tldraw: false, cursor: parseCursor(fixture('presentation-bbb22-cursor.xml')), deskshare: [] }
+  const p = { recordId: 'r', name: '', durationS: 60, slides, ink, panzooms: [], tldraw: false, cursor: parseCursor(fixture('presentation-bbb22-cursor.xml')), deskshare: [], chat: [], polls: [] }
   const frames = buildTimeline(p, { from: 0, to: 60, cursor: true, annotations: true, minFrameGap: 0.1 })
   const at = (s: number) => frames.filter((f) => f.t <= s).at(-1)!
   t.equal(at(0.5).cursor, null, '-1 -1 is hidden')
