@@ -7,7 +7,7 @@ import path from 'node:path'
 import { writeSyntheticPresentation, type PresentationSpec } from '../src/demo/synthetic-presentation.ts'
 
 const here = path.dirname(new URL(import.meta.url).pathname)
-const cache = path.join(here, '.cache', 'convert-v1')
+const cache = path.join(here, '.cache', 'convert-v2')
 const HOUR = 3600
 
 function slidesSpec(): PresentationSpec {
@@ -37,6 +37,46 @@ function screenshareSpec(): PresentationSpec {
   return {
     recordId: 'bench0000000000000000000000000000000screen-1700000000000', durationS: HOUR, container: 'mp4',
     slides: [{ colour: '#3366cc', in: 0, out: HOUR }], webcam: { fps: 15 }, deskshare: { intervals: [[0, HOUR]], pattern: 'testsrc2', fps: 5 },
+  }
+}
+
+/**
+ * A BBB 2.7 lecture (tldraw 1): 20 SVG slides, 2 000 pencil strokes each stored as BBB stores a
+ * stroke drawn over a second (three growing versions), 60 texts, 120 rectangles and ellipses,
+ * zooms, the cursor, and a camera on for two stretches (BBB's white filler between).
+ */
+function tldrawSpec(): PresentationSpec {
+  const slides = Array.from({ length: 20 }, (_, i) => ({ colour: `#${((i * 2654435761) >>> 8 & 0xffffff).toString(16).padStart(6, '0')}`, in: i * 180, out: (i + 1) * 180, format: 'svg' as const }))
+  const pages: Record<string, { timestamp: number; shapes: object[] }> = {}
+  const put = (t: number, shape: Record<string, unknown>, versions: Array<Record<string, unknown>>) => {
+    const slide = Math.floor(t / 180) + 1
+    const page = (pages[String(slide)] ??= { timestamp: (slide - 1) * 180, shapes: [] })
+    versions.forEach((v, i) => page.shapes.push({ id: page.shapes.length + 1, timestamp: Number((t + i * 0.4).toFixed(1)), undo: -1, shape_data: { ...shape, ...v } }))
+  }
+  const style = (k: number) => ({ color: ['black', 'red', 'blue', 'green'][k % 4], size: ['small', 'medium', 'large'][k % 3], dash: 'draw', isFilled: false, scale: 1 })
+  for (let k = 0; k < 2000; k++) {
+    const t = 3 + k * 1.78
+    const points = Array.from({ length: 40 }, (_, i) => [i * 4, 30 + 25 * Math.sin((i + k) / 4), 0.5])
+    const shape = { id: `stroke-${k}`, type: 'draw', parentId: '1', childIndex: k, point: [80 + (k * 37) % 1100, 80 + (k * 53) % 600], rotation: 0, style: style(k), isComplete: false }
+    put(t, shape, [{ points: points.slice(0, 14) }, { points: points.slice(0, 28) }, { points, isComplete: true }])
+  }
+  for (let k = 0; k < 60; k++) {
+    put(10 + k * 59, { id: `text-${k}`, type: 'text', parentId: '1', childIndex: 3000 + k, point: [200 + (k * 91) % 900, 120 + (k * 67) % 500], rotation: 0, style: { ...style(k), font: 'script', textAlign: 'start' } }, [{ text: 'Théorème' }, { text: `Théorème ${k} :\nsomme des angles` }])
+  }
+  for (let k = 0; k < 120; k++) {
+    const ellipse = k % 2 === 1
+    put(20 + k * 29.5, { id: `geo-${k}`, type: ellipse ? 'ellipse' : 'rectangle', parentId: '1', childIndex: 4000 + k, point: [100 + (k * 113) % 1000, 100 + (k * 71) % 500], rotation: 0, style: { ...style(k), isFilled: k % 3 === 0 }, ...(ellipse ? { radius: [80, 50] } : { size: [160, 100] }) }, [{}])
+  }
+  const panzooms: Array<[number, string]> = slides.flatMap((s, i) => (i % 3 ? [[s.in, '0 0 1600 900']] : [[s.in, '0 0 1600 900'], [s.in + 60, '-200 -100 800 450'], [s.in + 120, '0 0 1600 900']]))
+  const cursor: Array<[number, number, number]> = [[0, -1, -1]]
+  for (let burst = 0; burst < 12; burst++) {
+    const start = burst * 300 + 30
+    for (let i = 0; i < 600; i++) cursor.push([start + i / 10, 200 + (i % 100) * 9, 150 + (i % 37) * 12])
+    cursor.push([start + 60, -1, -1])
+  }
+  return {
+    recordId: 'bench000000000000000000000000000000tldraw-1700000000000', durationS: HOUR, slides, panzooms, cursor, container: 'webm',
+    webcam: { fps: 15, on: [[600, 1800], [2400, 3000]] }, tldraw: { bbb_version: '2.7.3', ...pages },
   }
 }
 
@@ -80,10 +120,13 @@ async function convertOnce(dir: string, output: string): Promise<{ wall: number;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-/** `which`: the cases to run, `slides` and/or `screen`. */
-export async function benchConvert(runs: number, which: string[] = ['slides', 'screen']): Promise<void> {
+/** `which`: the cases to run, among `slides`, `screen` and `tldraw`. */
+export async function benchConvert(runs: number, which: string[] = ['slides', 'screen', 'tldraw']): Promise<void> {
   mkdirSync(cache, { recursive: true })
-  const cases = [['slides', 'slides, ink, zooms, cursor', slidesSpec(), 50], ['screen', 'full-length screenshare + webcam', screenshareSpec(), 5]] as const
+  const cases = [
+    ['slides', 'slides, ink, zooms, cursor', slidesSpec(), 74], ['screen', 'full-length screenshare + webcam', screenshareSpec(), 18],
+    ['tldraw', 'BBB 2.7 whiteboard (2 000 strokes, texts, shapes), zooms, cursor, camera on and off', tldrawSpec(), 50],
+  ] as const
   for (const [, name, spec, target] of cases.filter(([key]) => which.includes(key))) {
     const dir = await ensure(spec)
     const output = path.join(cache, `${spec.recordId}.mp4`)

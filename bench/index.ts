@@ -1,6 +1,6 @@
 // npm run bench [-- --n 100000 --runs 3 --cases parse,paged,full,owners,convert,api]: sync figures against a local
-// fake BBB over HTTP (owners: with a Moodle of 19 940 activities; parse: the parsing alone), the converter on two synthetic
-// 60-minute recordings (bench/convert.ts; convert-slides or convert-screen for one of them), and the
+// fake BBB over HTTP (owners: with a Moodle of 19 940 activities; parse: the parsing alone), the converter on three synthetic
+// 60-minute recordings (bench/convert.ts; convert-slides, convert-screen or convert-tldraw for one of them), and the
 // teacher API under load beside Fastify's hello world (bench/api.ts).
 // Prints one JSON line per case (median of the runs): recordings, wall seconds, peak RSS MB,
 // recordings per second, for a first sync and a re-sync with nothing changed.
@@ -117,7 +117,7 @@ if (values.cases.split(',').includes('owners')) {
   }))
 }
 await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-// `convert` runs both converter cases; `convert-slides` or `convert-screen` one of them.
-const convertCases = values.cases.split(',').flatMap((c) => (c === 'convert' ? ['slides', 'screen'] : c.startsWith('convert-') ? [c.slice(8)] : []))
+// `convert` runs the three converter cases; `convert-slides`, `convert-screen` or `convert-tldraw` one of them.
+const convertCases = values.cases.split(',').flatMap((c) => (c === 'convert' ? ['slides', 'screen', 'tldraw'] : c.startsWith('convert-') ? [c.slice(8)] : []))
 if (convertCases.length) await benchConvert(runs, convertCases)
 if (values.cases.split(',').includes('api')) await benchApi(adminUrl, runs)

@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises'
+import { access, constants, readFile } from 'node:fs/promises'
 import { sql } from 'kysely'
 import nodemailer from 'nodemailer'
 import pg from 'pg'
@@ -33,8 +33,12 @@ export async function checked(part: string, run: () => Promise<string>): Promise
 
 async function checkSource(source: SourceConfig, config: AppConfig): Promise<string> {
   const client = createBbbClient({ source, connectTimeoutMs: config.connectTimeoutMs, readTimeoutMs: 30_000 })
+  // A server that refuses unfiltered listing (by-record-id) is asked for one recording it has.
+  const known = source.listing === 'by-record-id' && source.recordIdsFile
+    ? (await readFile(source.recordIdsFile, 'utf8')).split(/\s+/).find(Boolean)
+    : undefined
   let seen = 0
-  const envelope = await client.getRecordings({ limit: 1 }, () => {
+  const envelope = await client.getRecordings(known ? { recordID: known } : { limit: 1 }, () => {
     seen++
   })
   const total = envelope.totalElements ?? (seen ? 'some' : 'no')

@@ -20,7 +20,8 @@ export function convertCommand(): Command {
     .argument('<playback>', 'playback URL (2.0, 2.3, Scalelite …/recording/<id>/presentation?token=…, …/playback/video/<id>/) or a published folder')
     .argument('<output>', 'MP4 file to write')
     .addOption(new Option('--width <pixels>', 'output width (height is 9/16 of it)').choices(['1280', '1920']).default('1280'))
-    .addOption(new Option('--webcam <layout>', 'cameras: auto (as the player: beside the content while a camera shows a picture, the whole frame when there is no content), side, pip or none').choices(webcamChoices).default('auto'))
+    .addOption(new Option('--webcam <layout>', 'cameras: auto (as the player: beside the content while a camera shows a picture, the whole frame when there is no content), side, pip or none (default auto)').choices(webcamChoices))
+    .addOption(new Option('--layout <layout>', 'the same as --webcam').choices(webcamChoices))
     .addOption(new Option('--chat <mode>', 'the public chat and polls in a column beside the content: none, panel, or anonymous (writers named "Participant N"); chat holds students\' names').choices(chatModes).default('none'))
     .addOption(new Option('--lang <language>', 'language of the chat panel and of made-up chapter titles').choices(['fr', 'en']).default('fr'))
     .option('--cursor <on|off>', 'draw the presenter cursor', onOff, true)
@@ -28,14 +29,14 @@ export function convertCommand(): Command {
     .option('--from <seconds>', 'start at this second of the recording', seconds)
     .option('--to <seconds>', 'stop at this second of the recording', seconds)
     .option('--progress', 'print progress percentages')
-    .action(async (playback: string, output: string, o: { width: string; webcam: WebcamChoice; chat: ChatMode; lang: 'fr' | 'en'; cursor: boolean; annotations: boolean; from?: number; to?: number; progress?: boolean }) => {
+    .action(async (playback: string, output: string, o: { width: string; webcam?: WebcamChoice; layout?: WebcamChoice; chat: ChatMode; lang: 'fr' | 'en'; cursor: boolean; annotations: boolean; from?: number; to?: number; progress?: boolean }) => {
       const started = performance.now()
       let shown = -1
       const controller = new AbortController()
       process.once('SIGINT', () => controller.abort())
       process.once('SIGTERM', () => controller.abort())
       const result = await convertPlayback(playback, output, {
-        width: Number(o.width) as 1280 | 1920, webcam: o.webcam, chat: o.chat, lang: o.lang, cursor: o.cursor, annotations: o.annotations, from: o.from, to: o.to,
+        width: Number(o.width) as 1280 | 1920, webcam: o.layout ?? o.webcam ?? 'auto', chat: o.chat, lang: o.lang, cursor: o.cursor, annotations: o.annotations, from: o.from, to: o.to,
         signal: controller.signal, warn: (message) => console.error(`warning: ${message}`),
         onProgress: o.progress ? (percent) => {
           const p = Math.floor(percent)

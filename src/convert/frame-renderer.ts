@@ -1,6 +1,7 @@
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js'
 import { existsSync } from 'node:fs'
 import { fontFilesFor } from './fonts.ts'
+import { blendOver, copyRect, CURSOR, evenRect, layerOver, rgbaToI420, sideBySide, union, type Rect } from './pixels.ts'
 import type { Presentation } from './presentation.ts'
 import type { FrameState } from './timeline.ts'
 
@@ -13,9 +14,11 @@ export interface Area {
 export type ImageLoader = (href: string) => Promise<Buffer | null>
 
 const FONT_FILES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'].filter((f) => existsSync(f))
-// resvg reads its fonts at every render: only the faces the picture's text names, DejaVu Sans for the rest.
-const resvgOptions = (svg: string): ResvgRenderOptions => ({
-  font: FONT_FILES.length ? { loadSystemFonts: false, fontFiles: [...new Set([...FONT_FILES, ...fontFilesFor(svg)])], defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true },
+// resvg reads its fonts at every render: none for a picture without text, else the faces its
+// text names and DejaVu Sans for the rest.
+const resvgOptions = (svg: string, slide = false): ResvgRenderOptions => ({
+  font: !slide && !/<text[\s>]/.test(svg) ? { loadSystemFonts: false }
+    : FONT_FILES.length ? { loadSystemFonts: false, fontFiles: [...new Set([...FONT_FILES, ...fontFilesFor(svg)])], defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true },
   logLevel: 'off',
 })
 
@@ -48,77 +51,36 @@ class Lru<V> {
 }
 
 /**
- * RGBA → I420 (yuv420p, BT.601 limited range, as ffmpeg's own conversion): done once per
- * distinct picture, it sends ffmpeg 1.5 bytes per pixel instead of 4 and spares it a conversion.
- */
-export function rgbaToI420(rgba: Buffer, width: number, height: number): Buffer {
-  const out = Buffer.allocUnsafe((width * height * 3) / 2)
-  const uOffset = width * height, vOffset = uOffset + uOffset / 4, half = width / 2
-  for (let y = 0; y < height; y++) {
-    let i = y * width * 4, o = y * width
-    for (let x = 0; x < width; x++, i += 4) out[o++] = ((66 * rgba[i]! + 129 * rgba[i + 1]! + 25 * rgba[i + 2]! + 128) >> 8) + 16
-  }
-  for (let y = 0; y < height; y += 2) {
-    for (let x = 0; x < width; x += 2) {
-      const a = (y * width + x) * 4, b = a + width * 4
-      const r = rgba[a]! + rgba[a + 4]! + rgba[b]! + rgba[b + 4]!
-      const g = rgba[a + 1]! + rgba[a + 5]! + rgba[b + 1]! + rgba[b + 5]!
-      const bl = rgba[a + 2]! + rgba[a + 6]! + rgba[b + 2]! + rgba[b + 6]!
-      const c = (y / 2) * half + x / 2
-      out[uOffset + c] = ((-38 * r - 74 * g + 112 * bl + 512) >> 10) + 128
-      out[vOffset + c] = ((112 * r - 94 * g - 18 * bl + 512) >> 10) + 128
-    }
-  }
-  return out
-}
-
-/** The cursor's red as I420 (Y of a 2×2 block, then U, V), by the same conversion as pictures. */
-const CURSOR = rgbaToI420(Buffer.from(Array.from({ length: 4 }, () => [255, 0, 0, 255]).flat()), 2, 2)
-
-/** Copies premultiplied RGBA `top` over opaque `bottom` in place. */
-function blendOver(bottom: Buffer, top: Buffer): void {
-  const top32 = new Uint32Array(top.buffer, top.byteOffset, top.length >> 2)
-  const bottom32 = new Uint32Array(bottom.buffer, bottom.byteOffset, bottom.length >> 2)
-  for (let i = 0; i < top32.length; i++) {
-    const px = top32[i]!
-    if (px === 0) continue
-    const alpha = px >>> 24
-    if (alpha === 255) {
-      bottom32[i] = px
-      continue
-    }
-    const k = (255 - alpha) / 255
-    const o = i << 2
-    bottom[o] = top[o]! + bottom[o]! * k
-    bottom[o + 1] = top[o + 1]! + bottom[o + 1]! * k
-    bottom[o + 2] = top[o + 2]! + bottom[o + 2]! * k
-    bottom[o + 3] = 255
-  }
-}
-
-/**
  * Draws the presentation area (slide, zoom, ink) with resvg and caches the result, so frames that
  * differ only by the cursor cost a copy and a dot.
  */
+/** What the renderer keeps of the scene on screen: the slide, the ink under the top stroke and with it, the picture. */
+interface Scene {
+  key: string
+  ink: number[]
+  slide: Buffer
+  under: Buffer
+  layer: Buffer
+  picture: Buffer
+  content: Buffer
+  /** Where each annotation version landed, to clear it when its next version replaces it. */
+  boxes: Map<number, Rect | undefined>
+  viewBox: FrameState['viewBox']
+}
+
+/** How the ink changed from one frame to the next, when it is a change on top only. */
+function inkStep(before: number[], after: number[]): { same?: true; removed?: number; added?: number } | undefined {
+  const samePrefix = (n: number) => before.length >= n && after.length >= n && before.slice(0, n).every((v, i) => v === after[i])
+  if (before.length === after.length && samePrefix(before.length)) return { same: true }
+  if (before.length === after.length && before.length && samePrefix(before.length - 1)) return { removed: before.at(-1), added: after.at(-1) }
+  if (after.length === before.length + 1 && samePrefix(before.length)) return { added: after.at(-1) }
+  return undefined
+}
+
 /** A column drawn right of the content (the chat): its SVG for a state of it, as many states as it has. */
 export interface Panel {
   width: number
   svg(state: number): string
-}
-
-/** Two I420 pictures of one height side by side, `left` then `right`. */
-export function sideBySide(left: Buffer, leftWidth: number, right: Buffer, rightWidth: number, height: number): Buffer {
-  const width = leftWidth + rightWidth
-  const out = Buffer.allocUnsafe((width * height * 3) / 2)
-  const plane = (src: Buffer, srcOffset: number, w: number, dstOffset: number, dstX: number, rows: number, stride: number) => {
-    for (let y = 0; y < rows; y++) src.copy(out, dstOffset + y * stride + dstX, srcOffset + y * w, srcOffset + (y + 1) * w)
-  }
-  for (const [src, w, x] of [[left, leftWidth, 0], [right, rightWidth, leftWidth]] as const) {
-    plane(src, 0, w, 0, x, height, width)
-    plane(src, w * height, w / 2, width * height, x / 2, height / 2, width / 2)
-    plane(src, (w * height * 5) / 4, w / 2, (width * height * 5) / 4, x / 2, height / 2, width / 2)
-  }
-  return out
 }
 
 export class FrameRenderer {
@@ -127,6 +89,8 @@ export class FrameRenderer {
   private readonly slideRasters = new Lru<Buffer>(12)
   private readonly bases = new Lru<Buffer>(6)
   private readonly panels = new Lru<Buffer>(2)
+  /** The slide and zoom being drawn, kept from frame to frame while only the ink changes. */
+  private scene?: Scene
   readonly frameBytes: number
   /** The whole picture: the content area and the panel beside it. */
   private readonly frameWidth: number
@@ -177,7 +141,8 @@ export class FrameRenderer {
     const href = slide && (await this.image(slide.href))
     const body = slide ? `<rect width="${slide.width}" height="${slide.height}" fill="#ffffff"/>${href ? `<image width="${slide.width}" height="${slide.height}" preserveAspectRatio="none" href="${href}"/>` : ''}` : ''
     const svg = this.svgFrame(frame.viewBox, body)
-    const pixels = new Resvg(svg, { ...resvgOptions(''), background: '#000000' }).render().pixels
+    // A slide's own SVG may hold text: DejaVu Sans stands for its fonts.
+    const pixels = new Resvg(svg, { ...resvgOptions('', true), background: '#000000' }).render().pixels
     this.slideRasters.set(key, pixels)
     return pixels
   }
@@ -189,20 +154,72 @@ export class FrameRenderer {
     return markup
   }
 
+  /** The ink of one annotation alone, drawn only over its bounding box and laid over `layer`; where it landed. */
+  private async drawShape(layer: Buffer, viewBox: FrameState['viewBox'], index: number): Promise<Rect | undefined> {
+    const svg = this.svgFrame(viewBox, await this.inkMarkup(index))
+    const resvg = new Resvg(svg, resvgOptions(svg))
+    const box = resvg.getBBox()
+    if (!box) return undefined
+    // Whole pixels, a margin for antialiasing: the crop draws exactly what the full picture would.
+    const x = Math.max(0, Math.floor(box.x) - 2), y = Math.max(0, Math.floor(box.y) - 2)
+    const w = Math.min(this.area.width, Math.ceil(box.x + box.width) + 2) - x, h = Math.min(this.area.height, Math.ceil(box.y + box.height) + 2) - y
+    if (w <= 0 || h <= 0) return undefined
+    Object.assign(box, { x, y, width: w, height: h })
+    resvg.cropByBBox(box)
+    const image = resvg.render()
+    layerOver(layer, this.area.width, image.pixels, image.width, image.height, x, y)
+    return { x, y, w, h }
+  }
+
+  /** A slide and zoom seen for the first time: every shape drawn, the one on top in a layer of its own. */
+  private async freshScene(frame: FrameState, key: string): Promise<Scene> {
+    const { width, height } = this.area
+    const slide = await this.slideRaster(frame)
+    const under = Buffer.alloc(width * height * 4)
+    const boxes = new Map<number, Rect | undefined>()
+    for (const index of frame.ink.slice(0, -1)) boxes.set(index, await this.drawShape(under, frame.viewBox, index))
+    const layer = Buffer.from(under)
+    const top = frame.ink.at(-1)
+    if (top !== undefined) boxes.set(top, await this.drawShape(layer, frame.viewBox, top))
+    const picture = Buffer.from(slide)
+    if (top !== undefined) blendOver(picture, layer)
+    return { key, ink: frame.ink, slide, under, layer, picture, content: rgbaToI420(picture, width, height), boxes, viewBox: frame.viewBox }
+  }
+
+  /**
+   * The next ink of the same scene: the stroke on top replaced by its newer version, or a new one
+   * laid on top. Only the pixels of the old and new version are drawn and converted again.
+   */
+  private async advance(scene: Scene, ink: number[], step: { removed?: number; added?: number }): Promise<Buffer> {
+    const { width, height } = this.area
+    if (step.removed === undefined) scene.under = Buffer.from(scene.layer)
+    const removedBox = step.removed === undefined ? undefined : scene.boxes.get(step.removed)
+    if (removedBox) copyRect(scene.layer, scene.under, width, removedBox)
+    const addedBox = step.added === undefined ? undefined : await this.drawShape(scene.layer, scene.viewBox, step.added)
+    if (step.added !== undefined) scene.boxes.set(step.added, addedBox)
+    scene.ink = ink
+    const changed = union(removedBox, addedBox)
+    if (!changed) return scene.content
+    const rect = evenRect(changed, width, height)
+    copyRect(scene.picture, scene.slide, width, rect)
+    blendOver(scene.picture, scene.layer, width, rect)
+    scene.content = rgbaToI420(scene.picture, width, height, Buffer.from(scene.content), rect)
+    return scene.content
+  }
+
   /** The picture without the cursor, in I420; never modified once returned. */
   async base(frame: FrameState): Promise<Buffer> {
     const cached = this.bases.get(frame.baseKey)
     if (cached) return cached
-    const slide = await this.slideRaster(frame)
-    let picture = slide
-    if (frame.ink.length) {
-      const markup = (await Promise.all(frame.ink.map((i) => this.inkMarkup(i)))).join('')
-      const svg = this.svgFrame(frame.viewBox, markup)
-      const ink = new Resvg(svg, resvgOptions(svg)).render().pixels
-      picture = Buffer.from(slide)
-      blendOver(picture, ink)
+    const key = `${this.presentation.slides[frame.slide]?.href}|${frame.viewBox.join(',')}`
+    const scene = this.scene?.key === key ? this.scene : undefined
+    const step = scene && inkStep(scene.ink, frame.ink)
+    let content: Buffer
+    if (scene && step) content = step.same ? scene.content : await this.advance(scene, frame.ink, step)
+    else {
+      this.scene = await this.freshScene(frame, key)
+      content = this.scene.content
     }
-    const content = rgbaToI420(picture, this.area.width, this.area.height)
     const i420 = this.panel ? sideBySide(content, this.area.width, this.panelRaster(frame.panel), this.panel.width, this.area.height) : content
     this.bases.set(frame.baseKey, i420)
     return i420

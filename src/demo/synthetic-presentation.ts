@@ -30,6 +30,8 @@ export interface PresentationSpec {
   /** Container of the media files; mp4 is much faster to generate for long recordings. */
   container?: 'webm' | 'mp4'
   captions?: Array<{ locale: string; name: string; cues: Array<[number, number, string]> }>
+  /** BBB 2.6+'s whiteboard, written as tldraw.json. */
+  tldraw?: object
   /** Leave these files out (to test refusals). */
   omit?: string[]
 }
@@ -108,6 +110,7 @@ export async function writeSyntheticPresentation(root: string, spec: Presentatio
     const source = d.pattern === 'solid' ? `color=c=${d.colour ?? 'magenta'}:s=1280x720:r=${d.fps ?? 5}:d=${spec.durationS}` : `testsrc2=s=1280x720:r=${d.fps ?? 5}:d=${spec.durationS}`
     await ffmpeg(['-f', 'lavfi', '-i', source, '-c:v', vcodec, ...fast, '-pix_fmt', 'yuv420p', path.join(dir, 'deskshare', `deskshare.${ext}`)])
   }
+  if (spec.tldraw) await put('tldraw.json', JSON.stringify(spec.tldraw))
   if (spec.captions) {
     await put('captions.json', JSON.stringify(spec.captions.map((c) => ({ localeName: c.name, locale: c.locale }))))
     for (const c of spec.captions) await put(`caption_${c.locale}.vtt`, `WEBVTT\n\n${c.cues.map(([a, b, text]) => `${vtt(a)} --> ${vtt(b)}\n${text}\n`).join('\n')}`)

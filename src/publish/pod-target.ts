@@ -23,8 +23,10 @@ export interface PodPublishSettings {
 }
 
 const markerOf = (importId: number) => `[bbb-portal import ${importId}]`
-// user_videos narrows by `title__icontains`; a short prefix survives an admin's edit of the end.
-const titleKey = (title: string) => title.slice(0, 40)
+// DRF trims the title it stores; user_videos narrows by `title__icontains`, and a short prefix
+// survives an admin's edit of the end.
+const podTitle = (title: string) => title.trim().slice(0, 250)
+const titleKey = (title: string) => podTitle(title).slice(0, 40)
 
 /**
  * Publishing through Pod's REST API: one upload under the teacher (co-owners, site, type and
@@ -59,7 +61,7 @@ export function podTarget(pod: PodClient, settings: PodPublishSettings, options:
     const date = localDate(p.startTime, settings.timeZone)
     const form = new FormData()
     form.set('video', await openAsBlob(p.file, { type: 'video/mp4' }), safeFileName(p.title, p.recordId))
-    form.set('title', p.title.slice(0, 250))
+    form.set('title', podTitle(p.title))
     form.set('owner', owner.url)
     for (const user of coOwners) form.append('additional_owners', user.url)
     form.set('type', pod.link('types', settings.videoType))

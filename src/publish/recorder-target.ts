@@ -53,7 +53,7 @@ export function recorderTarget(settings: RecorderSettings, options: { pollMs?: n
 
   /** The video Pod makes from the recording, in a thread after answering: newest first, by its title. */
   async function madeVideo(pod: PodClient, p: Publication): Promise<PodUserVideo> {
-    const title = p.title.slice(0, 200)
+    const title = p.title.trim().slice(0, 200)
     for (let i = 0; i < 60; i++) {
       for await (const video of pod.userVideos(p.owner.username, title.slice(0, 40), p.signal)) {
         if (video.video_data.title === title) return video
@@ -91,7 +91,7 @@ export function recorderTarget(settings: RecorderSettings, options: { pollMs?: n
     const asked = p.podAskedAt !== null
     const askedAt = await p.onAskingPod()
     try {
-      await pod.createRecording({ user: user.url, recorder: pod.link('recorder', recorderId), title: p.title.slice(0, 200), type: 'video', source_file: path.posix.join(settings.podDir, name) }, p.signal)
+      await pod.createRecording({ user: user.url, recorder: pod.link('recorder', recorderId), title: p.title.trim().slice(0, 200), type: 'video', source_file: path.posix.join(settings.podDir, name) }, p.signal)
     } catch (error) {
       // Asked before (its answer lost): Pod has the recording already, or has already taken the file.
       const taken = /already exists/i.test((error as Error).message) || !existsSync(placed)
