@@ -1,7 +1,6 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Writable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { safeAssetPath, type AssetSource } from './asset-source.ts'
 import { ffmetadata, slideChapters, type ChapterLanguage } from './chapters.ts'
@@ -15,9 +14,9 @@ import { onOutput, webcamPlan, type WebcamChoice } from './layout.ts'
 import { fetchMedia } from './media.ts'
 import { loadPresentation, XML_MAX_BYTES } from './presentation-loader.ts'
 import { parseCaptions, type Presentation } from './presentation.ts'
-import { mkvFrameHeader, mkvHeader } from './raw-mkv.ts'
 import { resolvePlayback } from './resolve-playback.ts'
-import { buildTimeline, type FrameState } from './timeline.ts'
+import { feedFrames, frameSchedule } from './feed.ts'
+import { buildTimeline } from './timeline.ts'
 import { downloadVideoPlayback } from './video-playback.ts'
 
 export interface ConvertOptions {
@@ -85,38 +84,8 @@ async function chaptersFile(source: AssetSource, p: Presentation, range: { from:
   return file
 }
 
-function write(stdin: Writable, chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => stdin.write(chunk, (error) => (error ? reject(error) : resolve())))
-}
-
-/**
- * Streams the frames to ffmpeg. Cursor frames are drawn into a small pool of buffers, each reused
- * only once ffmpeg has taken it; other frames are cached pictures sent as they are. Either way a
- * slow encoder holds the renderer back, which bounds memory.
- */
-async function feed(stdin: Writable, renderer: FrameRenderer, frames: FrameState[], endS: number, width: number, height: number): Promise<void> {
-  await write(stdin, mkvHeader(width, height))
-  const pool = [0, 1, 2].map(() => ({ buffer: Buffer.allocUnsafe(renderer.frameBytes), done: Promise.resolve() }))
-  let next = 0
-  const emit = async (t: number, frame: FrameState) => {
-    const base = await renderer.base(frame)
-    let picture = base
-    if (frame.cursor) {
-      const slot = pool[next++ % pool.length]!
-      await slot.done
-      picture = renderer.drawCursor(slot.buffer, base, frame)
-      stdin.write(mkvFrameHeader(t * 1000, picture.length))
-      slot.done = write(stdin, picture)
-      return
-    }
-    stdin.write(mkvFrameHeader(t * 1000, picture.length))
-    await write(stdin, picture)
-  }
-  for (const frame of frames) await emit(frame.t, frame)
-  const last = frames.at(-1)
-  if (last && endS - 0.1 > last.t) await emit(endS - 0.1, last)
-  await Promise.all(pool.map((s) => s.done))
-}
+/** Where a moving picture shows: the screenshare, the cameras. */
+const moving = (plan: RenderPlan) => [...(plan.deskshare?.intervals ?? []), ...(plan.webcam?.on ?? [])]
 
 /**
  * The converter's policy: resolve the playback, fetch what exists, decide the layout, render the
@@ -168,7 +137,7 @@ export async function convertPlayback(input: string, output: string, options: Co
     await Promise.all([
       runFfmpeg(buildVideoCommand(plan, videoFile), {
         duration: plan.duration, signal, onProgress: options.onProgress && ((percent) => options.onProgress!(Math.min(99, percent))),
-        feed: (stdin) => feed(stdin, renderer, frames, plan.duration, width, height),
+        feed: (stdin) => feedFrames(stdin, renderer, frameSchedule(frames, plan.duration, moving(plan), plan.clockFps ?? 15), width, height),
       }),
       runFfmpeg(buildAudioCommand(plan, audioFile), { signal }),
     ].map((run) => run.catch((error) => {

@@ -21,7 +21,7 @@ export interface RenderPlan {
   deskshare?: { file: string; intervals: Array<{ start: number; stop: number }> }
   /** The cameras, shown only while they showed a picture (`on`, output time). */
   webcam?: { file: string; layout: Exclude<WebcamLayout, 'none'>; on: Array<{ start: number; stop: number }> }
-  /** Output frame rate when a moving picture (webcam, screenshare) is shown; slides alone stay variable. */
+  /** Frame rate while a moving picture (webcam, screenshare) shows; slides alone stay variable. */
   clockFps?: number
   captions: Array<{ file: string; language: string; title: string }>
   /** An FFMETADATA file with the chapters (one per slide shown). */
@@ -65,8 +65,8 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
     filters.push(`[${video}]${extra}${filter}[${label}]`)
     video = label
   }
+  // The renderer sends frames at clockFps while a moving picture shows, and only changes elsewhere.
   const moving = !!(plan.deskshare || plan.webcam)
-  if (moving) step(`fps=${plan.clockFps ?? 15}`)
   const { width: W, height: H, columnWidth: C } = plan
   const contentWidth = plan.columnInFrames ? W - C : W
   let input = 0

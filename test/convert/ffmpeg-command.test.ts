@@ -41,25 +41,23 @@ t.test('screenshare overlaid only in its intervals, webcam picture-in-picture on
   t.same(args.filter((a, i) => args[i - 1] === '-i'), ['pipe:0', '/w/deskshare.webm', '/w/webcams.webm'], 'inputs 1 and 2 of the graph')
   t.same(args.slice(args.indexOf('/w/deskshare.webm') - 5, args.indexOf('/w/deskshare.webm')), ['-ss', '10.000', '-t', '60.000', '-i'])
   t.equal(after(args, '-filter_complex'), [
-    '[0:v]fps=15[v0]',
     '[1:v]scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2:black,setsar=1[desk]',
-    "[v0][desk]overlay=0:0:eof_action=pass:enable='between(t,5.000,20.000)+between(t,30.000,31.500)'[v2]",
+    "[0:v][desk]overlay=0:0:eof_action=pass:enable='between(t,5.000,20.000)+between(t,30.000,31.500)'[v1]",
     '[2:v]scale=256:-2,setsar=1[cam]',
-    "[v2][cam]overlay=x=1280-overlay_w-16:y=main_h-overlay_h-16:eof_action=pass:enable='between(t,0.000,12.000)'[v4]",
-    '[v4]format=yuv420p[v5]',
-  ].join(';'))
+    "[v1][cam]overlay=x=1280-overlay_w-16:y=main_h-overlay_h-16:eof_action=pass:enable='between(t,0.000,12.000)'[v3]",
+    '[v3]format=yuv420p[v4]',
+  ].join(';'), 'no fps filter: the renderer sends a steady rate only while a moving picture shows')
 })
 
 t.test('cameras beside the content while they are on: the content shrinks to 960 wide then, full width otherwise', async (t) => {
   const args = buildVideoCommand({ ...base, audio: '/w/webcams.mp4', webcam: { file: '/w/webcams.mp4', layout: 'side', on: [{ start: 10, stop: 20 }] } }, '/tmp/w/picture.mp4')
   t.equal(after(args, '-filter_complex'), [
-    '[0:v]fps=15[v0]',
-    '[v0]split[full][shrink]',
+    '[0:v]split[full][shrink]',
     '[shrink]scale=960:-2,pad=1280:720:0:(oh-ih)/2:black,setsar=1[small]',
-    "[full][small]overlay=0:0:enable='between(t,10.000,20.000)'[v3]",
+    "[full][small]overlay=0:0:enable='between(t,10.000,20.000)'[v2]",
     '[1:v]scale=320:-2,setsar=1[cam]',
-    "[v3][cam]overlay=x=960:y=0:eof_action=pass:enable='between(t,10.000,20.000)'[v5]",
-    '[v5]format=yuv420p[v6]',
+    "[v2][cam]overlay=x=960:y=0:eof_action=pass:enable='between(t,10.000,20.000)'[v4]",
+    '[v4]format=yuv420p[v5]',
   ].join(';'))
   const chat = buildVideoCommand({ ...base, columnInFrames: true, audio: '/w/webcams.mp4', webcam: { file: '/w/webcams.mp4', layout: 'side', on: [{ start: 10, stop: 20 }] } }, '/tmp/w/picture.mp4')
   t.notMatch(after(chat, '-filter_complex'), /split/, 'with the chat panel the frames hold the column: nothing shrinks')

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { frameSchedule } from '../../src/convert/feed.ts'
 import { FrameRenderer } from '../../src/convert/frame-renderer.ts'
 import type { Presentation } from '../../src/convert/presentation.ts'
 import { buildTimeline } from '../../src/convert/timeline.ts'
@@ -25,4 +26,10 @@ t.test('frame after frame, redrawing only what a new stroke version changed give
     if (!step.equals(fresh)) differing++
   }
   t.equal(differing, 0, 'every frame identical')
+})
+
+t.test('a steady frame rate only while a moving picture shows; a still slide is one frame', async (t) => {
+  const frame = (at: number) => ({ t: at, slide: 0, viewBox: [0, 0, 1, 1] as [number, number, number, number], ink: [], baseKey: String(at), cursor: null, panel: 0 })
+  const schedule = frameSchedule([frame(0), frame(4)], 10, [{ start: 2, stop: 3 }], 5)
+  t.same(schedule.map((e) => [e.t, e.frame.t]), [[0, 0], [2, 0], [2.2, 0], [2.4, 0], [2.6, 0], [2.8, 0], [3.001, 0], [4, 4], [9.9, 4]], 'five a second from 2 to 3 s, then one as it ends; the picture of the time')
 })
