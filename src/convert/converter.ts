@@ -84,9 +84,6 @@ async function chaptersFile(source: AssetSource, p: Presentation, range: { from:
   return file
 }
 
-/** Where a moving picture shows: the screenshare, the cameras. */
-const moving = (plan: RenderPlan) => [...(plan.deskshare?.intervals ?? []), ...(plan.webcam?.on ?? [])]
-
 /**
  * The converter's policy: resolve the playback, fetch what exists, decide the layout, render the
  * frames into one ffmpeg while another encodes the sound, then mux both with the captions. The
@@ -118,9 +115,11 @@ export async function convertPlayback(input: string, output: string, options: Co
     const columnWidth = Math.round(width / 4 / 2) * 2
     const chat = chatTimeline(p.chat, p.polls, options.chat ?? 'none')
     if ((options.chat ?? 'none') !== 'none' && !chat.length) warn('no chat message or poll in this recording: no chat panel')
-    const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1, panelTimes: chat.map((c) => c.t) })
+    const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1, panelTimes: chat.map((c) => c.t),
+      columnOn: webcam?.layout === 'side' ? webcam.on : [],
+    })
     const plan: RenderPlan = {
-      width, height, columnWidth, columnInFrames: chat.length > 0, from, duration, audio: files.audio.file, deskshare, webcam,
+      width, height, columnWidth, column: chat.length ? 'always' : webcam?.layout === 'side' ? 'cameras' : 'never', from, duration, audio: files.audio.file, deskshare, webcam,
       clockFps: Math.min(30, Math.max(5, Math.round((webcam ? files.webcams?.fps : desk?.fps) ?? 15))),
       captions: files.captions, chapters: await chaptersFile(playback.source, p, { from, to }, tmp, options.lang), output: part,
       // Slides alone are a few thousand frames; a moving picture is every frame of an hour.
@@ -128,8 +127,8 @@ export async function convertPlayback(input: string, output: string, options: Co
     }
     const loadImage = (href: string) => playback.source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
     // The chat column keeps the cameras' place at its top when the recording has cameras.
-    const panel = chat.length ? { width: columnWidth, svg: (n: number) => chatPanelSvg(chat, n, { width: columnWidth, height, top: webcam ? Math.round((columnWidth * 3) / 4) : 0 }, options.lang) } : undefined
-    const renderer = new FrameRenderer(p, { width: panel ? width - columnWidth : width, height }, loadImage, warn, panel)
+    const chatPanel = chat.length ? (n: number) => chatPanelSvg(chat, n, { width: columnWidth, height, top: webcam ? Math.round((columnWidth * 3) / 4) : 0 }, options.lang) : undefined
+    const renderer = new FrameRenderer(p, { width, height, columnWidth, chat: chatPanel }, loadImage, warn)
     const videoFile = path.join(tmp, 'picture.mp4'), audioFile = path.join(tmp, 'sound.m4a')
     const stop = new AbortController()
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
@@ -137,7 +136,7 @@ export async function convertPlayback(input: string, output: string, options: Co
     await Promise.all([
       runFfmpeg(buildVideoCommand(plan, videoFile), {
         duration: plan.duration, signal, onProgress: options.onProgress && ((percent) => options.onProgress!(Math.min(99, percent))),
-        feed: (stdin) => feedFrames(stdin, renderer, frameSchedule(frames, plan.duration, moving(plan), plan.clockFps ?? 15), width, height),
+        feed: (stdin) => feedFrames(stdin, renderer, frameSchedule(frames, plan.duration), width, height),
       }),
       runFfmpeg(buildAudioCommand(plan, audioFile), { signal }),
     ].map((run) => run.catch((error) => {

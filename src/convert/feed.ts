@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream'
 import type { FrameRenderer } from './frame-renderer.ts'
-import type { Interval } from './media.ts'
 import { mkvFrameHeader, mkvHeader } from './raw-mkv.ts'
 import type { FrameState } from './timeline.ts'
 
@@ -9,23 +8,11 @@ export interface Emission {
   frame: FrameState
 }
 
-/**
- * When pictures go to ffmpeg: each at the time it starts, and, while a moving picture shows (a
- * screenshare, a camera), again every 1/fps, so that the encoder makes a steady rate only there and
- * a still slide costs one frame however long it stays.
- */
-export function frameSchedule(frames: FrameState[], endS: number, moving: Interval[], fps: number): Emission[] {
-  // And one just after each stretch ends, so that the moving picture leaves the screen on time.
-  const ticks = moving.flatMap((m) => [...Array.from({ length: Math.max(0, Math.ceil((Math.min(m.stop, endS) - m.start) * fps)) }, (_, k) => m.start + k / fps), ...(m.stop < endS ? [m.stop + 0.001] : [])])
-  const times = [...new Set([...frames.map((f) => f.t), ...ticks.map((t) => Math.round(t * 1000) / 1000)])].sort((a, b) => a - b)
+/** When pictures go to ffmpeg: each at the time it starts, the last again just before the end. */
+export function frameSchedule(frames: FrameState[], endS: number): Emission[] {
+  const out = frames.map((frame) => ({ t: frame.t, frame }))
   const last = frames.at(-1)
-  if (last && endS - 0.1 > (times.at(-1) ?? 0)) times.push(Math.round((endS - 0.1) * 1000) / 1000)
-  const out: Emission[] = []
-  let i = 0
-  for (const t of times) {
-    while (i + 1 < frames.length && frames[i + 1]!.t <= t) i++
-    if (frames[i] && frames[i]!.t <= t + 1e-9) out.push({ t, frame: frames[i]! })
-  }
+  if (last && endS - 0.1 > last.t) out.push({ t: endS - 0.1, frame: last })
   return out
 }
 

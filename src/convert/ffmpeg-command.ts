@@ -11,8 +11,11 @@ export interface RenderPlan {
   height: number
   /** The column on the right for the cameras (and the chat panel): a quarter of the width. */
   columnWidth: number
-  /** The renderer's frames hold the column already (the chat panel): the content never resizes. */
-  columnInFrames: boolean
+  /**
+   * When the renderer's frames leave the column on the right: `always` (the chat panel), while the
+   * cameras show (`side` cameras), or never. The screenshare fits what is left of the content.
+   */
+  column: 'always' | 'cameras' | 'never'
   /** Where the output starts in the recording (--from), and its length, in seconds. */
   from: number
   duration: number
@@ -45,6 +48,18 @@ function inputArgs(file: string, plan: Pick<RenderPlan, 'from' | 'duration'>): s
   return [...(plan.from ? ['-ss', seconds(plan.from)] : []), '-t', seconds(plan.duration), '-i', file]
 }
 
+/** The share of the output during which a screenshare or a camera moves. */
+function movingShare(plan: RenderPlan): number {
+  const all = [...(plan.deskshare?.intervals ?? []), ...(plan.webcam?.on ?? [])].sort((a, b) => a.start - b.start)
+  let covered = 0, reach = 0
+  for (const i of all) {
+    const start = Math.max(i.start, reach)
+    if (i.stop > start) covered += i.stop - start
+    reach = Math.max(reach, i.stop)
+  }
+  return plan.duration ? covered / plan.duration : 1
+}
+
 /** The `enable` expression of an overlay shown only during the given intervals (output time). */
 export function betweenExpression(intervals: Array<{ start: number; stop: number }>): string {
   return intervals.map((i) => `between(t,${seconds(i.start)},${seconds(i.stop)})`).join('+') || '0'
@@ -65,38 +80,45 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
     filters.push(`[${video}]${extra}${filter}[${label}]`)
     video = label
   }
-  // The renderer sends frames at clockFps while a moving picture shows, and only changes elsewhere.
   const moving = !!(plan.deskshare || plan.webcam)
+  if (moving) step(`fps=${plan.clockFps ?? 15}`)
   const { width: W, height: H, columnWidth: C } = plan
-  const contentWidth = plan.columnInFrames ? W - C : W
+  const cams = plan.webcam ? betweenExpression(plan.webcam.on) : '0'
+  const fit = (input: string, w: number, label: string) => `${input}scale=${w}:${H}:force_original_aspect_ratio=decrease,pad=${w}:${H}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[${label}]`
   let input = 0
   if (plan.deskshare) {
     args.push(...inputArgs(plan.deskshare.file, plan))
-    filters.push(`[${++input}:v]scale=${contentWidth}:${H}:force_original_aspect_ratio=decrease,pad=${contentWidth}:${H}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[desk]`)
-    step(`overlay=0:0:eof_action=pass:enable='${betweenExpression(plan.deskshare.intervals)}'`, '[desk]')
+    const desk = betweenExpression(plan.deskshare.intervals)
+    if (plan.column === 'cameras' && plan.webcam) {
+      // Full width while the cameras are off, beside them while they show.
+      filters.push(`[${++input}:v]split[deskfull][deskside]`, fit('[deskfull]', W, 'desk'), fit('[deskside]', W - C, 'desknarrow'))
+      step(`overlay=0:0:eof_action=pass:enable='(${desk})*not(${cams})'`, '[desk]')
+      step(`overlay=0:0:eof_action=pass:enable='(${desk})*(${cams})'`, '[desknarrow]')
+    } else {
+      filters.push(fit(`[${++input}:v]`, plan.column === 'always' ? W - C : W, 'desk'))
+      step(`overlay=0:0:eof_action=pass:enable='${desk}'`, '[desk]')
+    }
   }
   if (plan.webcam) {
     args.push(...inputArgs(plan.webcam.file, plan))
-    const on = `enable='${betweenExpression(plan.webcam.on)}'`
+    const on = `enable='${cams}'`
     const cam = `[${++input}:v]`
     if (plan.webcam.layout === 'fill') {
-      filters.push(`${cam}scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[cam]`)
+      filters.push(fit(cam, W, 'cam'))
       step(`overlay=0:0:eof_action=pass:${on}`, '[cam]')
     } else if (plan.webcam.layout === 'pip') {
+      const contentWidth = plan.column === 'always' ? W - C : W
       filters.push(`${cam}scale=${Math.round(contentWidth / 5 / 2) * 2}:-2,setsar=1[cam]`)
       step(`overlay=x=${contentWidth}-overlay_w-16:y=main_h-overlay_h-16:eof_action=pass:${on}`, '[cam]')
     } else {
-      if (!plan.columnInFrames) {
-        // While the cameras are on, the content shrinks to leave them the column; full width otherwise.
-        const full = video
-        filters.push(`[${full}]split[full][shrink]`, `[shrink]scale=${W - C}:-2,pad=${W}:${H}:0:(oh-ih)/2:black,setsar=1[small]`)
-        video = 'full'
-        step(`overlay=0:0:${on}`, '[small]')
-      }
+      // The renderer's frames leave the column while the cameras show.
       filters.push(`${cam}scale=${C}:-2,setsar=1[cam]`)
       step(`overlay=x=${W - C}:y=0:eof_action=pass:${on}`, '[cam]')
     }
   }
+  // Still stretches between moving ones: most frames the clock repeated are dropped again (four a
+  // second kept, so that the picture still runs to the end).
+  if (moving && movingShare(plan) < 0.8) step(`mpdecimate=hi=64:lo=64:frac=0:max=${Math.max(1, Math.round((plan.clockFps ?? 15) / 4))}`)
   step('format=yuv420p')
   args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-an', '-sn')
   args.push('-c:v', 'libx264', '-preset', plan.preset, '-crf', String(plan.crf), '-tune', moving ? 'film' : 'stillimage')

@@ -66,6 +66,7 @@ interface Scene {
   /** Where each annotation version landed, to clear it when its next version replaces it. */
   boxes: Map<number, Rect | undefined>
   viewBox: FrameState['viewBox']
+  area: Area
 }
 
 /** How the ink changed from one frame to the next, when it is a change on top only. */
@@ -77,10 +78,16 @@ function inkStep(before: number[], after: number[]): { same?: true; removed?: nu
   return undefined
 }
 
-/** A column drawn right of the content (the chat): its SVG for a state of it, as many states as it has. */
-export interface Panel {
+/**
+ * The picture: the content (slides, ink) and, when there is one, a column on its right: the chat
+ * panel (always) or the cameras' place (while a camera is on, ffmpeg lays them there).
+ */
+export interface Layout {
   width: number
-  svg(state: number): string
+  height: number
+  columnWidth: number
+  /** The chat panel's SVG for a number of items shown; without it the column is black. */
+  chat?: (items: number) => string
 }
 
 export class FrameRenderer {
@@ -88,36 +95,40 @@ export class FrameRenderer {
   private readonly images = new Map<string, Promise<string | null>>()
   private readonly slideRasters = new Lru<Buffer>(12)
   private readonly bases = new Lru<Buffer>(6)
-  private readonly panels = new Lru<Buffer>(2)
+  private readonly columns = new Lru<Buffer>(2)
   /** The slide and zoom being drawn, kept from frame to frame while only the ink changes. */
   private scene?: Scene
   readonly frameBytes: number
-  /** The whole picture: the content area and the panel beside it. */
-  private readonly frameWidth: number
 
   constructor(
     private readonly presentation: Presentation,
-    private readonly area: Area,
+    private readonly layout: Layout,
     private readonly loadImage: ImageLoader,
     private readonly warn: (message: string) => void,
-    private readonly panel?: Panel,
   ) {
-    this.frameWidth = area.width + (panel?.width ?? 0)
-    this.frameBytes = (this.frameWidth * area.height * 3) / 2
+    this.frameBytes = (layout.width * layout.height * 3) / 2
   }
 
-  private panelRaster(state: number): Buffer {
-    const cached = this.panels.get(String(state))
+  /** Where the content goes in a frame: the whole width, or what the column leaves. */
+  private areaOf(frame: FrameState): Area {
+    const { width, height, columnWidth, chat } = this.layout
+    return { width: chat || frame.column ? width - columnWidth : width, height }
+  }
+
+  private column(items: number): Buffer {
+    const key = String(this.layout.chat ? items : -1)
+    const cached = this.columns.get(key)
     if (cached) return cached
-    const svg = this.panel!.svg(state)
-    const i420 = rgbaToI420(new Resvg(svg, { ...resvgOptions(svg), background: '#ffffff' }).render().pixels, this.panel!.width, this.area.height)
-    this.panels.set(String(state), i420)
+    const { columnWidth: width, height, chat } = this.layout
+    const svg = chat ? chat(items) : `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"/>`
+    const i420 = rgbaToI420(new Resvg(svg, { ...resvgOptions(svg), background: chat ? '#ffffff' : '#000000' }).render().pixels, width, height)
+    this.columns.set(key, i420)
     return i420
   }
 
-  private svgFrame(viewBox: FrameState['viewBox'], body: string): string {
-    const r = fitViewBox(viewBox, this.area)
-    return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${this.area.width}" height="${this.area.height}">` +
+  private svgFrame(area: Area, viewBox: FrameState['viewBox'], body: string): string {
+    const r = fitViewBox(viewBox, area)
+    return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${area.width}" height="${area.height}">` +
       `<svg x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" viewBox="${viewBox.join(' ')}" preserveAspectRatio="none">${body}</svg></svg>`
   }
 
@@ -133,14 +144,14 @@ export class FrameRenderer {
     return image
   }
 
-  private async slideRaster(frame: FrameState): Promise<Buffer> {
+  private async slideRaster(frame: FrameState, area: Area): Promise<Buffer> {
     const slide = this.presentation.slides[frame.slide]
-    const key = `${slide?.href}|${frame.viewBox.join(',')}`
+    const key = `${slide?.href}|${frame.viewBox.join(',')}|${area.width}`
     const cached = this.slideRasters.get(key)
     if (cached) return cached
     const href = slide && (await this.image(slide.href))
     const body = slide ? `<rect width="${slide.width}" height="${slide.height}" fill="#ffffff"/>${href ? `<image width="${slide.width}" height="${slide.height}" preserveAspectRatio="none" href="${href}"/>` : ''}` : ''
-    const svg = this.svgFrame(frame.viewBox, body)
+    const svg = this.svgFrame(area, frame.viewBox, body)
     // A slide's own SVG may hold text: DejaVu Sans stands for its fonts.
     const pixels = new Resvg(svg, { ...resvgOptions('', true), background: '#000000' }).render().pixels
     this.slideRasters.set(key, pixels)
@@ -155,35 +166,35 @@ export class FrameRenderer {
   }
 
   /** The ink of one annotation alone, drawn only over its bounding box and laid over `layer`; where it landed. */
-  private async drawShape(layer: Buffer, viewBox: FrameState['viewBox'], index: number): Promise<Rect | undefined> {
-    const svg = this.svgFrame(viewBox, await this.inkMarkup(index))
+  private async drawShape(layer: Buffer, area: Area, viewBox: FrameState['viewBox'], index: number): Promise<Rect | undefined> {
+    const svg = this.svgFrame(area, viewBox, await this.inkMarkup(index))
     const resvg = new Resvg(svg, resvgOptions(svg))
     const box = resvg.getBBox()
     if (!box) return undefined
     // Whole pixels, a margin for antialiasing: the crop draws exactly what the full picture would.
     const x = Math.max(0, Math.floor(box.x) - 2), y = Math.max(0, Math.floor(box.y) - 2)
-    const w = Math.min(this.area.width, Math.ceil(box.x + box.width) + 2) - x, h = Math.min(this.area.height, Math.ceil(box.y + box.height) + 2) - y
+    const w = Math.min(area.width, Math.ceil(box.x + box.width) + 2) - x, h = Math.min(area.height, Math.ceil(box.y + box.height) + 2) - y
     if (w <= 0 || h <= 0) return undefined
     Object.assign(box, { x, y, width: w, height: h })
     resvg.cropByBBox(box)
     const image = resvg.render()
-    layerOver(layer, this.area.width, image.pixels, image.width, image.height, x, y)
+    layerOver(layer, area.width, image.pixels, image.width, image.height, x, y)
     return { x, y, w, h }
   }
 
   /** A slide and zoom seen for the first time: every shape drawn, the one on top in a layer of its own. */
-  private async freshScene(frame: FrameState, key: string): Promise<Scene> {
-    const { width, height } = this.area
-    const slide = await this.slideRaster(frame)
+  private async freshScene(frame: FrameState, area: Area, key: string): Promise<Scene> {
+    const { width, height } = area
+    const slide = await this.slideRaster(frame, area)
     const under = Buffer.alloc(width * height * 4)
     const boxes = new Map<number, Rect | undefined>()
-    for (const index of frame.ink.slice(0, -1)) boxes.set(index, await this.drawShape(under, frame.viewBox, index))
+    for (const index of frame.ink.slice(0, -1)) boxes.set(index, await this.drawShape(under, area, frame.viewBox, index))
     const layer = Buffer.from(under)
     const top = frame.ink.at(-1)
-    if (top !== undefined) boxes.set(top, await this.drawShape(layer, frame.viewBox, top))
+    if (top !== undefined) boxes.set(top, await this.drawShape(layer, area, frame.viewBox, top))
     const picture = Buffer.from(slide)
     if (top !== undefined) blendOver(picture, layer)
-    return { key, ink: frame.ink, slide, under, layer, picture, content: rgbaToI420(picture, width, height), boxes, viewBox: frame.viewBox }
+    return { key, ink: frame.ink, slide, under, layer, picture, content: rgbaToI420(picture, width, height), boxes, viewBox: frame.viewBox, area }
   }
 
   /**
@@ -191,11 +202,13 @@ export class FrameRenderer {
    * laid on top. Only the pixels of the old and new version are drawn and converted again.
    */
   private async advance(scene: Scene, ink: number[], step: { removed?: number; added?: number }): Promise<Buffer> {
-    const { width, height } = this.area
-    if (step.removed === undefined) scene.under = Buffer.from(scene.layer)
+    const { width, height } = scene.area
+    // A new stroke on top: the old top joins the layer under it (only its pixels differ there).
+    const oldTop = step.removed === undefined && scene.ink.length ? scene.boxes.get(scene.ink.at(-1)!) : undefined
+    if (oldTop) copyRect(scene.under, scene.layer, width, oldTop)
     const removedBox = step.removed === undefined ? undefined : scene.boxes.get(step.removed)
     if (removedBox) copyRect(scene.layer, scene.under, width, removedBox)
-    const addedBox = step.added === undefined ? undefined : await this.drawShape(scene.layer, scene.viewBox, step.added)
+    const addedBox = step.added === undefined ? undefined : await this.drawShape(scene.layer, scene.area, scene.viewBox, step.added)
     if (step.added !== undefined) scene.boxes.set(step.added, addedBox)
     scene.ink = ink
     const changed = union(removedBox, addedBox)
@@ -211,16 +224,18 @@ export class FrameRenderer {
   async base(frame: FrameState): Promise<Buffer> {
     const cached = this.bases.get(frame.baseKey)
     if (cached) return cached
-    const key = `${this.presentation.slides[frame.slide]?.href}|${frame.viewBox.join(',')}`
+    const area = this.areaOf(frame)
+    const key = `${this.presentation.slides[frame.slide]?.href}|${frame.viewBox.join(',')}|${area.width}`
     const scene = this.scene?.key === key ? this.scene : undefined
     const step = scene && inkStep(scene.ink, frame.ink)
     let content: Buffer
     if (scene && step) content = step.same ? scene.content : await this.advance(scene, frame.ink, step)
     else {
-      this.scene = await this.freshScene(frame, key)
+      this.scene = await this.freshScene(frame, area, key)
       content = this.scene.content
     }
-    const i420 = this.panel ? sideBySide(content, this.area.width, this.panelRaster(frame.panel), this.panel.width, this.area.height) : content
+    const { width, height } = this.layout
+    const i420 = area.width < width ? sideBySide(content, area.width, this.column(frame.panel), width - area.width, height) : content
     this.bases.set(frame.baseKey, i420)
     return i420
   }
@@ -229,14 +244,14 @@ export class FrameRenderer {
   drawCursor(target: Buffer, base: Buffer, frame: FrameState): Buffer {
     if (!frame.cursor) return base
     base.copy(target)
-    const r = fitViewBox(frame.viewBox, this.area)
+    const area = this.areaOf(frame)
+    const r = fitViewBox(frame.viewBox, area)
     const cx = r.x + frame.cursor.x * r.w, cy = r.y + frame.cursor.y * r.h
-    const radius = Math.max(3, Math.round(this.frameWidth / 160))
-    const { height } = this.area
-    const width = this.frameWidth
+    const { width, height } = this.layout
+    const radius = Math.max(3, Math.round(width / 160))
     const uOffset = width * height, vOffset = uOffset + uOffset / 4
     for (let y = Math.max(0, Math.floor(cy - radius)); y <= Math.min(height - 1, Math.ceil(cy + radius)); y++) {
-      for (let x = Math.max(0, Math.floor(cx - radius)); x <= Math.min(this.area.width - 1, Math.ceil(cx + radius)); x++) {
+      for (let x = Math.max(0, Math.floor(cx - radius)); x <= Math.min(area.width - 1, Math.ceil(cx + radius)); x++) {
         if ((x - cx) ** 2 + (y - cy) ** 2 > radius * radius) continue
         target[y * width + x] = CURSOR[0]!
         const c = (y >> 1) * (width >> 1) + (x >> 1)

@@ -15,6 +15,8 @@ export interface FrameState {
   cursor: { x: number; y: number } | null
   /** How many items of the side panel (the chat) show. */
   panel: number
+  /** The cameras' column is on screen (the content shrinks beside it). */
+  column: boolean
 }
 
 export interface TimelineOptions {
@@ -26,6 +28,8 @@ export interface TimelineOptions {
   minFrameGap: number
   /** Recording times at which the side panel gains an item (the chat), sorted. */
   panelTimes?: number[]
+  /** When the cameras' column shows, on the output's timeline. */
+  columnOn?: Array<{ start: number; stop: number }>
 }
 
 function lastAtOrBefore<T extends { t: number }>(list: T[], t: number): T | undefined {
@@ -67,6 +71,8 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
   for (const c of cursor) add(c.t)
   const panelTimes = options.panelTimes ?? []
   for (const t of panelTimes) add(t)
+  const columnOn = options.columnOn ?? []
+  for (const c of columnOn) add(c.start + options.from), add(c.stop + options.from)
 
   const inkBySlide = new Map<string, Array<{ index: number; v: InkVersion }>>()
   p.ink.forEach((v, index) => {
@@ -92,10 +98,11 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     // Pre-tldraw cursors are fractions of the view; tldraw ones are page coordinates.
     const c = raw && !(raw.x === -1 && raw.y === -1) && p.tldraw ? { x: ((raw.x - offset) / scale - viewBox[0]) / viewBox[2], y: ((raw.y - offset) / scale - viewBox[1]) / viewBox[3] } : raw
     const panel = countAtOrBefore(panelTimes, t)
+    const column = columnOn.some((c) => t - options.from >= c.start && t - options.from < c.stop)
     const frame: FrameState = {
-      t: t - options.from, slide, viewBox, ink, panel,
+      t: t - options.from, slide, viewBox, ink, panel, column,
       // By slide id: a slide shown twice is the same picture.
-      baseKey: `${s?.id ?? '-'}|${viewBox.join(',')}|${ink.join(',')}|${panel}`,
+      baseKey: `${s?.id ?? '-'}|${viewBox.join(',')}|${ink.join(',')}|${panel}|${column ? 'c' : ''}`,
       cursor: c && c.x >= 0 && c.y >= 0 && c.x <= 1 && c.y <= 1 ? { x: c.x, y: c.y } : null,
     }
     const previous = frames.at(-1)

@@ -16,7 +16,7 @@ t.test('frame after frame, redrawing only what a new stroke version changed give
   const p: Presentation = { recordId: 'r', name: '', durationS: 60, slides, ink, panzooms: [{ t: 30, viewBox: [-200, -100, 800, 450] }], cursor: [], deskshare: [], tldraw: true, bbbVersion, chat: [], polls: [] }
   const frames = buildTimeline(p, { from: 0, to: 60, cursor: false, annotations: true, minFrameGap: 0.1 })
   t.ok(frames.length > 15, `${frames.length} frames`)
-  const area = { width: 640, height: 360 }
+  const area = { width: 640, height: 360, columnWidth: 160 }
   const load = async () => null
   const following = new FrameRenderer(p, area, load, () => {})
   let differing = 0
@@ -28,8 +28,17 @@ t.test('frame after frame, redrawing only what a new stroke version changed give
   t.equal(differing, 0, 'every frame identical')
 })
 
-t.test('a steady frame rate only while a moving picture shows; a still slide is one frame', async (t) => {
-  const frame = (at: number) => ({ t: at, slide: 0, viewBox: [0, 0, 1, 1] as [number, number, number, number], ink: [], baseKey: String(at), cursor: null, panel: 0 })
-  const schedule = frameSchedule([frame(0), frame(4)], 10, [{ start: 2, stop: 3 }], 5)
-  t.same(schedule.map((e) => [e.t, e.frame.t]), [[0, 0], [2, 0], [2.2, 0], [2.4, 0], [2.6, 0], [2.8, 0], [3.001, 0], [4, 4], [9.9, 4]], 'five a second from 2 to 3 s, then one as it ends; the picture of the time')
+t.test('while the cameras show, the content shrinks to leave them the column; full width otherwise', async (t) => {
+  const slides = [{ id: 'image1', in: 0, out: 10, href: 'slide.png', width: 1600, height: 900 }]
+  const p: Presentation = { recordId: 'r', name: '', durationS: 10, slides, ink: [], panzooms: [], cursor: [], deskshare: [], tldraw: false, chat: [], polls: [] }
+  const frames = buildTimeline(p, { from: 0, to: 10, cursor: false, annotations: true, minFrameGap: 0.1, columnOn: [{ start: 4, stop: 6 }] })
+  t.same(frames.map((f) => [f.t, f.column]), [[0, false], [4, true], [6, false]])
+  const renderer = new FrameRenderer(p, { width: 640, height: 360, columnWidth: 160 }, async () => null, () => {})
+  const y = (picture: Buffer, x: number, row: number) => picture[row * 640 + x]!
+  const [before, during] = [await renderer.base(frames[0]!), await renderer.base(frames[1]!)]
+  t.equal(y(before, 600, 180), 235, 'full width: the (white) slide reaches the right edge')
+  t.equal(y(during, 600, 180), 16, 'the column is black, for ffmpeg to lay the cameras there')
+  t.equal(y(during, 240, 180), 235, 'the slide in the 480 px left of it')
+  t.equal(y(during, 240, 10), 16, 'letterboxed: 480 × 270')
+  t.same(frameSchedule(frames, 10).map((e) => e.t), [0, 4, 6, 9.9], 'one frame per change, the last again before the end')
 })
