@@ -89,13 +89,15 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
   if (plan.deskshare) {
     args.push(...inputArgs(plan.deskshare.file, plan))
     const desk = betweenExpression(plan.deskshare.intervals)
-    if (plan.column === 'cameras' && plan.webcam) {
+    if (plan.column === 'cameras' && plan.webcam && movingShare({ ...plan, deskshare: undefined }) < 1) {
       // Full width while the cameras are off, beside them while they show.
       filters.push(`[${++input}:v]split[deskfull][deskside]`, fit('[deskfull]', W, 'desk'), fit('[deskside]', W - C, 'desknarrow'))
       step(`overlay=0:0:eof_action=pass:enable='(${desk})*not(${cams})'`, '[desk]')
       step(`overlay=0:0:eof_action=pass:enable='(${desk})*(${cams})'`, '[desknarrow]')
     } else {
-      filters.push(fit(`[${++input}:v]`, plan.column === 'always' ? W - C : W, 'desk'))
+      // Beside the chat, or beside cameras that never leave: one width only.
+      const besideColumn = plan.column === 'always' || (plan.column === 'cameras' && plan.webcam !== undefined)
+      filters.push(fit(`[${++input}:v]`, besideColumn ? W - C : W, 'desk'))
       step(`overlay=0:0:eof_action=pass:enable='${desk}'`, '[desk]')
     }
   }

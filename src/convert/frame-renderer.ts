@@ -1,5 +1,6 @@
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js'
 import { existsSync } from 'node:fs'
+import { LRUCache } from 'lru-cache'
 import { fontFilesFor } from './fonts.ts'
 import { blendOver, copyRect, CURSOR, evenRect, layerOver, rgbaToI420, sideBySide, union, type Rect } from './pixels.ts'
 import type { Presentation } from './presentation.ts'
@@ -30,24 +31,6 @@ function fitViewBox(viewBox: FrameState['viewBox'], area: Area): { x: number; y:
   const scale = Math.min(area.width / viewBox[2], area.height / viewBox[3])
   const w = viewBox[2] * scale, h = viewBox[3] * scale
   return { x: (area.width - w) / 2, y: (area.height - h) / 2, w, h }
-}
-
-/** Small LRU: pictures are megabytes each, and a recording revisits only recent ones. */
-class Lru<V> {
-  private readonly map = new Map<string, V>()
-  constructor(private readonly size: number) {}
-  get(key: string): V | undefined {
-    const value = this.map.get(key)
-    if (value !== undefined) {
-      this.map.delete(key)
-      this.map.set(key, value)
-    }
-    return value
-  }
-  set(key: string, value: V): void {
-    this.map.set(key, value)
-    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value!)
-  }
 }
 
 /**
@@ -93,9 +76,15 @@ export interface Layout {
 export class FrameRenderer {
   /** Every image (slides, poll results) as a data URL, fetched once; null when missing. */
   private readonly images = new Map<string, Promise<string | null>>()
-  private readonly slideRasters = new Lru<Buffer>(12)
-  private readonly bases = new Lru<Buffer>(6)
-  private readonly columns = new Lru<Buffer>(2)
+  private readonly slideRasters = new LRUCache<string, Buffer>({ max: 6 })
+  private readonly columns = new LRUCache<string, Buffer>({ max: 2 })
+  /**
+   * Finished pictures by their key. A picture can sit under several keys; once under none (and no
+   * longer the scene's), its buffer is used again rather than left to the garbage collector.
+   */
+  private readonly bases = new LRUCache<string, Buffer>({ max: 6, dispose: (picture) => this.release(picture) })
+  private readonly holders = new Map<Buffer, number>()
+  private readonly spare = new Map<number, Buffer[]>()
   /** The slide and zoom being drawn, kept from frame to frame while only the ink changes. */
   private scene?: Scene
   readonly frameBytes: number
@@ -107,6 +96,28 @@ export class FrameRenderer {
     private readonly warn: (message: string) => void,
   ) {
     this.frameBytes = (layout.width * layout.height * 3) / 2
+  }
+
+  private keep(key: string, picture: Buffer) {
+    this.holders.set(picture, (this.holders.get(picture) ?? 0) + 1)
+    this.bases.set(key, picture)
+  }
+
+  private release(picture: Buffer) {
+    const held = (this.holders.get(picture) ?? 1) - 1
+    if (held > 0) return void this.holders.set(picture, held)
+    this.holders.delete(picture)
+    if (picture === this.scene?.content) return
+    const list = this.spare.get(picture.length) ?? []
+    if (list.length < 4) this.spare.set(picture.length, [...list, picture])
+  }
+
+  /** A copy of `source` in a buffer no picture uses any more, or a new one. */
+  private copyOf(source: Buffer): Buffer {
+    const reused = this.spare.get(source.length)?.pop()
+    if (!reused) return Buffer.from(source)
+    source.copy(reused)
+    return reused
   }
 
   /** Where the content goes in a frame: the whole width, or what the column leaves. */
@@ -186,13 +197,15 @@ export class FrameRenderer {
   private async freshScene(frame: FrameState, area: Area, key: string): Promise<Scene> {
     const { width, height } = area
     const slide = await this.slideRaster(frame, area)
-    const under = Buffer.alloc(width * height * 4)
+    // The previous scene's working pictures, when of this size: a slide change allocates nothing.
+    const old = this.scene?.area.width === width ? this.scene : undefined
+    const under = old ? old.under.fill(0) : Buffer.alloc(width * height * 4)
     const boxes = new Map<number, Rect | undefined>()
     for (const index of frame.ink.slice(0, -1)) boxes.set(index, await this.drawShape(under, area, frame.viewBox, index))
-    const layer = Buffer.from(under)
+    const layer = old ? (under.copy(old.layer), old.layer) : Buffer.from(under)
     const top = frame.ink.at(-1)
     if (top !== undefined) boxes.set(top, await this.drawShape(layer, area, frame.viewBox, top))
-    const picture = Buffer.from(slide)
+    const picture = old ? (slide.copy(old.picture), old.picture) : Buffer.from(slide)
     if (top !== undefined) blendOver(picture, layer)
     return { key, ink: frame.ink, slide, under, layer, picture, content: rgbaToI420(picture, width, height), boxes, viewBox: frame.viewBox, area }
   }
@@ -216,7 +229,7 @@ export class FrameRenderer {
     const rect = evenRect(changed, width, height)
     copyRect(scene.picture, scene.slide, width, rect)
     blendOver(scene.picture, scene.layer, width, rect)
-    scene.content = rgbaToI420(scene.picture, width, height, Buffer.from(scene.content), rect)
+    scene.content = rgbaToI420(scene.picture, width, height, this.copyOf(scene.content), rect)
     return scene.content
   }
 
@@ -236,7 +249,7 @@ export class FrameRenderer {
     }
     const { width, height } = this.layout
     const i420 = area.width < width ? sideBySide(content, area.width, this.column(frame.panel), width - area.width, height) : content
-    this.bases.set(frame.baseKey, i420)
+    this.keep(frame.baseKey, i420)
     return i420
   }
 

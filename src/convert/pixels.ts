@@ -28,7 +28,7 @@ export function union(a: Rect | undefined, b: Rect | undefined): Rect | undefine
  * even rectangle (the whole picture by default). Done once per distinct picture, it sends ffmpeg
  * 1.5 bytes per pixel instead of 4 and spares it a conversion.
  */
-export function rgbaToI420(rgba: Buffer, width: number, height: number, out = Buffer.allocUnsafe((width * height * 3) / 2), rect: Rect = { x: 0, y: 0, w: width, h: height }): Buffer {
+export function rgbaToI420(rgba: Buffer, width: number, height: number, out: Buffer = Buffer.allocUnsafe((width * height * 3) / 2), rect: Rect = { x: 0, y: 0, w: width, h: height }): Buffer {
   const uOffset = width * height, vOffset = uOffset + uOffset / 4, half = width / 2
   for (let y = rect.y; y < rect.y + rect.h; y++) {
     let i = (y * width + rect.x) * 4, o = y * width + rect.x

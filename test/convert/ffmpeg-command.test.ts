@@ -67,6 +67,9 @@ t.test('cameras beside the content while they are on: the frames leave the colum
     "[v5][cam]overlay=x=960:y=0:eof_action=pass:enable='between(t,10.000,20.000)'[v7]",
     '[v7]format=yuv420p[v8]',
   ].join(';'), 'a screenshare the whole time: nothing to drop')
+  const allAlong = after(buildVideoCommand({ ...plan, webcam: { ...plan.webcam!, on: [{ start: 0, stop: 60 }] } }, '/tmp/w/picture.mp4'), '-filter_complex')
+  t.notMatch(allAlong, 'split', 'cameras on from start to end: the screenshare is scaled once')
+  t.match(allAlong, "[1:v]scale=960:720:force_original_aspect_ratio=decrease,pad=960:720:(ow-iw)/2:(oh-ih)/2:black,setsar=1[desk];[v0][desk]overlay=0:0:eof_action=pass:enable='between(t,0.000,60.000)'", 'beside the cameras')
   const fill = buildVideoCommand({ ...base, audio: '/w/webcams.mp4', webcam: { file: '/w/webcams.mp4', layout: 'fill', on: [{ start: 0, stop: 60 }] } }, '/tmp/w/picture.mp4')
   t.match(after(fill, '-filter_complex'), '[1:v]scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2:black,setsar=1[cam]', 'cameras only: they fill the frame')
 })
