@@ -4,7 +4,9 @@
 // Instead of filming Chrome in real time it runs `bbb-portal convert`, which renders the published
 // files far faster, and writes <copyToPath>/<file> (copyToPath from ./.env, a JSON file, like
 // bbb-recorder). The file holds MP4 even when its name ends in .webm: Pod re-encodes by content.
-// Exit code 0 only when the file is complete.
+// Exit code 0 only when the file is complete. Pod passes URLs that teachers typed: only http(s)
+// playback URLs of the hosts in `allowedHosts` (./.env) or CONVERT_ALLOWED_HOSTS are converted,
+// never a local folder.
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -18,6 +20,7 @@ const fail = (message) => {
 
 const [url, name, seconds] = process.argv.slice(2)
 if (!url || !name) fail('usage: node export.js <playback url> <file name> [seconds, 0 = all]')
+if (!/^https?:\/\/[^/\\?#\s]/i.test(url)) fail(`refused ${JSON.stringify(url.slice(0, 200))}: an http(s) playback URL is expected`)
 if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/.test(name) || name.includes('..')) fail(`refused file name ${JSON.stringify(name)}: a plain file name is expected`)
 
 let settings = {}
@@ -36,6 +39,7 @@ const file = path.join(copyToPath, /\.[a-z0-9]{2,4}$/i.test(name) ? name : `${na
 const bin = settings.bbbPortal ?? path.join(here, '..', 'bin', 'bbb-portal.js')
 const args = [bin, 'convert', url, file, '--progress']
 if (seconds && Number(seconds) > 0) args.push('--to', String(Number(seconds)))
-const child = spawn(process.execPath, args, { stdio: 'inherit' })
+const allowedHosts = [settings.allowedHosts ?? []].flat().join(',') || process.env.CONVERT_ALLOWED_HOSTS
+const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...(allowedHosts ? { CONVERT_ALLOWED_HOSTS: allowedHosts } : {}) } })
 child.on('error', (error) => fail(error.message))
 child.on('close', (code, signal) => process.exit(code === 0 ? 0 : 1))

@@ -107,7 +107,7 @@ function treeRssKb(root: number): number {
 
 async function convertOnce(dir: string, output: string): Promise<{ wall: number; peakMB: number; line: string }> {
   const started = performance.now()
-  const child = spawn(process.execPath, [path.join(here, '..', 'bin', 'bbb-portal.js'), 'convert', dir, output], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [path.join(here, '..', 'bin', 'bbb-portal.js'), 'convert', dir, output, '--local'], { stdio: ['ignore', 'pipe', 'inherit'] })
   let peak = 0
   const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 200)
   let line = ''

@@ -74,8 +74,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(fastifyRateLimit, { global: false })
   await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', index: false })
   await fastify.register(authPlugin, { db, secret: jwtSecret, config })
-  await fastify.register(viewPlugin)
-  await fastify.register(metricsPlugin, { db })
+  await fastify.register(viewPlugin, { secureCookies: config.auth.secureCookies })
+  await fastify.register(metricsPlugin, { db, token: config.api.metricsToken })
 
   const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
   const imports = createImportsRepository(db)
@@ -85,7 +85,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   })
   const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports, onImportRequested })
   await fastify.register(loginRoutes, { db, config })
-  await fastify.register(pagesRoutes, { service, deadlines })
+  await fastify.register(pagesRoutes, { service, deadlines, secureCookies: config.auth.secureCookies })
   await fastify.register(adminPagesRoutes, { service: adminService, sourceNames: config.sources.map((s) => s.name) })
 
   await fastify.register(async (api) => {

@@ -148,6 +148,7 @@ export const envSchema = z.object({
   API_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   API_CACHE_TTL: duration.default(1),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters: Prometheus sends it as a bearer token').optional(),
   PUBLISH_TARGET: z.enum(['pod', 'recorder-dir', 'directory']).optional(),
   POD_URL: z.url({ protocol: /^https?$/, message: 'must be Pod\'s base URL, e.g. https://pod.univ.fr' }).optional(),
   POD_TOKEN: z.string().optional(),
@@ -177,6 +178,8 @@ export const envSchema = z.object({
   IMPORT_RETRY_DELAY: duration.default(60),
   MAX_IMPORT_SIZE: size.default(8 * 1024 ** 3),
   IMPORT_CHAT: z.enum(['none', 'panel', 'anonymous']).default('none'),
+  /** Read by `convert` itself (src/cli/convert-hosts.ts), which must work when the rest is not configured. */
+  CONVERT_ALLOWED_HOSTS: list.default([]),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('bbb-recordings-portal <noreply@localhost>'),
 })

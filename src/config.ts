@@ -169,6 +169,7 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
       rateLimit: env.API_RATE_LIMIT,
       cacheTtlSeconds: env.API_CACHE_TTL,
       loginRateLimit: env.LOGIN_RATE_LIMIT,
+      metricsToken: env.METRICS_TOKEN,
     },
     timeZone: env.TIMEZONE,
     imports: {

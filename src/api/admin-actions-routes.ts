@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { stringify } from 'csv-stringify/sync'
+import { csvOptions } from '../csv.ts'
 import { z } from 'zod'
 import type { AdminService } from '../admin/admin-service.ts'
 import { presentImport } from './presenters.ts'
@@ -25,7 +26,7 @@ const adminActionsRoutes: FastifyPluginAsync<{ service: AdminService; sourceName
     if (format === 'json') return { data: rows }
     const columns = rows[0] ? Object.keys(rows[0]) : []
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-report.csv"`)
-      .send(stringify(rows.map((r) => Object.values(r)), { header: true, columns, delimiter: ';' }))
+      .send(stringify(rows.map((r) => Object.values(r)), { ...csvOptions, header: true, columns }))
   })
 
   fastify.post('/recordings/:id/owners', async (request) => {

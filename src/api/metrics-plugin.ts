@@ -1,17 +1,20 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Database } from '../db/database.ts'
+import { notFound, unauthorized } from '../errors.ts'
 import { importStates } from '../db/schema.ts'
 import { registerImportMetrics } from '../jobs/import-metrics.ts'
 
 /**
  * Prometheus metrics at /metrics: the process's defaults, request durations by route, imports
  * by state and the queue's depth (read from the database at each scrape, so any process
- * answers for all), and the import step durations of this process's workers.
+ * answers for all), and the import step durations of this process's workers. They tell who uses
+ * the service and how much, so they are served only to the holder of METRICS_TOKEN.
  */
 export default fp(
-  async (fastify, { db }: { db: Database }) => {
+  async (fastify, { db, token }: { db: Database; token?: string }) => {
     const registry = new Registry()
     collectDefaultMetrics({ register: registry })
     registerImportMetrics(registry)
@@ -52,7 +55,13 @@ export default fp(
       child.observe(reply.elapsedTime / 1000)
       done()
     })
-    fastify.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))
+    const digest = (value: string) => createHash('sha256').update(value).digest()
+    const expected = token === undefined ? undefined : digest(`Bearer ${token}`)
+    fastify.get('/metrics', { logLevel: 'warn', config: { ownBearer: true } }, async (request, reply) => {
+      if (!expected) throw notFound('Metrics are off: set METRICS_TOKEN to serve them.')
+      if (!timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) throw unauthorized('The metrics need the METRICS_TOKEN bearer token.')
+      return reply.type(registry.contentType).send(await registry.metrics())
+    })
   },
   { name: 'metrics' },
 )

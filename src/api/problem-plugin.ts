@@ -46,8 +46,21 @@ function send(problem: Problem, request: FastifyRequest, reply: FastifyReply) {
   return reply.status(problem.status).type('application/problem+json').send(problem)
 }
 
+/** Whether some text in a parsed request holds a NUL, which PostgreSQL text cannot store. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (value === null || typeof value !== 'object' || depth > 8) return false
+  return Object.entries(value).some(([key, v]) => key.includes('\u0000') || holdsNul(v, depth + 1))
+}
+
 export default fp(
   async (fastify) => {
+    // Checked once for every route, before any handler can hand such text to the database.
+    fastify.addHook('preValidation', async (request) => {
+      if (holdsNul(request.query) || holdsNul(request.params) || holdsNul(request.body)) {
+        throw new HttpProblem(400, 'Bad Request', 'Text may not contain NUL characters.')
+      }
+    })
     fastify.setErrorHandler((error, request, reply) => {
       const problem = toProblem(error, request.url.split('?')[0])
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed')

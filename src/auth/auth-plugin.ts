@@ -32,6 +32,10 @@ export interface Viewer {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads its own bearer token (METRICS_TOKEN), not a user's. */
+    ownBearer?: boolean
+  }
   interface FastifyRequest {
     viewer: Viewer | null
   }
@@ -39,6 +43,8 @@ declare module 'fastify' {
     /** Opens a new session (a fresh token: the id is renewed at every login). */
     startSession(session: { userId: number; isAdmin: boolean; authMethod: string; casTicket?: string }): Promise<void>
     endSession(): Promise<void>
+    /** A CSRF token for this page's forms, valid only with this browser's session. */
+    csrfToken(): string
   }
   interface FastifyInstance {
     requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
@@ -60,9 +66,25 @@ export default fp(
     const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: auth.secureCookies }
     const sessions = createSessionsRepository(db)
     const external = createExternalVerifier(config.api.jwtIssuers)
-    // Cookie signatures get their own key, derived so that one secret is enough to configure.
-    await fastify.register(fastifyCookie, { secret: createHmac('sha256', secret).update('cookie-signing').digest('base64url') })
-    await fastify.register(fastifyCsrf, { sessionPlugin: '@fastify/cookie', cookieKey: auth.secureCookies ? '__Host-bbbp_csrf' : 'bbbp_csrf', cookieOpts: { ...cookieOptions, signed: true } })
+    // Cookie signatures and CSRF tokens get their own keys, derived so that one secret is enough to configure.
+    const derived = (use: string) => createHmac('sha256', secret).update(use).digest('base64url')
+    await fastify.register(fastifyCookie, { secret: derived('cookie-signing') })
+    // A CSRF token is bound to the session cookie it was made with: a cookie pair planted from a
+    // sibling subdomain or over http is worthless once the victim logs in (the secret rotates too).
+    const csrfCookie = auth.secureCookies ? '__Host-bbbp_csrf' : 'bbbp_csrf'
+    const csrfKey = derived('csrf')
+    const sessionBinding = (request: FastifyRequest) => {
+      const session = request.cookies[cookieName]
+      // Before login the token is bound to "no session" (the csrf library wants a non-empty value).
+      return session ? createHmac('sha256', csrfKey).update(session).digest('base64url') : 'no-session'
+    }
+    await fastify.register(fastifyCsrf, {
+      sessionPlugin: '@fastify/cookie', cookieKey: csrfCookie, cookieOpts: { ...cookieOptions, signed: true },
+      getUserInfo: sessionBinding, csrfOpts: { hmacKey: csrfKey },
+    })
+    fastify.decorateReply('csrfToken', function (this: FastifyReply) {
+      return this.generateCsrf({ userInfo: sessionBinding(this.request) })
+    })
     await fastify.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] } })
     fastify.decorate('sessions', sessions)
     fastify.decorateRequest('viewer', null)
@@ -94,6 +116,10 @@ export default fp(
       } catch {
         throw unauthorized('The bearer token is invalid or expired.')
       }
+      // The subject becomes a username: a signed token naming nobody (or not by a name) is refused.
+      if (typeof claims.sub !== 'string' || !/^[^\u0000-\u001f]{1,100}$/.test(claims.sub.trim())) {
+        throw unauthorized('The bearer token names no user (its sub claim).')
+      }
       const ttl = Math.floor(claims.exp * 1000 - Date.now())
       if (ttl > 0) verifiedTokens.set(token, { sub: claims.sub, admin: claims.admin === true }, { ttl })
       return claims
@@ -116,7 +142,7 @@ export default fp(
 
     fastify.addHook('onRequest', async (request) => {
       const header = request.headers.authorization
-      if (header?.startsWith('Bearer ')) {
+      if (header?.startsWith('Bearer ') && !request.routeOptions.config.ownBearer) {
         request.viewer = await fromBearer(request, header.slice(7).trim())
         return
       }
@@ -144,11 +170,12 @@ export default fp(
       const token = randomBytes(32).toString('base64url')
       await sessions.create({ token, ...session, expiresAt: new Date(Date.now() + auth.sessionMaxSeconds * 1000) })
       this.setCookie(cookieName, token, { ...cookieOptions, maxAge: auth.sessionMaxSeconds })
+      this.clearCookie(csrfCookie, cookieOptions)
     })
     fastify.decorateReply('endSession', async function (this: FastifyReply) {
       const token = this.request.cookies[cookieName]
       if (token) await sessions.destroy(token)
-      this.clearCookie(cookieName, { path: '/' })
+      this.clearCookie(cookieName, cookieOptions)
     })
 
     const purge = setInterval(() => {

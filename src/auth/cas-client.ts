@@ -1,6 +1,11 @@
 import { XMLParser } from 'fast-xml-parser'
 import { request } from 'undici'
+import { readCapped, ReplyTooLargeError } from '../net/capped-body.ts'
+import { declaresEntities } from '../xml.ts'
 import type { SsoIdentity } from './identity.ts'
+
+/** A validation reply is a few kilobytes; a large one is refused before it fills the heap. */
+const MAX_CAS_REPLY_BYTES = 1 << 20
 
 export interface CasConfig {
   url: string
@@ -36,6 +41,7 @@ const strings = (v: unknown): string[] => [v].flat().filter((x) => x !== undefin
 
 /** Reads a `/p3/serviceValidate` reply; throws CasError on a failure or anything unexpected. */
 export function parseValidation(xml: string, cas: CasConfig): SsoIdentity {
+  if (declaresEntities(xml)) throw new CasError('the CAS reply declares a DTD or entities; refused')
   let doc: Record<string, any>
   try {
     doc = parser.parse(xml)
@@ -70,10 +76,11 @@ export async function validateTicket(cas: CasConfig, service: string, ticket: st
   let body: string
   try {
     const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 10_000 })
-    body = await response.body.text()
+    body = await readCapped(response.body, MAX_CAS_REPLY_BYTES, 'the CAS server')
     if (response.statusCode !== 200) throw new CasError(`the CAS server answered HTTP ${response.statusCode}`)
   } catch (error) {
     if (error instanceof CasError) throw error
+    if (error instanceof ReplyTooLargeError) throw new CasError(error.message)
     throw new CasError(`the CAS server could not be reached (${(error as Error).message})`)
   }
   return parseValidation(body, cas)
@@ -81,7 +88,7 @@ export async function validateTicket(cas: CasConfig, service: string, ticket: st
 
 /** The service ticket named by a back-channel single logout POST (`logoutRequest` field). */
 export function ticketOfLogoutRequest(xml: unknown): string | undefined {
-  if (typeof xml !== 'string' || xml.length > 10_000) return undefined
+  if (typeof xml !== 'string' || xml.length > 10_000 || declaresEntities(xml)) return undefined
   try {
     const doc = parser.parse(xml)
     const index = strings(first(doc.LogoutRequest?.SessionIndex))[0]

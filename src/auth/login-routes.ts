@@ -29,7 +29,7 @@ const loginRoutes: FastifyPluginAsync<{ db: Database; config: AppConfig }> = asy
     reply.setCookie(RETURN_COOKIE, safeReturnTo(returnTo), { path: '/', httpOnly: true, sameSite: 'lax', secure: auth.secureCookies, signed: true, maxAge: 900 })
   const takeReturn = (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.cookies[RETURN_COOKIE]
-    reply.clearCookie(RETURN_COOKIE, { path: '/' })
+    reply.clearCookie(RETURN_COOKIE, { path: '/', secure: auth.secureCookies })
     const unsigned = raw ? request.unsignCookie(raw) : undefined
     return safeReturnTo(unsigned?.valid ? unsigned.value : undefined)
   }

@@ -1,10 +1,10 @@
 /**
- * Why a BBB reply could not be used. `transient` faults (timeouts, refused connections,
- * 5xx, nginx's 404/504 pages of BBB issue #10570) may succeed on a later try.
+ * Why a BBB reply could not be used. Some faults (timeouts, refused connections, 5xx, nginx's
+ * 404/504 pages of BBB issue #10570) may pass on a later try: those are `retryable`.
  */
 export type BbbFault = 'failed' | 'html' | 'truncated' | 'invalid' | 'refused' | 'http' | 'timeout' | 'network'
 
-const transientFaults: ReadonlySet<BbbFault> = new Set(['html', 'truncated', 'timeout', 'network'])
+const retryableFaults: ReadonlySet<BbbFault> = new Set(['html', 'truncated', 'timeout', 'network'])
 
 export class BbbReplyError extends Error {
   constructor(
@@ -16,7 +16,7 @@ export class BbbReplyError extends Error {
     this.name = 'BbbReplyError'
   }
 
-  get transient(): boolean {
-    return transientFaults.has(this.fault) || (this.fault === 'http' && (this.details.status ?? 0) >= 500)
+  get retryable(): boolean {
+    return retryableFaults.has(this.fault) || (this.fault === 'http' && (this.details.status ?? 0) >= 500)
   }
 }

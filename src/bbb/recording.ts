@@ -1,6 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { z } from 'zod'
 import { BbbReplyError } from './errors.ts'
+import { declaresEntities } from '../xml.ts'
+import { isWebUrl } from '../net/web-url.ts'
 
 // By tag name: these names occur nowhere else in a <recording>, and asking for the path
 // (jpath) makes the parser build a string per tag, several times slower.
@@ -21,16 +23,7 @@ const parser = new XMLParser({
   jPath: false,
 })
 
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol)
-    } catch {
-      return false
-    }
-  }, 'is not an http(s) URL')
+const httpUrl = z.string().trim().refine(isWebUrl, 'is not an http(s) URL')
 
 const text = z.preprocess((v) => (v === undefined || v === null ? '' : typeof v === 'object' ? (v as Record<string, unknown>)['#text'] ?? '' : v), z.string())
 const optionalInt = z.preprocess(
@@ -195,6 +188,7 @@ export function parseEnvelope(envelope: string): Envelope {
   const trimmed = envelope.trim()
   if (trimmed === '') throw new BbbReplyError('truncated', 'the reply is empty')
   if (/^(<!doctype html|<html)/i.test(trimmed)) throw htmlError(trimmed)
+  if (declaresEntities(trimmed)) throw new BbbReplyError('invalid', 'the reply declares a DTD or entities; refused')
   const valid = XMLValidator.validate(trimmed)
   if (valid !== true) {
     const truncated = /unclosed|expected closing|end of/i.test(valid.err.msg) || !/<\/response>\s*$/.test(trimmed)

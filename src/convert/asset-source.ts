@@ -96,12 +96,6 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy()
 }
 
-class TransientError extends ConvertError {
-  constructor(message: string) {
-    super(message, false)
-  }
-}
-
 function capped(rel: string, maxBytes: number): Transform {
   let seen = 0
   return new Transform({
@@ -136,7 +130,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
           headers: options.cookie ? { cookie: options.cookie } : {},
         })
       } catch (error) {
-        if (isTransportError(error)) throw new TransientError(`fetching ${rel} from ${url.host} failed: ${(error as Error).message}`)
+        if (isTransportError(error)) throw new ConvertError(`fetching ${rel} from ${url.host} failed: ${(error as Error).message}`, true)
         throw error
       }
       const { statusCode: status, headers, body } = response
@@ -154,7 +148,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
       if (status >= 200 && status < 300) return response
       body.resume()
       const message = `fetching ${rel} from ${url.host} answered HTTP ${status}`
-      if (status >= 500 || status === 429 || status === 408) throw new TransientError(message)
+      if (status >= 500 || status === 429 || status === 408) throw new ConvertError(message, true)
       throw new ConvertError(status === 401 || status === 403 ? `${message}: access refused (a Scalelite token may have expired)` : message)
     }
     throw new ConvertError(`fetching ${rel}: too many redirects`)
@@ -165,7 +159,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
       try {
         return await pool(attempt)
       } catch (error) {
-        if (!(error instanceof TransientError) || i >= retries) throw error
+        if (!(error instanceof ConvertError && error.retryable) || i >= retries) throw error
         await sleep(250 * 2 ** i)
       }
     }
@@ -205,7 +199,7 @@ export function httpSource(options: HttpSourceOptions): AssetSource {
           await pipeline(response.body, capped(rel, maxBytes), createWriteStream(dest))
         } catch (error) {
           if (error instanceof ConvertError) throw error
-          throw new TransientError(`downloading ${rel} broke off: ${(error as Error).message}`)
+          throw new ConvertError(`downloading ${rel} broke off: ${(error as Error).message}`, true)
         }
         return dest
       }),

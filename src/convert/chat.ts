@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser'
+import { declaresEntities } from '../xml.ts'
 
 /**
  * The public chat (slides_new.xml) and the published polls (polls.json) of a presentation, as
@@ -20,7 +21,7 @@ const decodeHtml = (s: string) =>
     .replace(/&(quot|amp|apos|lt|gt|#34|#38|#39|#60|#62);/g, (_, e: string) => ({ quot: '"', amp: '&', apos: "'", lt: '<', gt: '>', '#34': '"', '#38': '&', '#39': "'", '#60': '<', '#62': '>' })[e]!)
 
 export function parseChat(xml: string | null): ChatItem[] {
-  if (!xml || /<!DOCTYPE[^>[]*\[|<!ENTITY/i.test(xml)) return []
+  if (!xml || declaresEntities(xml)) return []
   let doc: { popcorn?: { chattimeline?: Array<Record<string, string>> } }
   try {
     doc = parser.parse(xml)

@@ -35,6 +35,8 @@ export interface ConvertOptions {
   warn?: (message: string) => void
   signal?: AbortSignal
   allowedOrigins?: string[]
+  /** The input is a published folder (the CLI's --local). */
+  local?: boolean
   dispatcher?: Dispatcher
   tmpDir?: string
   maxMediaBytes?: number

@@ -21,7 +21,7 @@ const STDERR_KEEP = 16 * 1024
 export function runFfmpeg(args: string[], options: RunOptions & { collect?: boolean } = {}): Promise<Buffer> {
   const binary = options.binary ?? 'ffmpeg'
   return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) return reject(new ConvertError('cancelled', true))
+    if (options.signal?.aborted) return reject(new ConvertError('cancelled'))
     const child = spawn(binary, args, { stdio: [options.feed ? 'pipe' : 'ignore', 'pipe', 'pipe'] })
     let stderr = ''
     const stdout: Buffer[] = []
@@ -57,12 +57,15 @@ export function runFfmpeg(args: string[], options: RunOptions & { collect?: bool
     child.on('error', (error) => reject(new ConvertError(`${binary} could not start: ${error.message} (apt-get install ffmpeg)`)))
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', abort)
-      if (options.signal?.aborted) return reject(new ConvertError('cancelled', true))
+      if (options.signal?.aborted) return reject(new ConvertError('cancelled'))
       // A write that failed because ffmpeg went away says nothing: ffmpeg's own message does.
       const ffmpegGone = ['EPIPE', 'ERR_STREAM_DESTROYED'].includes((feedError as { code?: string } | undefined)?.code ?? '')
       if (feedError && !ffmpegGone) return reject(feedError)
       if (code === 0 && !feedError) return resolve(Buffer.concat(stdout))
-      reject(new ConvertError(`${binary} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-6).join(' | ') || 'no message'}`))
+      // Killed by a signal we did not send (the kernel's OOM killer): another try may find the memory.
+      const killed = signal !== null
+      const why = killed ? `killed by ${signal}${signal === 'SIGKILL' ? ', probably out of memory' : ''}` : `exit ${code}`
+      reject(new ConvertError(`${binary} failed (${why}): ${stderr.trim().split('\n').slice(-6).join(' | ') || 'no message'}`, killed))
     })
   })
 }

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { isWebUrl } from '../net/web-url.ts'
 import { ConvertError } from './errors.ts'
 
 /** What `convert` was given, reduced to where the published files are. */
@@ -18,15 +19,18 @@ function recordId(value: string | null | undefined, input: string): string {
 
 /**
  * Recognises every playback URL form BBB and Scalelite hand out (2.0/0.9.0 playback.html,
- * 2.3 SPA, Scalelite protected links, the video format) and local published folders.
+ * 2.3 SPA, Scalelite protected links, the video format) and, only when `local` says the input is
+ * one (the CLI's --local), a published folder. A URL from a BBB reply is never read as a path,
+ * and says nothing about which paths exist.
  */
-export function parsePlaybackInput(input: string): PlaybackInput {
-  if (!/^https?:\/\//i.test(input)) {
+export function parsePlaybackInput(input: string, options: { local?: boolean } = {}): PlaybackInput {
+  if (options.local) {
     const dir = path.resolve(input)
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConvertError(`${input} is neither a playback URL nor a folder`)
     if (!existsSync(path.join(dir, 'metadata.xml'))) throw new ConvertError(`${input} is not a published recording: metadata.xml is missing`)
     return { kind: 'directory', recordId: path.basename(dir), dir }
   }
+  if (!isWebUrl(input)) throw new ConvertError(`${JSON.stringify(input.slice(0, 200))} is not a playback URL (http or https, with a host)`)
   let url: URL
   try {
     url = new URL(input)

@@ -3,6 +3,7 @@ import type { ChatItem } from './chat.ts'
 import { ConvertError } from './errors.ts'
 import { face } from './fonts.ts'
 import { wrapLines } from './tldraw/text.ts'
+import { declaresEntities } from '../xml.ts'
 
 /** The published presentation, as plain data: every time is in seconds on the media timeline. */
 export interface Presentation {
@@ -77,7 +78,7 @@ const plain = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', 
 
 /** Published files are generated, never hand-made: a DTD internal subset is refused outright. */
 function checkXml(text: string, file: string): string {
-  if (/<!DOCTYPE[^>[]*\[/i.test(text) || /<!ENTITY/i.test(text)) throw new ConvertError(`${file} declares entities; refused`)
+  if (declaresEntities(text)) throw new ConvertError(`${file} declares entities; refused`)
   if (!/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?</.test(text)) throw new ConvertError(`${file} is not XML`)
   return text
 }

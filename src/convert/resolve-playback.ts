@@ -10,8 +10,10 @@ export interface ResolvedPlayback {
 }
 
 export interface ResolveOptions {
-  /** Hosts the converter may fetch from; the input's own origin when not given. */
+  /** Origins the converter may fetch from; the input's own origin when not given. */
   allowedOrigins?: string[]
+  /** The input is a published folder on this machine (the CLI's --local); never from a BBB reply. */
+  local?: boolean
   dispatcher?: Dispatcher
   retries?: number
 }
@@ -22,13 +24,13 @@ export interface ResolveOptions {
  */
 async function followScalelite(input: Extract<PlaybackInput, { kind: 'scalelite' }>, allowed: Set<string>, dispatcher: Dispatcher): Promise<{ next: PlaybackInput; cookie?: string }> {
   const { statusCode, headers, body } = await request(input.entryUrl, { dispatcher, headersTimeout: 30_000, bodyTimeout: 30_000 }).catch((error: Error) => {
-    throw new ConvertError(`${new URL(input.entryUrl).host} did not answer: ${error.message}`, false)
+    throw new ConvertError(`${new URL(input.entryUrl).host} did not answer: ${error.message}`, true)
   })
   body.resume()
   if (statusCode < 300 || statusCode >= 400 || !headers.location) {
     throw new ConvertError(statusCode === 401 || statusCode === 403 || statusCode === 404
       ? `Scalelite refused the protected link (HTTP ${statusCode}): its token has probably expired; take a fresh URL from getRecordings`
-      : `Scalelite answered HTTP ${statusCode} instead of redirecting to the playback`, statusCode < 500)
+      : `Scalelite answered HTTP ${statusCode} instead of redirecting to the playback`, statusCode >= 500)
   }
   const location = new URL(String(headers.location), input.entryUrl)
   if (!allowed.has(location.origin)) throw new ConvertError(`refused redirect to ${location.host}: only the recording's own server is trusted`)
@@ -41,7 +43,7 @@ async function followScalelite(input: Extract<PlaybackInput, { kind: 'scalelite'
 
 /** From what the user typed to a source of the recording's files. */
 export async function resolvePlayback(raw: string, options: ResolveOptions = {}): Promise<ResolvedPlayback> {
-  let input = parsePlaybackInput(raw)
+  let input = parsePlaybackInput(raw, { local: options.local })
   if (input.kind === 'directory') return { kind: 'presentation', recordId: input.recordId, source: directorySource(input.dir) }
   const allowed = new Set(options.allowedOrigins ?? [input.origin])
   if (!allowed.has(input.origin)) throw new ConvertError(`${new URL(input.origin).host} is not one of the configured BBB hosts`)

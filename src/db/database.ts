@@ -23,6 +23,12 @@ export interface DatabaseHandle {
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    // A restart of PostgreSQL drops every connection. Unheard, that 'error' event would end the
+    // process; heard, the query that needs the connection fails and says why, and the pool opens
+    // new ones once the server is back. Checked-out connections (a sync's lock) need it as well.
+    const lost = () => {}
+    pool.on('error', lost)
+    pool.on('connect', (client) => client.on('error', lost))
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', databaseUrl: options.databaseUrl, close: () => db.destroy() }
   }

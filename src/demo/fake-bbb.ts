@@ -47,6 +47,8 @@ export class FakeBbb {
   recordings: FakeRecording[]
   /** Faults applied to the next getRecordings calls, one per call. */
   faults: Fault[] = []
+  /** Statuses answered for published files whose path matches, `times` times each (nginx down, files gone). */
+  fileFaults: Array<{ path: RegExp; status: number; times: number }> = []
   /** Every getRecordings query received (checksum removed), oldest first. */
   readonly calls: Array<Record<string, string>> = []
   /** Runs before each getRecordings reply: lets a test change the data between pages. */
@@ -87,6 +89,11 @@ export class FakeBbb {
     const rawUrl = req.url ?? '/'
     const pathname = rawUrl.split('?')[0] ?? '/'
     const api = /^\/bigbluebutton\/api\/([A-Za-z]*)$/.exec(pathname)
+    const fileFault = api ? undefined : this.fileFaults.find((f) => f.times > 0 && f.path.test(pathname))
+    if (fileFault) {
+      fileFault.times--
+      return void res.writeHead(fileFault.status, { 'content-type': 'text/html' }).end(`<html><body><h1>${fileFault.status}</h1></body></html>`)
+    }
     if (!api) return servePublished(req, res, { root: this.options.publishedDir ?? '/nonexistent', scalelite: this.options.flavour === 'scalelite' ? { protectedTokens: this.options.protectedTokens } : undefined })
     const query = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : ''
     if (!this.checksumOk(api[1] ?? '', query)) return this.xml(res, failedXml('checksumError', 'You did not pass the checksum security check'))

@@ -6,7 +6,7 @@ import { createBbbClient, type BbbClient } from '../bbb/client.ts'
 import { parseRecording } from '../bbb/recording.ts'
 import type { SourceConfig } from '../config.ts'
 import { convertPlayback } from '../convert/converter.ts'
-import { PermanentImportError } from '../errors.ts'
+import { isRetryable, PermanentImportError } from '../errors.ts'
 import type { PublishTarget } from '../publish/target.ts'
 import type { ImportsRepository } from './imports-repository.ts'
 import type { ImportNotice } from './import-mail.ts'
@@ -47,9 +47,9 @@ async function refreshFormats(client: BbbClient, source: SourceConfig, recordId:
 /**
  * One run of one import: refresh from BBB, convert (or download the `video` playback), publish.
  * The import's row carries its business state and the run's lease, renewed as the run goes; a
- * cancel (or a lost lease) seen on the row aborts the run and kills ffmpeg. A transient failure
- * puts the import back in line and is thrown for the queue to retry; a permanent one, or the
- * last attempt's, fails the import with its reason.
+ * cancel (or a lost lease) seen on the row aborts the run and kills ffmpeg. A failure that may
+ * pass on another try (`isRetryable`) puts the import back in line and is thrown for the queue to
+ * retry; any other, or the last attempt's, fails the import with its reason.
  */
 export function createImportRunner(deps: ImportRunnerDeps) {
   const lease = deps.leaseSeconds
@@ -139,7 +139,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     }
     if (abort.signal.aborted) return 'stopped'
     const reason = (failure as Error).message
-    if (failure instanceof PermanentImportError || attempt.last) {
+    if (!isRetryable(failure) || attempt.last) {
       await deps.imports.finish(importId, token, { state: 'failed', error: reason })
       deps.log?.(`import ${importId} failed: ${reason}`)
       await tell((to, title) => ({ kind: 'failed', to, title, reason }))

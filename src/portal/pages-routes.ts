@@ -31,10 +31,12 @@ const backOf = (body: unknown) => safeReturnTo((body as { back?: unknown } | und
 export interface PagesOptions {
   service: RecordingsService
   deadlines: ReadonlyMap<string, Date | undefined>
+  /** Cookies only over https when the portal is served so. */
+  secureCookies: boolean
 }
 
 /** "Mes vidéos externes": server-rendered, every action a plain form with a redirect after POST. */
-const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service, deadlines }) => {
+const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service, deadlines, secureCookies }) => {
   const requirePageUser = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.viewer) return
     // Inside Pod's frame the login pages (and the SSO's) cannot show: the teacher logs in in a new tab.
@@ -74,7 +76,7 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
     const ids = z.object({ ids: z.string().max(2000) }).parse(request.query).ids.split(',').map(Number).filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 200)
     const { rows } = await service.list(request.viewer!.userId, { ids, sort: 'newest', limit: 200, offset: 0 })
     const back = safeReturnTo((request.query as { back?: string }).back)
-    const csrfToken = reply.generateCsrf()
+    const csrfToken = reply.csrfToken()
     return {
       rows: rows.map((r) => {
         const row = recordingView(request.lang, r)
@@ -119,7 +121,7 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
 
   fastify.post('/lang', { preHandler: fastify.csrfProtection }, async (request, reply) => {
     const { lang, back } = z.object({ lang: z.enum(languages), back: z.string().optional() }).parse(request.body)
-    reply.setCookie('lang', lang, { path: '/', sameSite: 'lax', maxAge: 365 * 86_400, httpOnly: true })
+    reply.setCookie('lang', lang, { path: '/', sameSite: 'lax', maxAge: 365 * 86_400, httpOnly: true, secure: secureCookies })
     return reply.redirect(safeReturnTo(back), 303)
   })
 }

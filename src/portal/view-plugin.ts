@@ -31,7 +31,8 @@ export const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url))
 const partials = ['status-badge', 'row-action', 'recording-row', 'pagination', 'flash', 'admin-nav'] as const
 
 export default fp(
-  async (fastify) => {
+  async (fastify, { secureCookies }: { secureCookies: boolean }) => {
+    const flashCookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies }
     const handlebars = Handlebars.create()
     registerHelpers(handlebars)
     const sources = new Map(partials.map((p) => [p, readFileSync(path.join(viewsDir, 'partials', `${p}.hbs`), 'utf8')]))
@@ -45,12 +46,12 @@ export default fp(
     })
     fastify.decorate('renderPartial', (name: (typeof partials)[number], data: Record<string, unknown>) => compiled.get(name)!(data))
     fastify.decorateReply('flash', function (key: string, params: Record<string, string | number> = {}) {
-      return this.setCookie('bbbp_flash', JSON.stringify({ key, params }), { path: '/', httpOnly: true, sameSite: 'lax', signed: true, maxAge: 60 })
+      return this.setCookie('bbbp_flash', JSON.stringify({ key, params }), { ...flashCookie, signed: true, maxAge: 60 })
     })
     const takeFlash = (request: FastifyRequest, reply: FastifyReply) => {
       const raw = request.cookies.bbbp_flash
       if (!raw) return undefined
-      reply.clearCookie('bbbp_flash', { path: '/' })
+      reply.clearCookie('bbbp_flash', flashCookie)
       const unsigned = request.unsignCookie(raw)
       try {
         const { key, params } = unsigned.valid && unsigned.value ? JSON.parse(unsigned.value) : {}
@@ -69,7 +70,7 @@ export default fp(
       const lang = this.request.lang
       const title = typeof data.title === 'string' ? data.title : translate(lang, 'app.name')
       return this.status(status).type('text/html; charset=utf-8').view(`pages/${template}`, {
-        ...data, title, lang, viewer: this.request.viewer, csrfToken: this.generateCsrf(), currentPath: this.request.url, embed: isEmbedded(this.request.url),
+        ...data, title, lang, viewer: this.request.viewer, csrfToken: this.csrfToken(), currentPath: this.request.url, embed: isEmbedded(this.request.url),
         flash: takeFlash(this.request, this),
       })
     })

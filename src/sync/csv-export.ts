@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { stringify, type Stringifier } from 'csv-stringify'
+import { csvOptions } from '../csv.ts'
 import type { Recording } from '../bbb/recording.ts'
 import { sourceUrl } from '../bbb/playback-url.ts'
 
@@ -61,7 +62,7 @@ export function openCsvExport(file: string): CsvExport {
     },
     async close() {
       const out = createWriteStream(file)
-      const csv: Stringifier = stringify({ delimiter: ';', header: true, columns: [...podCsvColumns], quoted_match: /[\r\n]/ })
+      const csv: Stringifier = stringify({ ...csvOptions, header: true, columns: [...podCsvColumns], quoted_match: /[\r\n]/ })
       csv.pipe(out)
       for (const [recordId, row] of pending) if (!csv.write([...row, owners.get(recordId) ?? ''])) await once(csv, 'drain')
       csv.end()

@@ -33,7 +33,9 @@ export async function withSourceLock<T>(handle: Pick<DatabaseHandle, 'db' | 'kin
     try {
       return await fn()
     } finally {
-      await sql`SELECT pg_advisory_unlock(${key})`.execute(conn)
+      // A connection lost meanwhile (PostgreSQL restarted) took its lock with it: the run's own
+      // outcome is what matters then, not this unlock's failure.
+      await sql`SELECT pg_advisory_unlock(${key})`.execute(conn).catch(() => {})
     }
   })
 }

@@ -84,6 +84,12 @@ t.test('admin actions', async (t) => {
     const lines = csv.body.trim().split('\n')
     t.equal(lines.length, 31, 'a header and 30 rows')
     t.match(lines[0], /^meeting_name;recording_name;start_date;/)
+    const formulas = ['=HYPERLINK("https://evil.example","x")', "=cmd|' /C calc'!A0", '+1+1', '@SUM(A1)', '-2+3']
+    const ids = (await h.db.selectFrom('recordings').select('id').orderBy('id').limit(formulas.length).execute()).map((r) => r.id)
+    for (const [i, name] of formulas.entries()) await h.db.updateTable('recordings').set({ meeting_name: name }).where('id', '=', ids[i]!).execute()
+    const neutral = (await call('GET', '/api/v1/admin/sources/old/report?format=csv')).body
+    for (const name of formulas) t.ok(neutral.includes(`'${name.replace(/"/g, '""')}`), `${name} starts with an apostrophe`)
+    t.notMatch(neutral, /(^|;|")[=+@]/m, 'no cell starts a formula')
   })
 
   t.test('assign and unassign owners; an unknown username is created; all audited', async (t) => {

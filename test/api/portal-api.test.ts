@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { createSigner } from 'fast-jwt'
 import t from 'tap'
+import { buildApp, metricsAuth, testConfig } from '../helpers/app.ts'
 import { responseErrors, spec } from '../helpers/openapi.ts'
 import { portalHarness } from '../helpers/portal.ts'
 
@@ -187,6 +188,25 @@ t.test('teacher API', async (t) => {
     }
   })
 
+  t.test('a signed token whose sub is not a name is a 401, and creates no user', async (t) => {
+    const sign = createSigner({ key: 'test-jwt-secret-that-is-long-enough-0123', algorithm: 'HS256', expiresIn: 60_000 })
+    const users = async () => (await h.db.selectFrom('users').select('id').execute()).length
+    const before = await users()
+    for (const sub of [42, '', '   ', ['alice'], { name: 'alice' }, 'a\u0000b']) {
+      const res = await call('GET', '/api/v1/me', { authorization: `Bearer ${sign({ sub })}` })
+      t.equal(res.statusCode, 401, JSON.stringify(sub))
+    }
+    t.equal(await users(), before, 'no user was created')
+  })
+
+  t.test('a NUL byte in any text is a 400, never a database error', async (t) => {
+    for (const url of ['/api/v1/recordings?q=a%00b', '/api/v1/recordings?course=%00', '/api/v1/admin/recordings?q=x%00', '/api/v1/admin/audit?actor=%00']) {
+      const res = await call('GET', url, url.includes('/admin/') ? h.admin : alice)
+      t.equal(res.statusCode, 400, url)
+      t.match(res.json(), { status: 400, detail: /NUL/ })
+    }
+  })
+
   t.test('a token checked once still stops at its exp', async (t) => {
     const token = createSigner({ key: 'test-jwt-secret-that-is-long-enough-0123', algorithm: 'HS256' })({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 2 })
     const auth = { authorization: `Bearer ${token}` }
@@ -229,7 +249,14 @@ t.test('teacher API', async (t) => {
     t.same((await app.inject('/healthz')).json(), { status: 'ok' })
     const ready = await app.inject('/readyz')
     t.equal(ready.statusCode, 200)
-    const metrics = await app.inject('/metrics')
+    t.equal((await app.inject('/metrics')).statusCode, 401, 'metrics need the token')
+    t.equal((await app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-wrong-token' } })).statusCode, 401)
+    t.equal((await app.inject({ url: '/metrics', headers: alice })).statusCode, 401, "a teacher's token is not the metrics token")
+    const metrics = await app.inject({ url: '/metrics', headers: metricsAuth })
+    t.equal(metrics.statusCode, 200)
+    const base = testConfig()
+    const { app: off } = await buildApp(t, h.db, { ...base, api: { ...base.api, metricsToken: undefined } })
+    t.equal((await off.inject({ url: '/metrics', headers: metricsAuth })).statusCode, 404, 'without METRICS_TOKEN: no metrics at all')
     t.match(metrics.body, /http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/recordings\/:id"/)
     t.notMatch(metrics.body, /route="\/api\/v1\/recordings\/\d+/, 'routes by pattern, not by id')
     const docs = await app.inject('/api/docs/json')

@@ -130,3 +130,34 @@ t.test('ALLOWED_AFFILIATIONS refuses the others; ADMIN_ATTRIBUTE makes admins', 
     }
   }
 })
+
+t.test('a hostile CAS reply: an endless one is cut at 1 MiB, one declaring entities is refused', async (t) => {
+  const { createServer } = await import('node:http')
+  const { validateTicket } = await import('../../src/auth/cas-client.ts')
+  const lol = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY lol "lol"><!ENTITY lol9 "&lol;&lol;">]><cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationSuccess><cas:user>&lol9;</cas:user></cas:authenticationSuccess></cas:serviceResponse>'
+  let sent = 0
+  let closed: () => void
+  const cut = new Promise<void>((resolve) => (closed = resolve))
+  const server = createServer((req, res) => {
+    if (req.url!.includes('ticket=ST-dtd')) return void res.end(lol)
+    // 300 MiB of attributes, streamed: the client must stop reading long before.
+    res.write('<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationSuccess><cas:attributes>')
+    const chunk = `<cas:x>${'a'.repeat(64 * 1024)}</cas:x>`
+    const pump = () => {
+      while (sent < 300 * 1024 * 1024) {
+        sent += chunk.length
+        if (!res.write(chunk)) return void res.once('drain', pump)
+      }
+      res.end()
+    }
+    res.on('close', () => closed())
+    pump()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const cas = { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/cas`, usernameAttribute: 'user', mailAttribute: 'mail', nameAttribute: 'displayName', affiliationAttribute: 'eduPersonAffiliation' }
+  await t.rejects(validateTicket(cas, 'http://portal/cb', 'ST-dtd'), { name: 'CasError', message: /declares a DTD or entities/ })
+  await t.rejects(validateTicket(cas, 'http://portal/cb', 'ST-big'), { name: 'CasError', message: /^the CAS server: the reply is larger than the 1048576 bytes/ })
+  await cut
+  t.ok(sent < 300 * 1024 * 1024, `the connection was closed after ${Math.round(sent / 1048576)} MiB, before the 300 MiB were sent`)
+})

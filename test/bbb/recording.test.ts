@@ -93,6 +93,10 @@ t.test('invalid recordings are reported with a reason, never thrown', async (t) 
     [recording('<playback><format><type>presentation</type><url>javascript:alert(1)</url><length>1</length></format></playback>'), /url is not an http\(s\) URL/],
     [recording('<playback><format><type>presentation</type><url>https://x/</url><length>1</length><preview><images><image width="1" height="1">file:///etc/passwd</image></images></preview></format></playback>'), /not an http/],
     [recording('<participants>many</participants>'), /participants is not a whole number/],
+    // new URL() reads these as http URLs; without their `//` host they would reach the converter as local paths.
+    [recording('<playback><format><type>presentation</type><url>http:/../../../../tmp/x</url><length>1</length></format></playback>'), /url is not an http\(s\) URL/],
+    [recording('<playback><format><type>video</type><url>https:tmp/x</url><length>1</length></format></playback>'), /url is not an http\(s\) URL/],
+    [recording('<playback><format><type>video</type><url>http:\\\\evil/x</url><length>1</length></format></playback>'), /url is not an http\(s\) URL/],
   ]
   for (const [xml, reason] of cases) {
     const p = parseRecording(xml)

@@ -64,10 +64,14 @@ t.test('demo: embedded database, its own BBB, a first sync, the web server', asy
     body: new URLSearchParams({ _csrf: csrf, username: 'enseignant' }),
   })
   t.equal(session.status, 303)
-  const jar = `${cookies}; ${session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')}`
+  const jar = session.headers.getSetCookie().filter((c) => c.startsWith('bbbp_session=')).map((c) => c.split(';')[0]).join('; ')
+  // The login page's token was bound to no session: the pages after login carry a new one.
+  const page = await fetch(`http://127.0.0.1:${port}/recordings`, { headers: { cookie: jar } })
+  const pageCookies = `${jar}; ${page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')}`
+  const csrfAfterLogin = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!
   const mine = (await (await fetch(`http://127.0.0.1:${port}/api/v1/recordings`, { headers: { cookie: jar } })).json()) as { total: number; data: Array<{ id: number }> }
   t.equal(mine.total, 3, 'the sample recordings are the demo teacher\'s')
-  const asked = await fetch(`http://127.0.0.1:${port}/api/v1/recordings/${mine.data[0]!.id}/import`, { method: 'POST', headers: { cookie: jar, 'x-csrf-token': csrf } })
+  const asked = await fetch(`http://127.0.0.1:${port}/api/v1/recordings/${mine.data[0]!.id}/import`, { method: 'POST', headers: { cookie: pageCookies, 'x-csrf-token': csrfAfterLogin } })
   t.equal(asked.status, 202)
   const importId = ((await asked.json()) as { id: number }).id
   let state = 'queued'

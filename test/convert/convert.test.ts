@@ -115,9 +115,15 @@ t.test('2.0 playback.html URLs, trimming, no cursor or annotations', async (t) =
   t.ok(Math.abs(beep - 15) > 1, 'audio trimmed too: the beep at 17 s is outside 2–12')
 })
 
-t.test('a local published folder converts the same way', async (t) => {
+t.test('a local published folder converts the same way, when the caller says it is one', async (t) => {
   const file = path.join(out, 'local.mp4')
-  const result = await convertPlayback(path.join(host.root, 'presentation', plain.recordId), file, { to: 5 })
+  const folder = path.join(host.root, 'presentation', plain.recordId)
+  // What an import does with a format URL from a BBB reply: a path (or a URL without a host) is refused, unread.
+  for (const input of [folder, `http:/../../../..${folder}`, 'http:/nowhere/metadata.xml']) {
+    await t.rejects(convertPlayback(input, file), { message: /is not a playback URL \(http or https, with a host\)$/, retryable: false }, input)
+  }
+  t.notOk(fs.existsSync(file))
+  const result = await convertPlayback(folder, file, { to: 5, local: true })
   t.equal(result.kind, 'presentation')
   t.ok(near((await frameAt(file, 4))(200, 160), BLACK))
 })

@@ -40,7 +40,8 @@ t.test('playback URL forms', async (t) => {
   t.throws(() => parsePlaybackInput('https://bbb.univ.fr/playback/presentation/2.0/playback.html?meetingId=../../x'), /no valid record id/)
   t.throws(() => parsePlaybackInput('https://user:pw@bbb.univ.fr/playback/presentation/2.3/abc'), /credentials/)
   t.throws(() => parsePlaybackInput('https://bbb.univ.fr/b/room-123'), /not a BBB playback URL/)
-  t.throws(() => parsePlaybackInput('/nonexistent/folder'), /neither a playback URL nor a folder/)
+  t.throws(() => parsePlaybackInput('/nonexistent/folder', { local: true }), /neither a playback URL nor a folder/)
+  t.throws(() => parsePlaybackInput('/nonexistent/folder'), /is not a playback URL/, 'a path only when asked for')
 })
 
 t.test('the HTTP source: redirects within the origin only, size caps, retries, 404 as absent', async (t) => {
@@ -71,7 +72,7 @@ t.test('the HTTP source: redirects within the origin only, size caps, retries, 4
   await t.rejects(source.fetchToFile('big-chunked.png', path.join(dir, 'x'), 1000), /larger than/)
   t.equal(String(await source.read('flaky.xml', 1000)), '<third/>', 'retried after two 503')
   t.equal(flaky, 3)
-  await t.rejects(source.read('forbidden.xml', 1000), { message: /HTTP 403/, permanent: true })
+  await t.rejects(source.read('forbidden.xml', 1000), { message: /HTTP 403/, retryable: false })
   t.equal(await source.read('missing.xml', 1000), null)
   t.throws(() => httpSource({ assetBase: `${base}/presentation/r1/`, allowedOrigins: ['https://bbb.univ.fr'] }), /not one of the configured BBB hosts/)
 })

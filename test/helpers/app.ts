@@ -7,9 +7,13 @@ import { freePort } from './net.ts'
 
 export const jwtSecret = 'test-jwt-secret-that-is-long-enough-0123'
 
+const metricsToken = 'test-metrics-token-0123456789'
+/** What Prometheus sends to read /metrics in the tests. */
+export const metricsAuth = { authorization: `Bearer ${metricsToken}` }
+
 /** A configuration as the environment would give it (rate limits and the list cache off unless asked). */
 export const testConfig = (env: Record<string, string> = {}): AppConfig =>
-  loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', API_CACHE_TTL: '0', ...env })
+  loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', API_CACHE_TTL: '0', METRICS_TOKEN: metricsToken, ...env })
 
 /** The app listening on 127.0.0.1 (for browsers and SSO servers), configured for that address. */
 export async function servePortal(t: { teardown(fn: () => unknown): void }, db: Database, env: Record<string, string>, extra: Parameters<typeof buildApp>[3] = {}, options: { hostName?: string; port?: number } = {}) {

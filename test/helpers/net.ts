@@ -10,3 +10,38 @@ export async function freePort(): Promise<number> {
   await once(server, 'close')
   return port
 }
+
+/**
+ * A TCP relay to a server (PostgreSQL) that a test can cut as a restart would: every open
+ * connection dropped, new ones refused until it is back.
+ */
+export async function cuttableRelay(target: { host: string; port: number }) {
+  const { connect } = await import('node:net')
+  const open = new Set<import('node:net').Socket>()
+  let down = false
+  const server = createServer((client) => {
+    if (down) return void client.destroy()
+    const upstream = connect(target.port, target.host)
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      a.pipe(b)
+      a.on('error', () => b.destroy())
+      a.on('close', () => b.destroy())
+      open.add(a)
+      a.on('close', () => open.delete(a))
+    }
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    port: (server.address() as { port: number }).port,
+    /** Drops every connection and refuses new ones until `restore`. */
+    cut() {
+      down = true
+      for (const socket of open) socket.destroy()
+    },
+    restore() {
+      down = false
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}

@@ -43,6 +43,23 @@ t.test('a recording deleted from BBB before its import fails with a clear reason
   t.equal((await h.pod.state()).videos.length, 0)
 })
 
+t.test('one retry rule: a recording without audio fails at its first attempt with the reason; a 503 from BBB\'s files is retried', async (t) => {
+  const h = await importHarness(t)
+  const recordIdOf = async (position: number) => (await h.db.selectFrom('recordings').select('record_id').where('id', '=', h.ids[position]!).executeTakeFirstOrThrow()).record_id
+  const silent = await recordIdOf(0)
+  h.fake.fileFaults.push({ path: new RegExp(`^/presentation/${silent}/(video/webcams|audio/audio)\\.`), status: 404, times: 1000 })
+  const failed = await waitForImport(h.db, await h.requestImport(0), ['done', 'failed'])
+  t.equal(failed.state, 'failed')
+  t.match(failed.error, /^no audio in /)
+  t.equal(failed.attempts, 1, 'the recording will not grow a sound track: not retried')
+  const flaky = await recordIdOf(1)
+  h.fake.fileFaults.push({ path: new RegExp(`^/presentation/${flaky}/metadata\\.xml$`), status: 503, times: 4 })
+  const done = await waitForImport(h.db, await h.requestImport(1), ['done', 'failed'])
+  t.equal(done.state, 'done', done.error ?? '')
+  t.equal(done.attempts, 2, 'the converter\'s own retries ran out, the import\'s next attempt went through')
+  t.ok(h.logs.some((l) => /metadata\.xml .*HTTP 503/.test(l)), `the reason was logged: ${h.logs.join(' / ')}`)
+})
+
 t.test('a worker killed during the conversion: another takes the import up after its lease, one upload', async (t) => {
   const h = await importHarness(t, { IMPORT_LEASE: '2' }, { startWorker: false })
   const child = spawn(process.execPath, ['bin/bbb-portal.js', 'worker'], { env: { ...process.env, ...h.workerEnv, IMPORT_LEASE: '2' }, stdio: ['ignore', 'ignore', 'pipe'] })

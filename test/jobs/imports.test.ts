@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
+import { metricsAuth } from '../helpers/app.ts'
 import { importHarness, waitForImport } from '../helpers/imports.ts'
 
 t.test('an import ends encoded in Pod, under the teacher, exactly once', async (t) => {
@@ -27,7 +28,7 @@ t.test('an import ends encoded in Pod, under the teacher, exactly once', async (
   const shown = (await h.app.inject({ method: 'GET', url: `/api/v1/recordings/${recording.id}`, headers: h.as('jdupont') })).json()
   t.match(shown, { status: 'done', import: { podVideoUrl: done.pod_video_url } })
   t.same(h.leftovers(), [], 'temp files removed')
-  const metrics = (await h.app.inject('/metrics')).body
+  const metrics = (await h.app.inject({ url: '/metrics', headers: metricsAuth })).body
   t.match(metrics, /bbb_portal_imports\{state="done"\} 1\n/)
   t.match(metrics, /bbb_portal_import_step_seconds_count\{step="convert",outcome="ok"\} [1-9]/)
   t.match(metrics, /bbb_portal_import_step_seconds_count\{step="publish",outcome="ok"\} [1-9]/)
@@ -41,7 +42,7 @@ t.test('100 concurrent requests for one recording: one import, one job', async (
   t.equal((await h.db.selectFrom('imports').select('id').execute()).length, 1)
   const jobs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'import'`.execute(h.db)
   t.equal(jobs.rows[0]!.n, 1, 'one job in the queue')
-  t.match((await h.app.inject('/metrics')).body, /bbb_portal_import_queue_jobs\{state="created"\} 1\n/, 'the queue depth on /metrics')
+  t.match((await h.app.inject({ url: '/metrics', headers: metricsAuth })).body, /bbb_portal_import_queue_jobs\{state="created"\} 1\n/, 'the queue depth on /metrics')
 })
 
 t.test('cancel during the conversion stops it; nothing reaches Pod; temp files removed', async (t) => {

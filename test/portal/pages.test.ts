@@ -9,6 +9,10 @@ t.test('safeReturnTo keeps local paths only', async (t) => {
     t.equal(safeReturnTo(hostile), '/recordings', JSON.stringify(hostile))
   }
   t.equal(safeReturnTo('/\tevil'), '/recordings', 'control characters')
+  for (const dotted of ['/.//evil.example', '/..//evil.example/x', '/a/..//evil.example', '/%2e//evil.example']) {
+    t.equal(safeReturnTo(dotted), '/recordings', `${dotted}: its normalised form leaves the site`)
+  }
+  t.equal(safeReturnTo('/a/../recordings?x=1'), '/recordings?x=1', 'a dotted local path stays local')
 })
 
 t.test('language: the choice, else Accept-Language, else French', async (t) => {
@@ -46,6 +50,30 @@ t.test('pages without JavaScript', async (t) => {
     const res = await stranger.post('/auth/demo', { username: 'mallory' })
     t.equal(res.statusCode, 403)
     t.notOk(stranger.jar.has('bbbp_session'))
+  })
+
+  t.test('a CSRF pair made in another browser does not pass here; login rotates the secret', async (t) => {
+    const mallory = cookieClient(h.app)
+    const planted = async () => {
+      const token = await mallory.csrf()
+      const victim = cookieClient(h.app)
+      await victim.demoLogin('alice')
+      victim.jar.set('bbbp_csrf', mallory.jar.get('bbbp_csrf')!)
+      return (await victim.post(`/recordings/${h.ids[28]}/undecline`, { _csrf: token })).statusCode
+    }
+    t.equal(await planted(), 403, "an anonymous visitor's pair, planted (sibling subdomain, http)")
+    await mallory.demoLogin('mallory')
+    t.equal(await planted(), 403, "mallory's own session's pair")
+    const login = await cookieClient(h.app).demoLogin('alice')
+    t.ok(login.cookies.some((c) => c.name === 'bbbp_csrf' && c.value === ''), 'the secret made before login is dropped')
+  })
+
+  t.test('a form\'s back path leaves the site by no normalisation', async (t) => {
+    const csrf = await alice.csrf('/recordings')
+    for (const back of ['/.//evil.example', '/%2e//evil.example/x']) {
+      const res = await alice.post(`/recordings/${h.ids[28]}/undecline`, { _csrf: csrf, back })
+      t.equal(res.headers.location, '/recordings', back)
+    }
   })
 
   t.test('"Mes vidéos externes": my recordings, banner, filters, French by default', async (t) => {
@@ -166,6 +194,21 @@ t.test('pages without JavaScript', async (t) => {
     t.equal((await carol.api('POST', `/api/v1/recordings/${h.ids[10]}/decline`)).statusCode, 403)
     t.equal((await carol.api('POST', `/api/v1/recordings/${h.ids[10]}/decline`, { 'x-csrf-token': csrf })).statusCode, 200)
   })
+})
+
+t.test('under https every cookie the portal sets is Secure, the language too', async (t) => {
+  const h = await portalHarness(t, { count: 1, env: { AUTH: 'demo', PUBLIC_URL: 'https://portal.univ.example' } })
+  const client = cookieClient(h.app)
+  const login = await client.demoLogin('alice')
+  const lang = await client.post('/lang', { _csrf: await client.csrf('/recordings'), lang: 'en' })
+  const declined = await client.post(`/recordings/${h.ids[0]}/decline`, { _csrf: await client.csrf('/recordings') })
+  const flashShown = await client.get('/recordings')
+  const logout = await client.post('/logout', { _csrf: await client.csrf('/recordings') })
+  const cookies = [...login.cookies, ...lang.cookies, ...declined.cookies, ...flashShown.cookies, ...logout.cookies]
+  t.ok(cookies.some((c) => c.name === 'bbbp_flash' && c.value === ''), 'a flash shown is cleared')
+  t.ok(cookies.some((c) => c.name === '__Host-bbbp_session' && c.value === ''), 'logout clears the session cookie')
+  t.ok(cookies.some((c) => c.name === 'lang'))
+  for (const c of cookies) t.ok(c.secure, `${c.name} is Secure`)
 })
 
 t.test('without AUTH=demo there is no password-less login', async (t) => {

@@ -177,6 +177,22 @@ t.test('the CSV export has Pod\'s columns, quoting, 2.3 links; also in dry mode'
   t.equal((await h.rows()).length, 0, 'dry: only the CSV was written')
 })
 
+t.test('the CSV export neutralises cells a spreadsheet would run as formulas', async (t) => {
+  const all = syntheticRecordings(2)
+  all[0] = { ...all[0]!, name: '=HYPERLINK("https://evil.example","Cours")' }
+  all[1] = { ...all[1]!, name: "=cmd|' /C calc'!A0", metadata: { ...all[1]!.metadata, 'bbb-context-label': '@SUM(1)' } }
+  const h = await syncHarness(t, { recordings: all })
+  const file = path.join(h.dataDir, 'out.csv')
+  const csv = openCsvExport(file)
+  await h.service.syncSource(h.source, { dry: true, csv: { write: (r) => csv.write(r, true) } })
+  await csv.close()
+  const text = readFileSync(file, 'utf8')
+  t.match(text, /^"'=HYPERLINK\(""https:\/\/evil\.example"",""Cours""\)";/m)
+  t.match(text, /^'=cmd\|' \/C calc'!A0;/m)
+  t.match(text, /;'@SUM\(1\);/)
+  t.notMatch(text, /(^|;|")[=+@]/m, 'no cell starts a formula')
+})
+
 t.test('invalid recordings are reported and skipped; the rest is stored and they are not marked missing', async (t) => {
   const all = syntheticRecordings(5)
   const h = await syncHarness(t, { recordings: all })
