@@ -10,11 +10,11 @@ import { signToken } from '../src/auth/tokens.ts'
 
 const here = path.dirname(new URL(import.meta.url).pathname)
 const root = path.resolve(here, '..')
-const database = 'bbb_portal_bench_api'
-const jwtSecret = 'bench-jwt-secret-bench-jwt-secret-0123'
+export const database = 'bbb_portal_bench_api'
+export const jwtSecret = 'bench-jwt-secret-bench-jwt-secret-0123'
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-async function query(url: string, sql: string) {
+export async function query(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -51,7 +51,7 @@ export async function seed(adminUrl: string, dbUrl: string, recordings: number) 
   await query(dbUrl, 'VACUUM ANALYZE') // as autovacuum would have: index-only scans need the visibility map
 }
 
-async function stopProcess(child: ChildProcess) {
+export async function stopProcess(child: ChildProcess) {
   if (child.exitCode !== null) return
   await new Promise((resolve) => {
     child.once('exit', resolve)
@@ -59,7 +59,7 @@ async function stopProcess(child: ChildProcess) {
   })
 }
 
-function startProcess(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+export function startProcess(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let out = ''

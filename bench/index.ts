@@ -1,7 +1,7 @@
-// npm run bench [-- --n 100000 --runs 3 --cases parse,paged,full,owners,convert,api]: sync figures against a local
+// npm run bench [-- --n 100000 --runs 3 --cases parse,paged,full,owners,convert,api,load]: sync figures against a local
 // fake BBB over HTTP (owners: with a Moodle of 19 940 activities; parse: the parsing alone), the converter on three synthetic
 // 60-minute recordings (bench/convert.ts; convert-slides, convert-screen or convert-tldraw for one of them), and the
-// teacher API under load beside Fastify's hello world (bench/api.ts).
+// teacher API under load beside Fastify's hello world (bench/api.ts), 200 teachers polling while imports are asked (bench/load.ts).
 // Prints one JSON line per case (median of the runs): recordings, wall seconds, peak RSS MB,
 // recordings per second, for a first sync and a re-sync with nothing changed.
 import { execFile, spawn } from 'node:child_process'
@@ -12,11 +12,12 @@ import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
 import { benchApi } from './api.ts'
 import { benchConvert } from './convert.ts'
+import { benchLoad } from './load.ts'
 import { benchMoodle } from './owners.ts'
 import { benchParse } from './parse.ts'
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'parse,paged,full,owners,convert,api' } },
+  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'parse,paged,full,owners,convert,api,load' } },
 })
 const n = Number(values.n)
 const runs = Number(values.runs)
@@ -121,3 +122,4 @@ await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
 const convertCases = values.cases.split(',').flatMap((c) => (c === 'convert' ? ['slides', 'screen', 'tldraw'] : c.startsWith('convert-') ? [c.slice(8)] : []))
 if (convertCases.length) await benchConvert(runs, convertCases)
 if (values.cases.split(',').includes('api')) await benchApi(adminUrl, runs)
+if (values.cases.split(',').includes('load')) await benchLoad(adminUrl, runs)

@@ -62,12 +62,20 @@ export function runFfmpeg(args: string[], options: RunOptions & { collect?: bool
       const ffmpegGone = ['EPIPE', 'ERR_STREAM_DESTROYED'].includes((feedError as { code?: string } | undefined)?.code ?? '')
       if (feedError && !ffmpegGone) return reject(feedError)
       if (code === 0 && !feedError) return resolve(Buffer.concat(stdout))
-      // Killed by a signal we did not send (the kernel's OOM killer): another try may find the memory.
-      const killed = signal !== null
-      const why = killed ? `killed by ${signal}${signal === 'SIGKILL' ? ', probably out of memory' : ''}` : `exit ${code}`
-      reject(new ConvertError(`${binary} failed (${why}): ${stderr.trim().split('\n').slice(-6).join(' | ') || 'no message'}`, killed))
+      reject(exitError(binary, code, signal, stderr))
     })
   })
+}
+
+/**
+ * Why ffmpeg stopped. Killed by a signal we did not send (the kernel's OOM killer) or short of
+ * disk space, another try may find the memory or the space; anything else is in the recording.
+ */
+function exitError(binary: string, code: number | null, signal: NodeJS.Signals | null, stderr: string) {
+  const tail = stderr.trim().split('\n').slice(-6).join(' | ') || 'no message'
+  if (signal !== null) return new ConvertError(`${binary} failed (killed by ${signal}${signal === 'SIGKILL' ? ', probably out of memory' : ''}): ${tail}`, true)
+  if (/No space left on device/i.test(stderr)) return new ConvertError(`${binary} failed: no space left on device for its output (${tail})`, true)
+  return new ConvertError(`${binary} failed (exit ${code}): ${tail}`)
 }
 
 export interface ProbedStream {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Database } from '../../src/db/database.ts'
+import { openDatabase, type Database } from '../../src/db/database.ts'
 import type { ImportState } from '../../src/db/schema.ts'
 import { openImportPipeline } from '../../src/jobs/pipeline.ts'
 import { signToken } from '../../src/auth/tokens.ts'
@@ -9,6 +9,7 @@ import { buildApp, jwtSecret, testConfig } from './app.ts'
 import { startTestPod, type TestPod } from './test-pod.ts'
 import { assignOwners } from './portal.ts'
 import { sampleSource } from './samples.ts'
+import { cuttableRelay } from './net.ts'
 
 interface TapLike {
   teardown(fn: () => unknown): void
@@ -17,10 +18,12 @@ interface TapLike {
 /**
  * The whole import path on real parts: a fake BBB serving real published files, a sync into a
  * fresh database, the test Pod (Django REST framework, test/pod/) over HTTP, the pg-boss queue, a
- * worker, and the app. Pod knows jdupont already; other teachers are created there.
+ * worker, and the app. Pod knows jdupont already; other teachers are created there. With `relay`,
+ * the queue and the workers reach PostgreSQL through a relay the test can cut (a restart); with
+ * `work`, conversions happen in that folder.
  */
-export async function importHarness(t: TapLike, env: Record<string, string> | ((pod: TestPod) => Record<string, string>) = {}, options: { startWorker?: boolean; pod?: Parameters<typeof startTestPod>[1] } = {}) {
-  const { handle, fake, env: sourceEnv } = await sampleSource(t)
+export async function importHarness(t: TapLike, env: Record<string, string> | ((pod: TestPod) => Record<string, string>) = {}, options: { startWorker?: boolean; pod?: Parameters<typeof startTestPod>[1]; relay?: boolean; work?: string } = {}) {
+  const { handle, fake, env: sourceEnv, publishedDir } = await sampleSource(t)
   const pod = await startTestPod(t, options.pod)
   await pod.addUser('jdupont')
   const ids = await assignOwners(handle.db, { jdupont: [0, 1], nouveau: [2] })
@@ -28,9 +31,12 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
     ...sourceEnv, POD_URL: pod.url, POD_TOKEN: pod.token, POD_CREATE_USERS: 'true', IMPORT_RETRY_DELAY: '1', IMPORT_RETRIES: '3', ...(typeof env === 'function' ? env(pod) : env),
   }
   const config = testConfig(settings)
-  const work = mkdtempSync(path.join(tmpdir(), 'bbbp-work-'))
-  t.teardown(() => rmSync(work, { recursive: true, force: true }))
-  const pipeline = await openImportPipeline(config, handle, { podPollMs: 50, cancelCheckMs: 50, tmpDir: work, maintenanceIntervalSeconds: 1 })
+  const work = options.work ?? mkdtempSync(path.join(tmpdir(), 'bbbp-work-'))
+  if (!options.work) t.teardown(() => rmSync(work, { recursive: true, force: true }))
+  const relay = options.relay ? await relayTo(t, handle.url) : undefined
+  const workerHandle = relay ? await openDatabase({ databaseUrl: relay.url, dataDir: work }) : handle
+  if (relay) t.teardown(() => workerHandle.close())
+  const pipeline = await openImportPipeline(config, workerHandle, { podPollMs: 50, cancelCheckMs: 50, tmpDir: work, maintenanceIntervalSeconds: 1 })
   t.teardown(() => pipeline.close())
   const logs: string[] = []
   if (options.startWorker !== false) await pipeline.startWorkers(1, { info: (m) => logs.push(m), warn: (m) => logs.push(m) })
@@ -44,7 +50,15 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   }
   /** The environment a `bbb-portal worker` process needs to work on this harness. */
   const workerEnv = { ...settings, DATABASE_URL: handle.url, LOG_LEVEL: 'warn', DATA_DIR: work }
-  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, logs, work, workerEnv, as, requestImport, leftovers: () => readdirSync(work) }
+  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, logs, work, workerEnv, as, requestImport, relay, publishedDir, leftovers: () => readdirSync(work) }
+}
+
+/** A relay to the test database that the test can cut, and the database's URL through it. */
+async function relayTo(t: TapLike, databaseUrl: string) {
+  const direct = new URL(databaseUrl)
+  const relay = await cuttableRelay({ host: direct.hostname, port: Number(direct.port || 5432) })
+  t.teardown(() => relay.close())
+  return { ...relay, url: Object.assign(direct, { port: String(relay.port) }).toString() }
 }
 
 /** Waits until the import reaches one of these states (or fails the test after `ms`). */

@@ -42,6 +42,9 @@ export async function cuttableRelay(target: { host: string; port: number }) {
     restore() {
       down = false
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of open) socket.destroy()
+      server.close(() => resolve())
+    }),
   }
 }

@@ -47,5 +47,5 @@ export async function sampleSource(t: TapLike, options: { shutdownInDays?: numbe
   await syncService.syncSource(source)
   /** The settings that configure this source in the app. */
   const env: Record<string, string> = { BBB_URL: bbbUrl, BBB_SECRET: secret, BBB_SOURCE_NAME: 'demo', ...(shutdownAt ? { BBB_SHUTDOWN_AT: shutdownAt.toISOString() } : {}) }
-  return { handle, db: handle.db, fake, bbbUrl, source, syncService, env }
+  return { handle, db: handle.db, fake, bbbUrl, source, syncService, env, publishedDir: dir }
 }

@@ -1,0 +1,74 @@
+// The `load` case: 200 teachers, each polling their list every 2 s as the page's live status does,
+// while 20 of them ask for an import, for 60 s, against `serve` with its default answer cache and
+// with it off. Prints the p99 of the polls and every error (a non-2xx answer or a failed request).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { signToken } from '../src/auth/tokens.ts'
+import { database, jwtSecret, query, seed, startProcess, stopProcess } from './api.ts'
+
+const TEACHERS = 200
+const POLL_MS = 2000
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0
+}
+
+/** One teacher: polls every 2 s from a random start; one in ten asks for an import once. */
+async function teacher(base: string, index: number, until: number, latencies: number[], errors: string[]) {
+  const headers = { authorization: `Bearer ${signToken(jwtSecret, { sub: `teacher-${String(index).padStart(4, '0')}`, admin: false }, '1h')}` }
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * POLL_MS))
+  let asked = index % 10 !== 0
+  while (Date.now() < until) {
+    const started = performance.now()
+    try {
+      const res = await fetch(`${base}/api/v1/recordings?status=pending`, { headers })
+      const body = (await res.json()) as { data?: Array<{ id: number }> }
+      latencies.push(performance.now() - started)
+      if (!res.ok) errors.push(`list ${res.status}`)
+      if (!asked && body.data?.[0]) {
+        asked = true
+        const ask = await fetch(`${base}/api/v1/recordings/${body.data[0].id}/import`, { method: 'POST', headers })
+        await ask.arrayBuffer()
+        if (ask.status !== 202 && ask.status !== 200) errors.push(`import ${ask.status}`)
+      }
+    } catch (error) {
+      errors.push((error as Error).message)
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, POLL_MS - (performance.now() - started))))
+  }
+}
+
+export async function benchLoad(adminUrl: string, runs: number, seconds = 60, recordings = 100_000) {
+  const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString()
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bbb-bench-load-'))
+  const env = { DATABASE_URL: dbUrl, JWT_SECRET: jwtSecret, API_RATE_LIMIT: '0', LOG_LEVEL: 'warn', DATA_DIR: dataDir, HOST: '127.0.0.1' }
+  try {
+    for (const [name, extra] of [['default settings (API_CACHE_TTL=1s)', {}], ['API_CACHE_TTL=0', { API_CACHE_TTL: '0' }]] as const) {
+      const results: Array<{ p99: number; p50: number; polls: number; errors: number; firstErrors: string[] }> = []
+      for (let i = 0; i < runs; i++) {
+        await seed(adminUrl, dbUrl, recordings) // the imports of the previous run start from scratch
+        const serve = await startProcess(['bin/bbb-portal.js', 'serve', '--port', '0'], { ...env, ...extra })
+        try {
+          const latencies: number[] = []
+          const errors: string[] = []
+          const until = Date.now() + seconds * 1000
+          await Promise.all(Array.from({ length: TEACHERS }, (_, t) => teacher(serve.url, t, until, latencies, errors)))
+          latencies.sort((a, b) => a - b)
+          results.push({ p99: percentile(latencies, 99), p50: percentile(latencies, 50), polls: latencies.length, errors: errors.length, firstErrors: errors.slice(0, 3) })
+        } finally {
+          await stopProcess(serve.child)
+        }
+      }
+      const median = (f: (r: (typeof results)[number]) => number) => [...results.map(f)].sort((a, b) => a - b)[Math.floor(results.length / 2)]!
+      console.log(JSON.stringify({
+        case: `load: ${TEACHERS} teachers polling their list every ${POLL_MS / 1000} s, 20 imports asked, ${seconds} s, ${name}`,
+        runs, polls: median((r) => r.polls), p50Ms: Number(median((r) => r.p50).toFixed(1)), p99Ms: Number(median((r) => r.p99).toFixed(1)),
+        errors: Math.max(...results.map((r) => r.errors)), target: '0 errors, p99 ≤ 100 ms with the cache', firstErrors: results.flatMap((r) => r.firstErrors).slice(0, 3),
+      }))
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+    await query(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+  }
+}
