@@ -28,6 +28,8 @@ export interface ImportRunnerDeps {
   log?: (message: string) => void
   /** Tells the teacher an import is done or failed (SMTP_URL); a failed e-mail is only logged. */
   notify?: (notice: ImportNotice) => Promise<void>
+  /** Aborted when this worker stops: its runs end at once and hand their imports back. */
+  stopping?: AbortSignal
 }
 
 type Advance = (change?: Parameters<ImportsRepository['advance']>[3]) => Promise<void>
@@ -100,7 +102,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     return timed('publish', () => publish(output))
   }
 
-  return async function runImport(importId: number, attempt: { last: boolean } = { last: false }): Promise<'done' | 'failed' | 'stopped' | 'busy'> {
+  return async function runImport(importId: number, attempt: { last: boolean } = { last: false }): Promise<'done' | 'failed' | 'stopped' | 'handed back' | 'busy'> {
     const token = randomUUID()
     const started = await deps.imports.begin(importId, token, lease)
     if (started === 'busy') return 'busy'
@@ -108,6 +110,8 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const subject = (await deps.imports.subject(importId))!
     const abort = new AbortController()
     const stop = () => abort.abort(new Error('the import was cancelled'))
+    const leave = () => abort.abort(new Error('the worker stopped'))
+    deps.stopping?.addEventListener('abort', leave, { once: true })
     const advance: Advance = async (change = {}) => {
       if (!(await deps.imports.advance(importId, token, lease, change))) stop()
       abort.signal.throwIfAborted()
@@ -129,6 +133,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       failure = error
     } finally {
       clearInterval(heartbeat)
+      deps.stopping?.removeEventListener('abort', leave)
       // Cleaned before the outcome is written: whoever sees the import ended sees no leftovers.
       await rm(work, { recursive: true, force: true })
     }
@@ -136,6 +141,11 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       await deps.imports.finish(importId, token, { state: 'done', pod_video_url: link })
       await tell((to, title) => ({ kind: 'done', to, title, link }))
       return 'done'
+    }
+    if (deps.stopping?.aborted) {
+      // Not a failure of the import: another worker takes it up without waiting for the lease.
+      await deps.imports.requeue(importId, token, 'the worker stopped; taken up again')
+      return 'handed back'
     }
     if (abort.signal.aborted) return 'stopped'
     const reason = (failure as Error).message

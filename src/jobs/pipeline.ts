@@ -13,6 +13,7 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
   const imports = createImportsRepository(handle.db)
   const queue = await openQueue(handle, config.imports, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
+  const stopping = new AbortController()
   const pod = config.imports.pod ? createPodClient(config.imports.pod, { connectTimeoutMs: config.connectTimeoutMs }) : undefined
   const mailer = config.imports.smtpUrl ? createImportMailer(config.imports.smtpUrl, config.imports.mailFrom, config.publicUrl, { draft: config.imports.target === 'pod' && Boolean(config.imports.pod?.draft) }) : undefined
   return {
@@ -25,11 +26,14 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
       const runImport = createImportRunner({
         imports, sources: config.sources, target: publishTargetFor(config, pod, options), connectTimeoutMs: config.connectTimeoutMs,
         maxImportBytes: config.imports.maxImportBytes, chat: config.imports.chat, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log: log.warn,
-        notify: mailer?.send,
+        notify: mailer?.send, stopping: stopping.signal,
       })
       workers = await startWorkers({ queue, imports, runImport, concurrency, retryLimit: config.imports.retryLimit, log })
     },
     async close() {
+      // Runs under way hand their imports back (ffmpeg killed, temporary files removed) while
+      // the queue still takes their new jobs.
+      stopping.abort()
       await workers?.stop()
       await queue.stop()
       mailer?.close()

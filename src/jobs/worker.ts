@@ -22,7 +22,9 @@ export async function startWorkers(o: WorkerOptions) {
     ids.push(await o.queue.boss.work<{ importId: number }>(IMPORT_QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2 }, async ([job]) => {
       if (!job) return
       try {
-        o.log.info(`import ${job.data.importId}: ${await o.runImport(job.data.importId, { last: job.retryCount >= o.retryLimit })}`)
+        const outcome = await o.runImport(job.data.importId, { last: job.retryCount >= o.retryLimit })
+        o.log.info(`import ${job.data.importId}: ${outcome}`)
+        if (outcome === 'handed back') await o.queue.enqueue(job.data.importId)
       } catch (error) {
         o.log.warn(`import ${job.data.importId}: ${(error as Error).message}; retried later`)
         throw error
