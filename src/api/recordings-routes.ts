@@ -47,9 +47,12 @@ const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlin
     done()
   })
 
-  fastify.get('/me', async (request) => {
+  fastify.get('/me', async (request, reply) => {
     const v = request.viewer!
-    return { username: v.username, displayName: v.displayName, email: v.email, admin: v.isAdmin }
+    // A page of another origin in CORS_ORIGINS (Pod) needs the token to change anything with the
+    // session cookie; CORS keeps every other origin from reading it.
+    const csrf = v.via === 'session' ? { csrfToken: reply.csrfToken() } : {}
+    return { username: v.username, displayName: v.displayName, email: v.email, admin: v.isAdmin, ...csrf }
   })
 
   fastify.get('/recordings', async (request, reply) => {

@@ -38,16 +38,23 @@ t.test('every part works: one "ok" line each, exit 0; each broken part is named,
 
   const closed = await freePort()
   const broken = await cli(['check'], {
-    ...env, BBB_SECRET: 'wrong-secret', MOODLE_DB_PREFIX: 'zz_', POD_VIDEO_TYPE: '99', POD_RECORDER_ID: '7',
+    ...env, BBB_SECRET: 'wrong-secret', MOODLE_DB_PREFIX: 'zz_', POD_SITE_ID: '99', POD_VIDEO_TYPE: '99', POD_RECORDER_ID: '7',
     CAS_URL: `http://127.0.0.1:${closed}/cas`, OIDC_ISSUER: `http://127.0.0.1:${closed}`, SMTP_URL: `smtp://127.0.0.1:${closed}`,
   })
   t.equal(broken.code, 1)
   t.match(broken.stdout, /FAIL +BBB old .*checksumError/)
   t.match(broken.stdout, /FAIL +Moodle default: .*zz_bigbluebuttonbn/)
-  t.match(broken.stdout, /FAIL +Pod .*: Pod has no type 99 \(POD_VIDEO_TYPE\)/)
+  // Every Pod setting that names nothing in Pod, in one go.
+  t.match(broken.stdout, /FAIL +Pod .*: Pod has no site 99 \(POD_SITE_ID\); Pod has no type 99 \(POD_VIDEO_TYPE\); Pod has no recorder 7 \(POD_RECORDER_ID\)\n/)
   t.match(broken.stdout, /FAIL +CAS /)
   t.match(broken.stdout, /FAIL +OIDC /)
   t.match(broken.stdout, /FAIL +SMTP: /)
   t.match(broken.stdout, /ok +recorder folder/)
   t.notMatch(broken.stdout + broken.stderr, /wrong-secret|client-secret/, 'no secret printed')
+
+  // A token Pod refuses: that alone is said (the settings behind it cannot be read).
+  const refused = await cli(['check'], { ...env, POD_TOKEN: 'not-a-pod-token' })
+  t.match(refused.stdout, /FAIL +Pod .*: Pod refused POD_TOKEN \(HTTP 401\)/)
+  t.notMatch(refused.stdout, /no site|no type|no recorder/)
+  t.notMatch(refused.stdout, /not-a-pod-token/, 'the token is not printed')
 })

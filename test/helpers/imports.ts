@@ -22,13 +22,13 @@ interface TapLike {
  * the queue and the workers reach PostgreSQL through a relay the test can cut (a restart); with
  * `work`, conversions happen in that folder.
  */
-export async function importHarness(t: TapLike, env: Record<string, string> | ((pod: TestPod) => Record<string, string>) = {}, options: { startWorker?: boolean; pod?: Parameters<typeof startTestPod>[1]; relay?: boolean; work?: string } = {}) {
+export async function importHarness(t: TapLike, env: Record<string, string> | ((pod: TestPod) => Record<string, string> | Promise<Record<string, string>>) = {}, options: { startWorker?: boolean; pod?: Parameters<typeof startTestPod>[1]; relay?: boolean; work?: string } = {}) {
   const { handle, fake, env: sourceEnv, publishedDir } = await sampleSource(t)
   const pod = await startTestPod(t, options.pod)
   await pod.addUser('jdupont')
   const ids = await assignOwners(handle.db, { jdupont: [0, 1], nouveau: [2] })
   const settings: Record<string, string> = {
-    ...sourceEnv, POD_URL: pod.url, POD_TOKEN: pod.token, POD_CREATE_USERS: 'true', IMPORT_RETRY_DELAY: '1', IMPORT_RETRIES: '3', ...(typeof env === 'function' ? env(pod) : env),
+    ...sourceEnv, POD_URL: pod.url, POD_TOKEN: pod.token, POD_CREATE_USERS: 'true', IMPORT_RETRY_DELAY: '1', IMPORT_RETRIES: '3', ...(typeof env === 'function' ? await env(pod) : env),
   }
   const config = testConfig(settings)
   const work = options.work ?? mkdtempSync(path.join(tmpdir(), 'bbbp-work-'))

@@ -39,6 +39,18 @@ t.test('an allowed Pod frames the list and counts with the teacher\'s cookie; an
   await frame.getByRole('button', { name: 'Importer dans Pod' }).first().click()
   await t.resolves(frame.locator('.flash').waitFor({ timeout: 10_000 }), 'a choice made inside the frame (CSRF token and cookie work there)')
   t.equal(await frame.locator('header.top').count(), 0, 'still embedded after the form')
+  // Pod's own script, with the session cookie: the token from /api/v1/me, then a change.
+  const declineFromPod = (origin: string) => page.evaluate(async ({ portal, origin }) => {
+    try {
+      const me = (await (await fetch(`${portal}/api/v1/me`, { credentials: 'include' })).json()) as { csrfToken?: string }
+      const list = (await (await fetch(`${portal}/api/v1/recordings?status=pending`, { credentials: 'include' })).json()) as { data: Array<{ id: number }> }
+      const res = await fetch(`${portal}/api/v1/recordings/${list.data[0]!.id}/decline`, { method: 'POST', credentials: 'include', headers: { 'x-csrf-token': me.csrfToken ?? '' } })
+      return `${origin}: ${res.status} ${((await res.json()) as { status?: string }).status}`
+    } catch (error) {
+      return `${origin}: ${(error as Error).message}`
+    }
+  }, { portal, origin })
+  t.equal(await declineFromPod(podOrigin), `${podOrigin}: 200 declined`, 'a choice made from Pod\'s page with the cookie and the token of /api/v1/me')
   // Over plain http (tests only), Chromium ignores the Cross-Origin-Opener-Policy header and says so.
   t.same(errors.filter((e) => !/Cross-Origin-Opener-Policy header has been ignored/.test(e)), [], 'no console error, no failed request')
 
@@ -47,6 +59,7 @@ t.test('an allowed Pod frames the list and counts with the teacher\'s cookie; an
   await page.locator('#bbb-portal-tab').waitFor()
   await page.waitForTimeout(1500)
   t.equal(await page.locator('#bbb-portal-tab').textContent(), 'Enregistrements BBB', 'CORS refused the count')
+  t.equal(await declineFromPod(`http://other.univ.test:${podPort}`), `http://other.univ.test:${podPort}: Failed to fetch`, 'nor can it read a token or change anything')
   await page.locator('#bbb-portal-tab').click()
   await page.waitForTimeout(1500)
   const child = page.frames().find((f) => f.parentFrame() === page.mainFrame())

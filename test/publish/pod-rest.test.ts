@@ -25,6 +25,19 @@ t.test('one video under the teacher with co-owners, site, type and a local date,
   t.match(pod.users.find((u) => u.username === 'ccollegue'), { email: 'ccollegue@univ.example' }, 'the co-teacher was created in Pod')
 })
 
+t.test('the admin\'s defaults land on the video: channel, theme, licence, downloading, restricted, published', async (t) => {
+  const h = await importHarness(t, async (pod) => {
+    const created = async (route: string, body: object) => ((await (await pod.rest(route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: number; url: string })
+    const channel = await created('/rest/channels/', { title: 'Cours filmés', site: `${pod.url}/rest/sites/1/` })
+    const theme = await created('/rest/themes/', { title: 'Licence 1', channel: channel.url })
+    return { POD_CHANNEL: String(channel.id), POD_THEME: theme.url, POD_LICENCE: 'by-nc-sa', POD_ALLOW_DOWNLOADING: 'true', POD_IS_RESTRICTED: 'true', POD_DRAFT: 'false' }
+  })
+  const done = await waitForImport(h.db, await h.requestImport(0), ['done', 'failed'])
+  t.equal(done.state, 'done', done.error ?? '')
+  const [video] = (await h.pod.state()).videos
+  t.match(video, { channels: [1], themes: [1], licence: 'by-nc-sa', allow_downloading: true, is_restricted: true, is_draft: false })
+})
+
 t.test('the never-twice lookup reads every page of the teacher\'s videos', async (t) => {
   const h = await importHarness(t)
   const title = (await h.db.selectFrom('recordings').select('name').where('id', '=', h.ids[0]!).executeTakeFirstOrThrow()).name
