@@ -42,8 +42,9 @@ t.test('OIDC login', async (t) => {
     const back = await browser.request(callback)
     t.equal(back.status, 303)
     t.equal(back.location, `${portal}/recordings`)
-    const me = await (await browser.request(`${portal}/api/v1/me`, { headers: { accept: 'application/json' } })).res.json()
+    const { csrfToken, ...me } = await (await browser.request(`${portal}/api/v1/me`, { headers: { accept: 'application/json' } })).res.json()
     t.same(me, { username: 'mmartin', displayName: oidcUser.name, email: oidcUser.email, admin: false }, 'preferred_username lowercased, email, name')
+    t.type(csrfToken, 'string', 'a cookie session gets its CSRF token')
   })
 
   t.test('a code is used once; a state from elsewhere is refused', async (t) => {
