@@ -7,12 +7,12 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { signToken } from '../src/auth/tokens.ts'
+import { median } from './stats.ts'
 
 const here = path.dirname(new URL(import.meta.url).pathname)
 const root = path.resolve(here, '..')
 export const database = 'bbb_portal_bench_api'
 export const jwtSecret = 'bench-jwt-secret-bench-jwt-secret-0123'
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 export async function query(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url })

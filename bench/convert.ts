@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { writeSyntheticPresentation, type PresentationSpec } from '../src/demo/synthetic-presentation.ts'
+import { median } from './stats.ts'
 
 const here = path.dirname(new URL(import.meta.url).pathname)
 const cache = path.join(here, '.cache', 'convert-v2')
@@ -118,7 +119,6 @@ async function convertOnce(dir: string, output: string): Promise<{ wall: number;
   return { wall: (performance.now() - started) / 1000, peakMB: peak / 1024, line: line.trim() }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** `which`: the cases to run, among `slides`, `screen` and `tldraw`. */
 export async function benchConvert(runs: number, which: string[] = ['slides', 'screen', 'tldraw']): Promise<void> {

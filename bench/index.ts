@@ -15,6 +15,7 @@ import { benchConvert } from './convert.ts'
 import { benchLoad } from './load.ts'
 import { benchMoodle } from './owners.ts'
 import { benchParse } from './parse.ts'
+import { median } from './stats.ts'
 
 const { values } = parseArgs({
   options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'parse,paged,full,owners,convert,api,load' } },
@@ -49,7 +50,6 @@ async function syncOnce(url: string, dataDir: string, extraEnv: Record<string, s
   return result as { counts: { listed: number }; owners?: { resolved: number; orphaned: number }; wallSeconds: number; peakRssMB: number }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 if (values.cases.split(',').includes('parse')) benchParse(n, runs)
 
