@@ -103,6 +103,8 @@ export function createImportRunner(deps: ImportRunnerDeps) {
   }
 
   return async function runImport(importId: number, attempt: { last: boolean } = { last: false }): Promise<'done' | 'failed' | 'stopped' | 'handed back' | 'busy'> {
+    // A job fetched while this worker stops is left, untouched, for another.
+    if (deps.stopping?.aborted) return 'handed back'
     const token = randomUUID()
     const started = await deps.imports.begin(importId, token, lease)
     if (started === 'busy') return 'busy'

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -9,7 +11,8 @@ import { buildApp, jwtSecret, testConfig } from './app.ts'
 import { startTestPod, type TestPod } from './test-pod.ts'
 import { assignOwners } from './portal.ts'
 import { sampleSource } from './samples.ts'
-import { cuttableRelay } from './net.ts'
+import { bin } from './cli.ts'
+import { relayTo } from './net.ts'
 
 interface TapLike {
   teardown(fn: () => unknown): void
@@ -53,12 +56,24 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, logs, work, workerEnv, as, requestImport, relay, publishedDir, leftovers: () => readdirSync(work) }
 }
 
-/** A relay to the test database that the test can cut, and the database's URL through it. */
-async function relayTo(t: TapLike, databaseUrl: string) {
-  const direct = new URL(databaseUrl)
-  const relay = await cuttableRelay({ host: direct.hostname, port: Number(direct.port || 5432) })
-  t.teardown(() => relay.close())
-  return { ...relay, url: Object.assign(direct, { port: String(relay.port) }).toString() }
+/**
+ * `bbb-portal worker` in its own process, its output kept. The test's teardown stops it with
+ * SIGTERM first: a worker killed outright would leave its ffmpeg running.
+ */
+export function startWorkerProcess(t: TapLike, env: Record<string, string>) {
+  const child = spawn(process.execPath, [bin, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (d) => (output += d))
+  child.stderr.on('data', (d) => (output += d))
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
+  t.teardown(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+    await exited
+    clearTimeout(timer)
+  })
+  return { child, exited, output: () => output }
 }
 
 /** Waits until the import reaches one of these states (or fails the test after `ms`). */

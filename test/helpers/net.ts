@@ -48,3 +48,11 @@ export async function cuttableRelay(target: { host: string; port: number }) {
     }),
   }
 }
+
+/** A relay to a test database that the test can cut, and the database's URL through it. */
+export async function relayTo(t: { teardown(fn: () => unknown): void }, databaseUrl: string) {
+  const direct = new URL(databaseUrl)
+  const relay = await cuttableRelay({ host: direct.hostname, port: Number(direct.port || 5432) })
+  t.teardown(() => relay.close())
+  return { ...relay, url: Object.assign(direct, { port: String(relay.port) }).toString() }
+}

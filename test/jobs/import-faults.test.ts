@@ -1,7 +1,16 @@
 // Faults on the import path: Pod down or refusing, users to create, recordings gone, workers killed.
-import { spawn } from 'node:child_process'
 import t from 'tap'
-import { importHarness, waitForImport } from '../helpers/imports.ts'
+import { createImportRunner } from '../../src/jobs/import-runner.ts'
+import { createImportsRepository } from '../../src/jobs/imports-repository.ts'
+import type { PublishTarget } from '../../src/publish/target.ts'
+import { importHarness, startWorkerProcess, waitForImport } from '../helpers/imports.ts'
+
+/** A publishing target that nothing may reach. */
+const unusedTarget: PublishTarget = {
+  publish: async () => {
+    throw new Error('nothing may be published')
+  },
+}
 
 t.test('Pod answering 503 is retried: one upload in the end', async (t) => {
   const h = await importHarness(t)
@@ -62,23 +71,28 @@ t.test('one retry rule: a recording without audio fails at its first attempt wit
 
 t.test('a worker killed during the conversion: another takes the import up after its lease, one upload', async (t) => {
   const h = await importHarness(t, { IMPORT_LEASE: '2' }, { startWorker: false })
-  const child = spawn(process.execPath, ['bin/bbb-portal.js', 'worker'], { env: { ...process.env, ...h.workerEnv, IMPORT_LEASE: '2' }, stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', (d) => (stderr += d))
-  t.teardown(() => child.kill('SIGKILL'))
+  const worker = startWorkerProcess(t, { ...h.workerEnv, IMPORT_LEASE: '2' })
   const id = await h.requestImport(0)
   const converting = await waitForImport(h.db, id, ['converting', 'uploading', 'done', 'failed'], 30_000).catch((e) => {
-    throw new Error(`${e.message}; worker said: ${stderr.slice(-1000)}`)
+    throw new Error(`${e.message}; worker said: ${worker.output().slice(-1000)}`)
   })
   t.equal(converting.state, 'converting', 'the other process is converting')
-  child.kill('SIGKILL')
-  await new Promise((r) => child.once('exit', r))
+  worker.child.kill('SIGKILL')
+  await worker.exited
   t.equal((await waitForImport(h.db, id, ['converting'])).state, 'converting', 'left mid-way')
   await h.pipeline.startWorkers(1, { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m) })
   const done = await waitForImport(h.db, id, ['done', 'failed'], 60_000)
   t.equal(done.state, 'done', done.error ?? '')
   t.equal(done.attempts, 2, 'the second run finished it')
   t.equal((await h.pod.state()).videos.length, 1, 'one upload')
+})
+
+t.test('a job fetched while the worker stops is left untouched for another worker', async (t) => {
+  const h = await importHarness(t, {}, { startWorker: false })
+  const id = await h.requestImport(0)
+  const runImport = createImportRunner({ imports: createImportsRepository(h.db), sources: h.config.sources, target: unusedTarget, connectTimeoutMs: 1000, maxImportBytes: 1 << 20, leaseSeconds: 60, stopping: AbortSignal.abort() })
+  t.equal(await runImport(id), 'handed back')
+  t.match(await h.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), { state: 'queued', attempts: 0, lease_until: null }, 'not begun')
 })
 
 t.test('Pod stored the upload but its answer was lost: one video in Pod, followed to the end', async (t) => {
@@ -98,17 +112,12 @@ t.test('Pod stored the upload but its answer was lost: one video in Pod, followe
 
 t.test('a worker stopped (SIGTERM) during the conversion hands its import back at once: nothing left behind, another finishes it', async (t) => {
   const h = await importHarness(t, { IMPORT_LEASE: '600' }, { startWorker: false })
-  const child = spawn(process.execPath, ['bin/bbb-portal.js', 'worker'], { env: { ...process.env, ...h.workerEnv, IMPORT_LEASE: '600' }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (d) => (output += d))
-  child.stderr.on('data', (d) => (output += d))
-  t.teardown(() => child.kill('SIGKILL'))
+  const worker = startWorkerProcess(t, { ...h.workerEnv, IMPORT_LEASE: '600' })
   const id = await h.requestImport(0)
-  t.equal((await waitForImport(h.db, id, ['converting', 'uploading', 'done', 'failed'], 30_000)).state, 'converting', output)
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)))
-  child.kill('SIGTERM')
-  t.equal(await exited, 0, 'the worker ended cleanly')
-  t.match(output, `import ${id}: handed back`)
+  t.equal((await waitForImport(h.db, id, ['converting', 'uploading', 'done', 'failed'], 30_000)).state, 'converting', worker.output())
+  worker.child.kill('SIGTERM')
+  t.same(await worker.exited, [0, null], 'the worker ended cleanly')
+  t.match(worker.output(), `import ${id}: handed back`)
   const back = await h.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
   t.match(back, { state: 'queued', lease_until: null }, 'back in line, its lease released (not an hour-long wait for it)')
   t.same(h.leftovers(), [], 'its temporary files removed')
@@ -116,4 +125,12 @@ t.test('a worker stopped (SIGTERM) during the conversion hands its import back a
   const done = await waitForImport(h.db, id, ['done', 'failed'], 60_000)
   t.equal(done.state, 'done', done.error ?? '')
   t.equal((await h.pod.state()).videos.length, 1, 'one upload')
+})
+
+t.test('a job fetched while the worker stops is left untouched for another worker', async (t) => {
+  const h = await importHarness(t, {}, { startWorker: false })
+  const id = await h.requestImport(0)
+  const runImport = createImportRunner({ imports: createImportsRepository(h.db), sources: h.config.sources, target: unusedTarget, connectTimeoutMs: 1000, maxImportBytes: 1 << 20, leaseSeconds: 60, stopping: AbortSignal.abort() })
+  t.equal(await runImport(id), 'handed back')
+  t.match(await h.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), { state: 'queued', attempts: 0, lease_until: null }, 'not begun')
 })

@@ -1,8 +1,7 @@
 // Faults of the machine under an import: PostgreSQL restarted, the disk full, ffmpeg killed by the
 // kernel, a worker whose clock runs ahead of the database's.
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { once } from 'node:events'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -11,8 +10,8 @@ import { sql } from 'kysely'
 import t from 'tap'
 import type { Database } from '../../src/db/database.ts'
 import { createImportsRepository } from '../../src/jobs/imports-repository.ts'
-import { bin } from '../helpers/cli.ts'
-import { importHarness, waitForImport } from '../helpers/imports.ts'
+import { importHarness, startWorkerProcess, waitForImport } from '../helpers/imports.ts'
+import { until } from '../helpers/wait.ts'
 
 const run = promisify(execFile)
 
@@ -96,27 +95,6 @@ t.test('ffmpeg killed by the OOM killer: retried, then failed with a clear reaso
   t.same(h.leftovers(), [])
 })
 
-/** `bbb-portal worker` in a process whose clock runs `aheadMs` ahead of the machine's. */
-function workerAhead(t: { teardown(fn: () => unknown): void }, env: Record<string, string>, aheadMs: number) {
-  const clockAhead = new URL('../helpers/clock-ahead.mjs', import.meta.url).href
-  const child = spawn(process.execPath, [bin, 'worker'], {
-    env: { ...process.env, ...env, CLOCK_AHEAD_MS: String(aheadMs), NODE_OPTIONS: `--import=${clockAhead}` }, stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout.on('data', (d) => (output += d))
-  child.stderr.on('data', (d) => (output += d))
-  // SIGTERM first: a worker killed outright would leave its ffmpeg running.
-  t.teardown(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    const exited = once(child, 'exit')
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-    await exited
-    clearTimeout(timer)
-  })
-  return { output: () => output }
-}
-
 t.test('a worker whose clock runs an hour ahead of the database\'s: leases stay exclusive', async (t) => {
   const h = await importHarness(t, { IMPORT_LEASE: '2' }, { startWorker: false })
   const imports = createImportsRepository(h.db)
@@ -124,8 +102,9 @@ t.test('a worker whose clock runs an hour ahead of the database\'s: leases stay 
   // Another worker, on a true clock, holds the import for 30 s.
   const trueClockRun = randomUUID()
   t.notOk(typeof (await imports.begin(id, trueClockRun, 30)) === 'string', 'taken up by the other worker')
-  const worker = workerAhead(t, { ...h.workerEnv, IMPORT_LEASE: '2' }, 3_600_000)
-  for (let waited = 0; !worker.output().includes(`import ${id}: `) && waited < 60_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100))
+  const clockAhead = new URL('../helpers/clock-ahead.mjs', import.meta.url).href
+  const worker = startWorkerProcess(t, { ...h.workerEnv, IMPORT_LEASE: '2', CLOCK_AHEAD_MS: String(3_600_000), NODE_OPTIONS: `--import=${clockAhead}` })
+  await until(() => worker.output().includes(`import ${id}: `), 'the worker ahead took the job', 60_000)
   t.match(worker.output(), `import ${id}: busy`, 'to the worker ahead, the other\'s lease still holds')
 
   // Handed back, the import is the worker ahead's: the leases it writes end 2 s after the

@@ -8,17 +8,13 @@ import { FakeBbb } from '../../src/demo/fake-bbb.ts'
 import { syntheticRecordings } from '../../src/demo/synthetic.ts'
 import { createSyncService } from '../../src/sync/sync-service.ts'
 import { freshDatabase } from '../helpers/database.ts'
-import { cuttableRelay } from '../helpers/net.ts'
+import { relayTo } from '../helpers/net.ts'
 import { secret } from '../helpers/sync.ts'
 
 t.test('PostgreSQL restarted during a sync: the run fails cleanly, nothing is marked missing, the next run is fine', async (t) => {
   const direct = await freshDatabase(t)
-  const target = new URL(direct.url)
-  const relay = await cuttableRelay({ host: target.hostname, port: Number(target.port || 5432) })
-  t.teardown(() => relay.close())
-  const viaRelay = new URL(direct.url)
-  viaRelay.port = String(relay.port)
-  const handle = await openDatabase({ databaseUrl: viaRelay.toString(), dataDir: t.testdir() })
+  const relay = await relayTo(t, direct.url)
+  const handle = await openDatabase({ databaseUrl: relay.url, dataDir: t.testdir() })
   t.teardown(() => handle.close())
   const fake = new FakeBbb({ secret, flavour: 'bbb-2.6', recordings: syntheticRecordings(300) })
   await fake.start()
