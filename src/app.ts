@@ -74,13 +74,13 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(fastifyRateLimit, { global: false })
   await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', index: false })
   await fastify.register(authPlugin, { db, secret: jwtSecret, config })
-  await fastify.register(viewPlugin, { secureCookies: config.auth.secureCookies })
+  await fastify.register(viewPlugin, { secureCookies: config.auth.secureCookies, timeZone: config.timeZone })
   await fastify.register(metricsPlugin, { db, token: config.api.metricsToken })
 
   const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
   const imports = createImportsRepository(db)
   const adminService = createAdminService({
-    repo: createAdminRepository(db), owners: createOwnersRepository(db), imports, sources: config.sources, enqueue: onImportRequested,
+    repo: createAdminRepository(db), owners: createOwnersRepository(db), imports, sources: config.sources, timeZone: config.timeZone, enqueue: onImportRequested,
     syncRuns: createSyncRunsRepository(db), syncService, notice,
   })
   const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports, onImportRequested })

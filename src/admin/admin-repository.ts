@@ -1,11 +1,8 @@
 import { sql } from 'kysely'
 import type { RecordingFormat } from '../bbb/recording.ts'
 import type { Database } from '../db/database.ts'
-import { activeImportStates } from '../db/schema.ts'
-
-/** No resolver found an owner for recording `r`, and no admin has given it one. */
-const isOrphanSql = sql<boolean>`(EXISTS (SELECT 1 FROM recording_ownership w WHERE w.recording_id = r.id AND w.orphaned)
-  AND NOT EXISTS (SELECT 1 FROM recording_owners a WHERE a.recording_id = r.id AND a.reason = 'admin'))`
+import { isOrphanSql } from '../db/orphan-sql.ts'
+import { activeImportStates, type OwnerReason } from '../db/schema.ts'
 
 /** Where each recording of a source stands, for the dashboard and the shutdown verdict. */
 export const settlementSql = sql<string>`CASE
@@ -18,23 +15,41 @@ export const settlementSql = sql<string>`CASE
   WHEN ${isOrphanSql} THEN 'orphaned'
   ELSE 'awaiting' END`
 
+/** What may remain when a server shuts down: imported, declined by its owner, knowingly abandoned. */
+export const settledStates = ['imported', 'declined', 'abandoned'] as const
+/** The statuses an orphan can have (never `awaiting`: an orphan awaits an owner, `orphaned`), and `unsettled`. */
+export const orphanStatuses = ['unsettled', 'orphaned', 'inProgress', 'failed', 'missing', ...settledStates] as const
+
+/** Recording `r`'s owners in one line, "Name (login)". */
+const ownersSql = sql<string | null>`(SELECT string_agg(CASE WHEN u.display_name IS NOT NULL THEN u.display_name || ' (' || u.username || ')' ELSE u.username END, ', ' ORDER BY u.username)
+  FROM recording_owners o JOIN users u ON u.id = o.user_id WHERE o.recording_id = r.id)`
+/** Recording `r`'s owners with how each came (a fallback owner is shown on an orphan). */
+const ownerListSql = sql<Array<{ username: string; displayName: string | null; reason: OwnerReason }>>`coalesce((SELECT json_agg(json_build_object('username', u.username, 'displayName', u.display_name, 'reason', o.reason) ORDER BY u.username)
+  FROM recording_owners o JOIN users u ON u.id = o.user_id WHERE o.recording_id = r.id), '[]'::json)`
+
 export interface OrphanFilter {
   source?: string
   contextLabel?: string
   originServer?: string
   q?: string
+  status?: (typeof orphanStatuses)[number]
 }
 
 export function createAdminRepository(db: Database) {
   const orphansWhere = (filter: OrphanFilter) => {
     let query = db.selectFrom('recordings as r')
-      .where(isOrphanSql).where('r.state', '<>', 'deleted').where('r.abandoned_at', 'is', null)
+      .leftJoinLateral((eb) => eb.selectFrom('imports').select(['imports.state', 'imports.pod_video_url']).whereRef('imports.recording_id', '=', 'r.id').orderBy('imports.id', 'desc').limit(1).as('li'), (join) => join.onTrue())
+      .where(isOrphanSql)
     if (filter.source) query = query.where('r.source', '=', filter.source)
     if (filter.contextLabel) query = query.where(sql<string>`r.metadata->>'bbb-context-label'`, '=', filter.contextLabel)
     if (filter.originServer) query = query.where(sql<string>`r.metadata->>'bbb-origin-server-name'`, '=', filter.originServer)
     if (filter.q) query = query.where('r.name', 'ilike', `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    if (filter.status === 'unsettled') query = query.where(settlementSql, 'not in', settledStates)
+    else if (filter.status) query = query.where(settlementSql, '=', filter.status)
     return query
   }
+  const countOrphans = async (filter: OrphanFilter) =>
+    Number((await orphansWhere(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
 
   return {
     /** Counts by settlement and media seconds (all, and still to settle) of one source. */
@@ -64,11 +79,10 @@ export function createAdminRepository(db: Database) {
       const { rows } = await sql<{
         id: number; record_id: string; meeting_name: string; name: string; start_time: Date; published: boolean; state: string
         metadata: Record<string, string>; formats: RecordingFormat[]; settlement: string; owners: string | null; import_state: string | null
-        pod_video_url: string | null; abandoned_reason: string | null; missing_since: Date | null
+        pod_video_url: string | null; abandoned_reason: string | null; missing_since: Date | null; orphan: boolean
       }>`
         SELECT r.id, r.record_id, r.meeting_name, r.name, r.start_time, r.published, r.state, r.metadata, r.formats, ${settlementSql} AS settlement,
-          (SELECT string_agg(CASE WHEN u.display_name IS NOT NULL THEN u.display_name || ' (' || u.username || ')' ELSE u.username END, ', ' ORDER BY u.username)
-             FROM recording_owners o JOIN users u ON u.id = o.user_id WHERE o.recording_id = r.id) AS owners,
+          ${ownersSql} AS owners, ${isOrphanSql} AS orphan,
           li.state AS import_state, li.pod_video_url, r.abandoned_reason, r.missing_since
         FROM recordings r
         LEFT JOIN LATERAL (SELECT state, pod_video_url FROM imports WHERE imports.recording_id = r.id ORDER BY id DESC LIMIT 1) li ON true
@@ -119,15 +133,18 @@ export function createAdminRepository(db: Database) {
       return (await orphansWhere(filter).select('r.id').orderBy('r.id').limit(10_000).execute()).map((r) => r.id)
     },
 
+    countOrphans,
+
     /** A page of orphans for the console, newest first. */
     async orphans(filter: OrphanFilter, limit: number, offset: number) {
-      const [rows, count] = await Promise.all([
+      const [rows, total] = await Promise.all([
         orphansWhere(filter)
-          .select(['r.id', 'r.source', 'r.name', 'r.start_time', 'r.duration_seconds', sql<string>`r.metadata->>'bbb-context-label'`.as('context_label'), sql<string>`r.metadata->>'bbb-origin-server-name'`.as('origin_server')])
+          .select(['r.id', 'r.source', 'r.name', 'r.start_time', 'r.duration_seconds', sql<string>`r.metadata->>'bbb-context-label'`.as('context_label'),
+            sql<string>`r.metadata->>'bbb-origin-server-name'`.as('origin_server'), settlementSql.as('settlement'), ownerListSql.as('owners')])
           .orderBy('r.start_time', 'desc').orderBy('r.id', 'desc').limit(limit).offset(offset).execute(),
-        orphansWhere(filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+        countOrphans(filter),
       ])
-      return { total: Number(count.n), rows }
+      return { total, rows }
     },
 
     async importsOf(recordingId: number) {
@@ -158,13 +175,23 @@ export function createAdminRepository(db: Database) {
       }).execute()
     },
 
+    /** The journal, newest first, with the recording each entry is about (directly or through its import). */
     async auditLog(filter: { actor?: string; action?: string; targetType?: string; targetId?: string; limit: number; offset: number }) {
-      let query = db.selectFrom('audit_log').selectAll()
-      if (filter.actor) query = query.where('actor', '=', filter.actor)
-      if (filter.action) query = query.where('action', '=', filter.action)
-      if (filter.targetType) query = query.where('target_type', '=', filter.targetType)
-      if (filter.targetId) query = query.where('target_id', '=', filter.targetId)
-      return query.orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute()
+      const numericId = sql<number | null>`CASE WHEN a.target_id ~ '^[0-9]{1,9}$' THEN a.target_id::int END`
+      let query = db.selectFrom('audit_log as a')
+        .leftJoin('imports as i', (join) => join.on('a.target_type', '=', 'import').on('i.id', '=', numericId))
+        .leftJoin('recordings as r', (join) => join.on('r.id', '=', sql<number>`coalesce(i.recording_id, CASE WHEN a.target_type = 'recording' THEN ${numericId} END)`))
+        .selectAll('a').select(['r.id as recording_id', 'r.name as recording_name'])
+      if (filter.actor) query = query.where('a.actor', '=', filter.actor)
+      if (filter.action) query = query.where('a.action', '=', filter.action)
+      if (filter.targetType) query = query.where('a.target_type', '=', filter.targetType)
+      if (filter.targetId) query = query.where('a.target_id', '=', filter.targetId)
+      return query.orderBy('a.id', 'desc').limit(filter.limit).offset(filter.offset).execute()
+    },
+
+    /** Every action the journal holds, for its filter. */
+    async auditActions() {
+      return (await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute()).map((r) => r.action)
     },
   }
 }

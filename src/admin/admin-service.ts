@@ -1,4 +1,5 @@
 import type { SourceConfig } from '../config.ts'
+import { daysUntil } from '../dates.ts'
 import { HttpProblem, notFound } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import { requestImport } from '../jobs/request-import.ts'
@@ -7,11 +8,10 @@ import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodl
 import { podCsvColumns, podCsvRow } from '../sync/csv-export.ts'
 import type { SyncRunsRepository } from '../sync/sync-runs-repository.ts'
 import type { SyncService } from '../sync/sync-service.ts'
-import type { AdminRepository } from './admin-repository.ts'
+import { settledStates, type AdminRepository } from './admin-repository.ts'
 
 const settlements = ['imported', 'inProgress', 'awaiting', 'declined', 'orphaned', 'failed', 'missing', 'abandoned'] as const
-/** What may remain when a server shuts down: imported, declined by its owner, knowingly abandoned. */
-const settled = new Set(['imported', 'declined', 'abandoned'])
+const settled = new Set<string>(settledStates)
 const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
 const normalize = (usernames: string[]) => [...new Set(usernames.map((u) => u.trim().toLowerCase()).filter(Boolean))]
 
@@ -20,6 +20,8 @@ export interface AdminServiceDeps {
   owners: Pick<OwnersRepository, 'upsertUsers'>
   imports: ImportsRepository
   sources: SourceConfig[]
+  /** Where the deadline's days are counted (TIMEZONE). */
+  timeZone: string
   enqueue?: (importId: number) => Promise<void>
   syncRuns?: Pick<SyncRunsRepository, 'list'>
   /** The sync and the Moodle notice, when this process runs them (serve and demo do). */
@@ -30,7 +32,7 @@ export interface AdminServiceDeps {
 const unavailable = (detail: string) => new HttpProblem(503, 'Service Unavailable', detail)
 
 /** What admins do; every change is written to the audit log with who, before and after. */
-export function createAdminService({ repo, owners, imports, sources, enqueue, syncRuns, syncService, notice }: AdminServiceDeps) {
+export function createAdminService({ repo, owners, imports, sources, timeZone, enqueue, syncRuns, syncService, notice }: AdminServiceDeps) {
   const sourceOf = (name: string) => {
     const source = sources.find((s) => s.name === name)
     if (!source) throw notFound(`No source named "${name}".`)
@@ -78,7 +80,9 @@ export function createAdminService({ repo, owners, imports, sources, enqueue, sy
     /** One source's dashboard: counts, media hours, the queue, an ETA, and the verdict. */
     async dashboard(name: string, now = new Date()) {
       const source = sourceOf(name)
-      const [rows, activity, retired] = await Promise.all([repo.settlement(name), repo.importActivity(name, new Date(now.getTime() - 86_400_000)), repo.retired(name)])
+      const [rows, activity, retired, orphans] = await Promise.all([
+        repo.settlement(name), repo.importActivity(name, new Date(now.getTime() - 86_400_000)), repo.retired(name), repo.countOrphans({ source: name }),
+      ])
       const counts = Object.fromEntries(settlements.map((s) => [s, rows.find((r) => r.settlement === s)?.count ?? 0])) as Record<(typeof settlements)[number], number>
       const total = rows.reduce((n, r) => n + r.count, 0)
       const seconds = rows.reduce((n, r) => n + r.seconds, 0)
@@ -87,12 +91,14 @@ export function createAdminService({ repo, owners, imports, sources, enqueue, sy
       return {
         source: name,
         counts: { total, ...counts },
+        // Every orphan, whatever its status; counts.orphaned holds those still waiting for an owner.
+        orphans,
         mediaHours: { total: Math.round(seconds / 36) / 100, unsettled: Math.round(openSeconds / 36) / 100 },
         queue: activity.open,
         importsPerDay: activity.doneSince,
         etaHours: activity.open === 0 ? 0 : activity.doneSince ? Math.round((activity.open / (activity.doneSince / 24)) * 10) / 10 : null,
         deadline: deadline?.toISOString() ?? null,
-        daysLeft: deadline ? Math.ceil((deadline.getTime() - now.getTime()) / 86_400_000) : null,
+        daysLeft: deadline ? daysUntil(deadline, now, timeZone) : null,
         retiredAt: retired?.retired_at.toISOString() ?? null,
         // True only when every recording the source listed is imported, declined or abandoned.
         safeToShutDown: rows.every((r) => settled.has(r.settlement)),
@@ -189,6 +195,7 @@ export function createAdminService({ repo, owners, imports, sources, enqueue, sy
           Moodle_owners: r.owners ?? '',
           record_id: r.record_id,
           status: r.settlement,
+          orphan: r.orphan ? 'yes' : 'no',
           import_state: r.import_state ?? '',
           pod_video_url: r.pod_video_url ?? '',
           abandoned_reason: r.abandoned_reason ?? '',
@@ -206,6 +213,7 @@ export function createAdminService({ repo, owners, imports, sources, enqueue, sy
 
     failedImports: (limit: number, offset: number) => repo.failedImports(limit, offset),
     auditLog: repo.auditLog,
+    auditActions: repo.auditActions,
 
     /** After the shutdown: the source's recordings not imported leave teachers' lists; nothing is deleted. */
     async decommission(actor: string, name: string, undo = false) {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { stringify } from 'csv-stringify/sync'
 import { csvOptions } from '../csv.ts'
 import { z } from 'zod'
+import { orphanStatuses } from '../admin/admin-repository.ts'
 import type { AdminService } from '../admin/admin-service.ts'
 import { presentImport } from './presenters.ts'
 import { idParams, rowId } from './query-fields.ts'
@@ -39,7 +40,10 @@ const adminActionsRoutes: FastifyPluginAsync<{ service: AdminService; sourceName
   })
   fastify.post('/orphans/assign', async (request) => {
     const body = z.strictObject({
-      filter: z.strictObject({ source: z.string().max(63).optional(), contextLabel: z.string().max(300).optional(), originServer: z.string().max(300).optional(), q: z.string().max(200).optional() }),
+      filter: z.strictObject({
+        source: z.string().max(63).optional(), contextLabel: z.string().max(300).optional(), originServer: z.string().max(300).optional(), q: z.string().max(200).optional(),
+        status: z.enum(orphanStatuses).optional(),
+      }),
       usernames,
     }).parse(request.body)
     return service.assignOrphans(actor(request), body.filter, body.usernames)

@@ -31,6 +31,8 @@ export function toProblem(error: unknown, instance?: string): Problem {
   return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong; the error is in the server log.', instance }
 }
 
+const errorMessageKey = (status: number) => `error.${[400, 401, 403, 404, 409, 429].includes(status) ? status : status >= 500 ? 500 : 409}`
+
 /** Pages get the same errors as HTML; the API, and anyone not asking for HTML, get problem+json. */
 const wantsPage = (request: FastifyRequest) =>
   !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html') && typeof (request.server as { view?: unknown }).view === 'function'
@@ -41,7 +43,7 @@ function send(problem: Problem, request: FastifyRequest, reply: FastifyReply) {
     if (problem.status === 401 && problem.title === 'Unauthorized' && request.method === 'GET' && !request.viewer) {
       return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
     }
-    return reply.page('error', { problem, messageKey: `error.${[401, 403, 404, 409, 429].includes(problem.status) ? problem.status : problem.status >= 500 ? 500 : 409}` }, problem.status)
+    return reply.page('error', { problem, messageKey: errorMessageKey(problem.status) }, problem.status)
   }
   return reply.status(problem.status).type('application/problem+json').send(problem)
 }

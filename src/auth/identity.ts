@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config.ts'
 import type { Database } from '../db/database.ts'
-import { forbidden } from '../errors.ts'
+import { HttpProblem } from '../errors.ts'
 import { userForLogin } from '../owners/login-user.ts'
 
 /** What an SSO login tells us about someone, whatever the protocol. */
@@ -33,7 +33,7 @@ export function isAdmin(identity: SsoIdentity, auth: Pick<AuthConfig, 'adminUser
 export async function admitIdentity(db: Database, identity: SsoIdentity, config: Pick<AppConfig, 'auth' | 'owners'>) {
   const admin = isAdmin(identity, config.auth)
   if (!admin && !isAllowed(identity, config.auth)) {
-    throw forbidden('Votre profil ne donne pas accès à ce service. / Your profile does not give access to this service.')
+    throw new HttpProblem(403, 'Forbidden', 'Your profile does not give access to this service.', { code: 'profile-refused' })
   }
   const user = await userForLogin(db, identity, config.owners.match)
   await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute()

@@ -27,22 +27,24 @@ const loginRoutes: FastifyPluginAsync<{ db: Database; config: AppConfig }> = asy
   // Where to return after the round trip through the SSO: kept signed, local paths only.
   const rememberReturn = (reply: FastifyReply, returnTo: unknown) =>
     reply.setCookie(RETURN_COOKIE, safeReturnTo(returnTo), { path: '/', httpOnly: true, sameSite: 'lax', secure: auth.secureCookies, signed: true, maxAge: 900 })
-  const takeReturn = (request: FastifyRequest, reply: FastifyReply) => {
+  const takeReturn = (request: FastifyRequest, reply: FastifyReply, home: string) => {
     const raw = request.cookies[RETURN_COOKIE]
     reply.clearCookie(RETURN_COOKIE, { path: '/', secure: auth.secureCookies })
     const unsigned = raw ? request.unsignCookie(raw) : undefined
-    return safeReturnTo(unsigned?.valid ? unsigned.value : undefined)
+    return safeReturnTo(unsigned?.valid ? unsigned.value : undefined, home)
   }
   const logIn = async (request: FastifyRequest, reply: FastifyReply, identity: SsoIdentity, method: string, extra: { casTicket?: string; admin?: boolean } = {}) => {
     const { user, admin } = await admitIdentity(db, identity, config)
-    await reply.startSession({ userId: user.id, isAdmin: admin || extra.admin === true, authMethod: method, casTicket: extra.casTicket })
+    const isAdmin = admin || extra.admin === true
+    await reply.startSession({ userId: user.id, isAdmin, authMethod: method, casTicket: extra.casTicket })
     request.log.info({ user: user.username, method }, 'login')
-    return reply.redirect(takeReturn(request, reply), 303)
+    // Without a page to go back to, an admin lands on the console, a teacher on their recordings.
+    return reply.redirect(takeReturn(request, reply, isAdmin ? '/admin' : '/recordings'), 303)
   }
 
   fastify.get('/login', { config: rateLimit }, async (request, reply) => {
     rememberReturn(reply, (request.query as { returnTo?: unknown }).returnTo)
-    return reply.page('login', { methods: { cas: auth.methods.includes('cas'), oidc: auth.methods.includes('oidc'), demo: auth.methods.includes('demo') }, none: !auth.methods.length })
+    return reply.page('login', { titleKey: 'login.title', methods: { cas: auth.methods.includes('cas'), oidc: auth.methods.includes('oidc'), demo: auth.methods.includes('demo') }, none: !auth.methods.length })
   })
 
   if (auth.methods.includes('cas') && auth.cas) {

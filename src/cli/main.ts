@@ -116,7 +116,7 @@ program
     const runtime = await openRuntime(c)
     try {
       const db = runtime.handle.db
-      const admin = createAdminService({ repo: createAdminRepository(db), owners: createOwnersRepository(db), imports: createImportsRepository(db), sources: c.sources })
+      const admin = createAdminService({ repo: createAdminRepository(db), owners: createOwnersRepository(db), imports: createImportsRepository(db), sources: c.sources, timeZone: c.timeZone })
       await admin.decommission(`cli:${process.env.USER ?? 'unknown'}`, options.source, options.undo)
       const board = await admin.dashboard(options.source)
       console.log(options.undo

@@ -1,19 +1,24 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { OrphanFilter } from '../admin/admin-repository.ts'
+import { orphanStatuses, type OrphanFilter } from '../admin/admin-repository.ts'
 import { blankAsUnset as optional, idParams } from '../api/query-fields.ts'
 import type { AdminService } from '../admin/admin-service.ts'
 import { safeReturnTo } from '../auth/return-to.ts'
 import { isActiveImport } from '../db/schema.ts'
 import { forbidden } from '../errors.ts'
+import { stringify } from 'csv-stringify/sync'
+import { csvOptions } from '../csv.ts'
+import { describeAuditEntry } from './audit-view.ts'
 import { translate } from './i18n.ts'
-import { formatDate } from './view-helpers.ts'
+import { formatDate, formatDuration } from './view-helpers.ts'
 
 const PAGE_SIZE = 50
 const orphanQuery = z.object({
   source: optional(z.string().max(63)), contextLabel: optional(z.string().max(300)), originServer: optional(z.string().max(300)), q: optional(z.string().max(200)),
+  status: optional(z.enum(orphanStatuses)),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 })
+const orphanFilterOf = ({ source, contextLabel, originServer, q, status }: z.infer<typeof orphanQuery>): OrphanFilter => ({ source, contextLabel, originServer, q, status })
 const usernamesOf = (text: unknown) => String(text ?? '').split(/[,\s]+/).map((u) => u.trim()).filter(Boolean)
 
 export interface AdminPagesOptions {
@@ -32,6 +37,7 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
   const form = { preHandler: [requireAdminPage, fastify.csrfProtection] }
   const actor = (request: FastifyRequest) => request.viewer!.username
   const t = (request: FastifyRequest, key: string, params?: Record<string, unknown>) => translate(request.lang, key, params)
+  const hours = (request: FastifyRequest, value: number) => formatDuration(request.lang, value * 3600)
 
   fastify.get('/admin', { preHandler: requireAdminPage }, async (request, reply) => {
     const boards = await Promise.all(sourceNames.map((name) => service.dashboard(name)))
@@ -41,11 +47,15 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
       boards: boards.map((b, i) => ({
         runs: runs[i]!.map((r) => ({ ...r, counts: `${r.listed_count} / +${r.new_count} / ~${r.updated_count} / −${r.missing_count}` })),
         ...b,
-        countList: Object.entries(b.counts).map(([key, value]) => ({ label: t(request, `admin.count.${key}`), value, key })),
-        hoursText: t(request, 'admin.hours', b.mediaHours),
-        queueText: t(request, 'admin.queue', { queue: b.queue, perDay: b.importsPerDay, eta: b.etaHours ?? '—' }),
-        deadlineText: b.deadline ? t(request, 'admin.deadline', { date: formatDate(request.lang, b.deadline, false), days: b.daysLeft }) : null,
-        retiredText: b.retiredAt ? t(request, 'admin.retired', { date: formatDate(request.lang, b.retiredAt, false) }) : null,
+        countList: Object.entries(b.counts).map(([key, value]) => ({
+          label: t(request, `admin.count.${key}`), value, key, href: key === 'orphaned' ? `/admin/orphans?source=${encodeURIComponent(b.source)}&status=orphaned` : undefined,
+        })),
+        orphansText: t(request, 'admin.orphansTotal', { count: b.orphans }),
+        hoursText: t(request, 'admin.hours', { total: hours(request, b.mediaHours.total), unsettled: hours(request, b.mediaHours.unsettled) }),
+        queueText: t(request, 'admin.queue', { queue: b.queue, perDay: b.importsPerDay }),
+        etaText: b.queue === 0 ? null : b.etaHours === null ? t(request, 'admin.etaUnknown') : t(request, 'admin.eta', { eta: hours(request, b.etaHours) }),
+        deadlineText: b.deadline ? t(request, 'admin.deadline', { date: formatDate(request.lang, b.deadline, fastify.timeZone, false), days: b.daysLeft }) : null,
+        retiredText: b.retiredAt ? t(request, 'admin.retired', { date: formatDate(request.lang, b.retiredAt, fastify.timeZone, false) }) : null,
       })),
     })
   })
@@ -67,9 +77,8 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
 
   fastify.get('/admin/orphans', { preHandler: requireAdminPage }, async (request, reply) => {
     const query = orphanQuery.parse(request.query)
-    const filter: OrphanFilter = { source: query.source, contextLabel: query.contextLabel, originServer: query.originServer, q: query.q }
-    const { total, rows } = await service.orphans(filter, PAGE_SIZE, (query.page - 1) * PAGE_SIZE)
-    return reply.page('admin-orphans', { title: t(request, 'admin.orphans.title'), section: 'orphans', query, total, rows, sources: sourceNames, back: request.url })
+    const { total, rows } = await service.orphans(orphanFilterOf(query), PAGE_SIZE, (query.page - 1) * PAGE_SIZE)
+    return reply.page('admin-orphans', { title: t(request, 'admin.orphans.title'), section: 'orphans', query, total, rows, sources: sourceNames, statuses: orphanStatuses, back: request.url })
   })
   fastify.post('/admin/recordings/:id/owners', form, async (request, reply) => {
     await service.assignOwners(actor(request), idOf(request), usernamesOf((request.body as { usernames?: unknown }).usernames))
@@ -78,7 +87,7 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
   fastify.post('/admin/orphans/assign', form, async (request, reply) => {
     const body = request.body as Record<string, unknown>
     const q = orphanQuery.parse(body)
-    const { assigned } = await service.assignOrphans(actor(request), { source: q.source, contextLabel: q.contextLabel, originServer: q.originServer, q: q.q }, usernamesOf(body.usernames))
+    const { assigned } = await service.assignOrphans(actor(request), orphanFilterOf(q), usernamesOf(body.usernames))
     return reply.flash('flash.assigned', { count: assigned }).redirect(backOf(body, '/admin/orphans'), 303)
   })
 
@@ -131,13 +140,25 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
     return reply.flash('flash.retried', { count: retried }).redirect('/admin/imports', 303)
   })
 
+  // The journal in words, its action filter a list of what it holds; the same rows as CSV.
+  const auditQuery = z.object({ actor: optional(z.string().max(100)), action: optional(z.string().max(100)) })
+  const journal = async (request: FastifyRequest, limit: number) => {
+    const query = auditQuery.parse(request.query)
+    const rows = await service.auditLog({ ...query, limit, offset: 0 })
+    return { query, entries: rows.map((r) => describeAuditEntry(request.lang, fastify.timeZone, r)) }
+  }
   fastify.get('/admin/audit', { preHandler: requireAdminPage }, async (request, reply) => {
-    const query = z.object({ actor: optional(z.string().max(100)), action: optional(z.string().max(100)) }).parse(request.query)
-    const rows = await service.auditLog({ ...query, limit: 200, offset: 0 })
-    return reply.page('admin-audit', {
-      title: t(request, 'admin.audit.title'), section: 'audit', query,
-      rows: rows.map((r) => ({ ...r, after: r.after === null ? '' : JSON.stringify(r.after).slice(0, 300) })),
-    })
+    const { query, entries } = await journal(request, 200)
+    const actions = (await service.auditActions()).map((value) => ({ value, label: t(request, `audit.action.${value}`) }))
+    const csvUrl = `/admin/audit.csv${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`
+    return reply.page('admin-audit', { title: t(request, 'admin.audit.title'), section: 'audit', query, entries, actions, csvUrl })
+  })
+  fastify.get('/admin/audit.csv', { preHandler: requireAdminPage }, async (request, reply) => {
+    const { entries } = await journal(request, 100_000)
+    const columns = ['admin.audit.when', 'admin.audit.who', 'admin.audit.what', 'admin.audit.target', 'admin.audit.change'].map((key) => t(request, key))
+    const rows = entries.map((e) => [e.at, e.actor, e.action, e.target.text, e.change])
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="journal.csv"')
+      .send(stringify(rows, { ...csvOptions, header: true, columns }))
   })
 }
 

@@ -3,7 +3,9 @@ import { z } from 'zod'
 import { afterDay, blankAsUnset as optional, idParams, isoDay, rowId, startOfDay } from '../api/query-fields.ts'
 import { safeReturnTo } from '../auth/return-to.ts'
 import { HttpProblem } from '../errors.ts'
-import { languages, translate } from './i18n.ts'
+import { daysUntil } from '../dates.ts'
+import { languages, translate, type Language } from './i18n.ts'
+import { formatDate } from './view-helpers.ts'
 import { recordingSorts, recordingStatuses } from './my-recordings-repository.ts'
 import { recordingView } from './recording-view.ts'
 import { isEmbedded } from './view-plugin.ts'
@@ -45,7 +47,7 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
   }
   const formGuard = { preHandler: [requirePageUser, fastify.csrfProtection] }
 
-  fastify.get('/', async (request, reply) => reply.redirect(request.viewer ? '/recordings' : '/login', 303))
+  fastify.get('/', async (request, reply) => reply.redirect(!request.viewer ? '/login' : request.viewer.isAdmin ? '/admin' : '/recordings', 303))
 
   fastify.get('/recordings', { preHandler: requirePageUser }, async (request, reply) => {
     const query = listQuery.parse(request.query)
@@ -65,7 +67,7 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
       query, total, filtered,
       rows: rows.map((r) => recordingView(request.lang, r)),
       courses, statuses: recordingStatuses, sorts: recordingSorts,
-      banners: deadlineBanners(request.lang, sources, deadlines),
+      banners: deadlineBanners(request.lang, fastify.timeZone, sources, deadlines),
       pagination: pages > 1 ? { page: query.page, pages, previous: query.page > 1 ? link(query.page - 1) : null, next: query.page < pages ? link(query.page + 1) : null } : null,
       back: request.url,
     })
@@ -126,13 +128,14 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
   })
 }
 
-function deadlineBanners(lang: 'fr' | 'en', sources: string[], deadlines: ReadonlyMap<string, Date | undefined>) {
-  const today = new Date(new Date().toISOString().slice(0, 10))
+/** The shutdown date of each source the teacher has recordings on, counted and written as the dashboard does. */
+function deadlineBanners(lang: Language, timeZone: string, sources: string[], deadlines: ReadonlyMap<string, Date | undefined>) {
+  const now = new Date()
   return sources.flatMap((source) => {
     const deadline = deadlines.get(source)
     if (!deadline) return []
-    const days = Math.ceil((new Date(deadline.toISOString().slice(0, 10)).getTime() - today.getTime()) / 86_400_000)
-    const date = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(deadline)
+    const days = daysUntil(deadline, now, timeZone)
+    const date = formatDate(lang, deadline, timeZone, false)
     const key = days > 0 ? 'recordings.deadline' : days === 0 ? 'recordings.deadlineToday' : 'recordings.deadlinePast'
     return [{ text: translate(lang, key, { source, date, days }), urgent: days <= 14 }]
   })

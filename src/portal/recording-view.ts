@@ -7,7 +7,8 @@ import { playbackUrlOf } from '../api/presenters.ts'
 export function statusLabel(lang: Language, r: Pick<MyRecordingRow, 'status' | 'import_progress' | 'import_attempts'>): string {
   // A queued import that already failed once waits for its retry in the queue.
   if (r.status === 'queued' && (r.import_attempts ?? 0) > 0) return translate(lang, 'status.waiting')
-  return translate(lang, `status.${r.status}`, { progress: r.import_progress ?? 0 })
+  if (r.status === 'converting' && r.import_progress !== null) return translate(lang, 'status.convertingAt', { progress: r.import_progress })
+  return translate(lang, `status.${r.status}`)
 }
 
 /** One row of "Mes vidéos externes": what to show and which actions make sense now. */

@@ -3,6 +3,7 @@ import { translate, type Language } from './i18n.ts'
 
 type Options = HandlebarsNs.HelperOptions
 const langOf = (options: Options): Language => options.data?.root?.lang ?? 'fr'
+const zoneOf = (options: Options): string => options.data?.root?.timeZone ?? 'Europe/Paris'
 
 export function formatDuration(lang: Language, seconds: number): string {
   const minutes = Math.round(seconds / 60)
@@ -10,8 +11,31 @@ export function formatDuration(lang: Language, seconds: number): string {
   return h ? translate(lang, 'duration.hm', { h, m: String(minutes % 60).padStart(2, '0') }) : translate(lang, 'duration.m', { m: minutes })
 }
 
-export const formatDate = (lang: Language, value: Date | string, withTime = true) =>
-  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: 'Europe/Paris' }).format(new Date(value))
+const locales: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' }
+
+/** Every date people read, in one time zone (TIMEZONE): "31 janvier 2027 à 10:00". */
+export const formatDate = (lang: Language, value: Date | string, timeZone: string, withTime = true) =>
+  new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone }).format(new Date(value))
+
+/** A number as the language writes it ("0,04" in French). */
+export const formatNumber = (lang: Language, value: number, maximumFractionDigits = 1) => new Intl.NumberFormat(locales[lang], { maximumFractionDigits }).format(value)
+
+/** How an owner came to a recording, in words: `moodle-role:editingteacher` is a role with its name. */
+export function ownerReasonText(lang: Language, reason: string): string {
+  const [kind, role] = reason.split(/:(.*)/s)
+  return translate(lang, `reason.${kind}`, { role })
+}
+
+/**
+ * An error's own words on a page: in the reader's language when its code has them, as written
+ * (English) on English pages, never on French ones, nor for a server error.
+ */
+export function problemDetail(lang: Language, problem: { status: number; detail?: string; code?: unknown }): string | undefined {
+  if (problem.status >= 500) return undefined
+  const known = typeof problem.code === 'string' ? translate(lang, `error.code.${problem.code}`) : undefined
+  if (known && !known.startsWith('⟦')) return known
+  return lang === 'en' ? problem.detail : undefined
+}
 
 /** Helpers of the templates; the language comes from the page's root context. */
 export function registerHelpers(hbs: typeof HandlebarsNs) {
@@ -21,7 +45,13 @@ export function registerHelpers(hbs: typeof HandlebarsNs) {
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''))
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
   hbs.registerHelper('date', function (value: Date | string, options: Options) {
-    return formatDate(langOf(options), value)
+    return formatDate(langOf(options), value, zoneOf(options))
+  })
+  hbs.registerHelper('ownerReason', function (reason: string, options: Options) {
+    return ownerReasonText(langOf(options), reason)
+  })
+  hbs.registerHelper('problemDetail', function (problem: { status: number; detail?: string; code?: unknown }, options: Options) {
+    return problemDetail(langOf(options), problem)
   })
   hbs.registerHelper('duration', function (seconds: number, options: Options) {
     return formatDuration(langOf(options), seconds)

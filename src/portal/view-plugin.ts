@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** One partial of views/partials rendered alone (live updates of a row). */
     renderPartial(name: (typeof partials)[number], data: Record<string, unknown>): string
+    /** The time zone every page shows its dates in (TIMEZONE). */
+    timeZone: string
   }
 }
 
@@ -31,7 +33,8 @@ export const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url))
 const partials = ['status-badge', 'row-action', 'recording-row', 'pagination', 'flash', 'admin-nav'] as const
 
 export default fp(
-  async (fastify, { secureCookies }: { secureCookies: boolean }) => {
+  async (fastify, { secureCookies, timeZone }: { secureCookies: boolean; timeZone: string }) => {
+    fastify.decorate('timeZone', timeZone)
     const flashCookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies }
     const handlebars = Handlebars.create()
     registerHelpers(handlebars)
@@ -44,7 +47,7 @@ export default fp(
       layout: 'layout.hbs',
       viewExt: 'hbs',
     })
-    fastify.decorate('renderPartial', (name: (typeof partials)[number], data: Record<string, unknown>) => compiled.get(name)!(data))
+    fastify.decorate('renderPartial', (name: (typeof partials)[number], data: Record<string, unknown>) => compiled.get(name)!({ timeZone, ...data }))
     fastify.decorateReply('flash', function (key: string, params: Record<string, string | number> = {}) {
       return this.setCookie('bbbp_flash', JSON.stringify({ key, params }), { ...flashCookie, signed: true, maxAge: 60 })
     })
@@ -68,9 +71,11 @@ export default fp(
     })
     fastify.decorateReply('page', function (template: string, data: Record<string, unknown> = {}, status = 200) {
       const lang = this.request.lang
-      const title = typeof data.title === 'string' ? data.title : translate(lang, 'app.name')
+      const appName = translate(lang, 'app.name')
+      const title = typeof data.title === 'string' ? data.title : typeof data.titleKey === 'string' ? translate(lang, data.titleKey) : appName
+      const documentTitle = title === appName ? appName : `${title} · ${appName}`
       return this.status(status).type('text/html; charset=utf-8').view(`pages/${template}`, {
-        ...data, title, lang, viewer: this.request.viewer, csrfToken: this.csrfToken(), currentPath: this.request.url, embed: isEmbedded(this.request.url),
+        ...data, title, documentTitle, lang, timeZone, viewer: this.request.viewer, csrfToken: this.csrfToken(), currentPath: this.request.url, embed: isEmbedded(this.request.url),
         flash: takeFlash(this.request, this),
       })
     })

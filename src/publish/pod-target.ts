@@ -4,7 +4,8 @@ import { PermanentImportError } from '../errors.ts'
 import type { PodClient, PodUserVideo } from '../pod/pod-client.ts'
 import { podUserFor } from '../pod/pod-users.ts'
 import { followEncoding, podVideoLink } from './pod-encoding.ts'
-import { localDate, safeFileName, type Publication, type PublishTarget } from './target.ts'
+import { localDate } from '../dates.ts'
+import { safeFileName, type Publication, type PublishTarget } from './target.ts'
 
 /** What the admin chose for every video the portal makes in Pod (POD_* settings). */
 export interface PodPublishSettings {

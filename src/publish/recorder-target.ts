@@ -6,7 +6,8 @@ import type { PodClient, PodUserVideo } from '../pod/pod-client.ts'
 import { podUserFor } from '../pod/pod-users.ts'
 import { placeFile, type Sharing } from './directory-target.ts'
 import { followEncoding, podVideoLink } from './pod-encoding.ts'
-import { localDate, type Publication, type PublishTarget } from './target.ts'
+import { localDate } from '../dates.ts'
+import type { Publication, PublishTarget } from './target.ts'
 
 /** Pod's path columns (Recording.source_file, RecordingFileTreatment.file) hold 200 characters. */
 const POD_PATH_MAX = 200

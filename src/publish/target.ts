@@ -43,7 +43,3 @@ export function safeFileName(title: string, recordId: string): string {
   return `${base}--${id}.mp4`
 }
 
-/** The calendar date of an instant in a time zone, as YYYY-MM-DD (a lecture at 00:30 Paris time is that day's). */
-export function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant)
-}

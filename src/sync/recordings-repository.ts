@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely'
 import type { Database } from '../db/database.ts'
+import { isOrphanSql } from '../db/orphan-sql.ts'
 import type { RecordingsTable } from '../db/schema.ts'
 
 export type RecordingsRepository = ReturnType<typeof createRecordingsRepository>
@@ -99,7 +100,7 @@ export function createRecordingsRepository(db: Database) {
 
     /** Recordings with how their owners were found (none before the first owner resolution). */
     async list(filter: RecordingFilter) {
-      const orphaned = sql<boolean>`coalesce(w.orphaned, false)`
+      const orphaned = isOrphanSql
       let query = db.selectFrom('recordings as r').leftJoin('recording_ownership as w', 'w.recording_id', 'r.id')
       if (filter.source) query = query.where('r.source', '=', filter.source)
       if (filter.state) query = query.where('r.state', '=', filter.state)

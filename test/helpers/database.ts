@@ -1,10 +1,16 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts'
 
 /** The machine's PostgreSQL; CI and developers' machines have it on 127.0.0.1 with trust auth. */
 export const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-export const templateName = 'bbb_portal_test_template'
+/**
+ * One template per checkout: two checkouts testing against one PostgreSQL never drop each
+ * other's template (tap's `before` makes it, its `after` drops it).
+ */
+const checkout = fileURLToPath(new URL('../..', import.meta.url))
+export const templateName = `bbb_portal_test_template_${createHash('sha256').update(checkout).digest('hex').slice(0, 12)}`
 
 export const urlFor = (database: string) => {
   const url = new URL(adminUrl)
