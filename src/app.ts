@@ -85,7 +85,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   })
   const service = createRecordingsService({ recordings: createMyRecordingsRepository(db), imports, onImportRequested })
   await fastify.register(loginRoutes, { db, config })
-  await fastify.register(pagesRoutes, { service, deadlines, secureCookies: config.auth.secureCookies })
+  await fastify.register(pagesRoutes, { service, deadlines, secureCookies: config.auth.secureCookies, exportDir: config.imports.exportDir })
   await fastify.register(adminPagesRoutes, { service: adminService, sourceNames: config.sources.map((s) => s.name) })
 
   await fastify.register(async (api) => {
@@ -96,7 +96,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
       allowedHeaders: ['Authorization', 'Content-Type', 'X-CSRF-Token'], maxAge: 600,
     })
     if (config.api.rateLimit) api.addHook('onRequest', fastify.rateLimit({ max: config.api.rateLimit, timeWindow: '1 minute' }))
-    await api.register(recordingsRoutes, { service, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000 })
+    await api.register(recordingsRoutes, { service, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000, publicUrl: config.publicUrl })
     await api.register(adminRoutes, { prefix: '/admin', db })
     await api.register(adminActionsRoutes, { prefix: '/admin', service: adminService, sourceNames: config.sources.map((s) => s.name) })
     await api.register(adminOperationsRoutes, { prefix: '/admin', service: adminService })

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely'
 import type { RecordingFormat } from '../bbb/recording.ts'
 import type { ImportRow, OwnerReason, RecordingWithOwnership, SyncRunRow, UsersTable } from '../db/schema.ts'
 import type { MyRecordingRow } from '../portal/my-recordings-repository.ts'
+import { resultLink } from '../publish/target.ts'
 
 export interface OwnerView {
   username: string
@@ -85,7 +86,7 @@ export function presentImport(i: ImportRow) {
 export const playbackUrlOf = (formats: RecordingFormat[]) =>
   (formats.find((f) => f.type === 'presentation') ?? formats.find((f) => f.type === 'video') ?? formats[0])?.url ?? null
 
-export function presentMyRecording(r: MyRecordingRow, deadlines: ReadonlyMap<string, Date | undefined>) {
+export function presentMyRecording(r: MyRecordingRow, deadlines: ReadonlyMap<string, Date | undefined>, publicUrl: string) {
   const deadline = deadlines.get(r.source)
   return {
     id: r.id,
@@ -101,7 +102,7 @@ export function presentMyRecording(r: MyRecordingRow, deadlines: ReadonlyMap<str
     status: r.status,
     import: r.import_id === null
       ? null
-      : { id: r.import_id, state: r.import_state!, progress: r.import_progress, attempts: r.import_attempts!, error: r.import_error, podVideoUrl: r.pod_video_url },
+      : { id: r.import_id, state: r.import_state!, progress: r.import_progress, attempts: r.import_attempts!, error: r.import_error, podVideoUrl: r.pod_video_url, link: r.import_state === 'done' ? resultLink(r.pod_video_url, publicUrl) : null },
     declinedAt: iso(r.declined_at),
     missing: r.missing_since !== null,
     deadline: deadline ? deadline.toISOString() : null,

@@ -37,7 +37,7 @@ function parseListQuery(request: { url: string; query: unknown }) {
 }
 
 /** The teacher's API (`/api/v1`), used by Pod's front end and by our own pages' scripts. */
-const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlines: ReadonlyMap<string, Date | undefined>; cacheTtlMs: number }> = async (fastify, { service, deadlines, cacheTtlMs }) => {
+const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlines: ReadonlyMap<string, Date | undefined>; cacheTtlMs: number; publicUrl: string }> = async (fastify, { service, deadlines, cacheTtlMs, publicUrl }) => {
   fastify.addHook('onRequest', fastify.requireUser)
   const userId = (request: { viewer: { userId: number } | null }) => request.viewer!.userId
   const lists = createAnswerCache(cacheTtlMs)
@@ -60,14 +60,14 @@ const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlin
     let body = lists.get(userId(request), key)
     if (body === undefined) {
       const { total, rows } = await service.list(userId(request), query)
-      body = Buffer.from(JSON.stringify({ total, data: rows.map((r) => presentMyRecording(r, deadlines)) }))
+      body = Buffer.from(JSON.stringify({ total, data: rows.map((r) => presentMyRecording(r, deadlines, publicUrl)) }))
       lists.set(userId(request), key, body)
     }
     return reply.type('application/json; charset=utf-8').send(body)
   })
 
   fastify.get('/recordings/:id', async (request) => {
-    return presentMyRecording(await service.get(userId(request), idParams.parse(request.params).id), deadlines)
+    return presentMyRecording(await service.get(userId(request), idParams.parse(request.params).id), deadlines, publicUrl)
   })
 
   fastify.post('/recordings/:id/import', async (request, reply) => {
@@ -76,11 +76,11 @@ const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlin
   })
 
   fastify.post('/recordings/:id/decline', async (request) => {
-    return presentMyRecording(await service.decline(userId(request), idParams.parse(request.params).id), deadlines)
+    return presentMyRecording(await service.decline(userId(request), idParams.parse(request.params).id), deadlines, publicUrl)
   })
 
   fastify.delete('/recordings/:id/decline', async (request) => {
-    return presentMyRecording(await service.undecline(userId(request), idParams.parse(request.params).id), deadlines)
+    return presentMyRecording(await service.undecline(userId(request), idParams.parse(request.params).id), deadlines, publicUrl)
   })
 
   fastify.get('/imports/:id', async (request) => presentImport(await service.getImport(userId(request), idParams.parse(request.params).id)))

@@ -25,8 +25,10 @@ const loginRoutes: FastifyPluginAsync<{ db: Database; config: AppConfig }> = asy
   const casService = `${config.publicUrl}/auth/cas/callback`
 
   // Where to return after the round trip through the SSO: kept signed, local paths only.
+  // Without one, nothing is kept: the login then goes home (an admin's home is the console).
   const rememberReturn = (reply: FastifyReply, returnTo: unknown) =>
-    reply.setCookie(RETURN_COOKIE, safeReturnTo(returnTo), { path: '/', httpOnly: true, sameSite: 'lax', secure: auth.secureCookies, signed: true, maxAge: 900 })
+    returnTo === undefined ? reply.clearCookie(RETURN_COOKIE, { path: '/', secure: auth.secureCookies })
+      : reply.setCookie(RETURN_COOKIE, safeReturnTo(returnTo), { path: '/', httpOnly: true, sameSite: 'lax', secure: auth.secureCookies, signed: true, maxAge: 900 })
   const takeReturn = (request: FastifyRequest, reply: FastifyReply, home: string) => {
     const raw = request.cookies[RETURN_COOKIE]
     reply.clearCookie(RETURN_COOKIE, { path: '/', secure: auth.secureCookies })

@@ -123,6 +123,11 @@ export function createMyRecordingsRepository(db: Database) {
       return rows.map((r) => r.source)
     },
 
+    /** Whether `url` is the link of a finished import of one of my recordings (a download is theirs only). */
+    async ownsResult(userId: number, url: string) {
+      return (await owned(userId).select('r.id').where('li.state', '=', 'done').where('li.pod_video_url', '=', url).executeTakeFirst()) !== undefined
+    },
+
     async setDeclined(recordingId: number, userId: number | null) {
       await db.updateTable('recordings').set({ declined_at: userId === null ? null : new Date(), declined_by: userId })
         .where('id', '=', recordingId).execute()

@@ -2,7 +2,11 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { afterDay, blankAsUnset as optional, idParams, isoDay, rowId, startOfDay } from '../api/query-fields.ts'
 import { safeReturnTo } from '../auth/return-to.ts'
-import { HttpProblem } from '../errors.ts'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { HttpProblem, notFound } from '../errors.ts'
+import { downloadPath } from '../publish/target.ts'
 import { daysUntil } from '../dates.ts'
 import { languages, translate, type Language } from './i18n.ts'
 import { formatDate } from './view-helpers.ts'
@@ -35,10 +39,12 @@ export interface PagesOptions {
   deadlines: ReadonlyMap<string, Date | undefined>
   /** Cookies only over https when the portal is served so. */
   secureCookies: boolean
+  /** The `directory` target's folder: its files are served to their owners. */
+  exportDir: string
 }
 
 /** "Mes vidéos externes": server-rendered, every action a plain form with a redirect after POST. */
-const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service, deadlines, secureCookies }) => {
+const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service, deadlines, secureCookies, exportDir }) => {
   const requirePageUser = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.viewer) return
     // Inside Pod's frame the login pages (and the SSO's) cannot show: the teacher logs in in a new tab.
@@ -119,6 +125,16 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
       }
     }
     return reply.flash('flash.bulkDone', { count }).redirect(safeReturnTo(body.back), 303)
+  })
+
+  // An import kept in the export folder, for its owners only; any other name is the same 404.
+  fastify.get('/downloads/:name', { preHandler: requirePageUser }, async (request, reply) => {
+    const { name } = z.object({ name: z.string().max(300).regex(/^[^/\\\0]+\.mp4$/) }).parse(request.params)
+    if (!(await service.ownsResult(request.viewer!.userId, downloadPath(name)))) throw notFound('No such video among yours.')
+    const file = path.join(exportDir, name)
+    const size = (await stat(file).catch(() => undefined))?.size
+    if (size === undefined) throw notFound('The video is no longer in the export folder.')
+    return reply.type('video/mp4').header('content-length', size).header('content-disposition', `attachment; filename="${name.replace(/"/g, '')}"`).send(createReadStream(file))
   })
 
   fastify.post('/lang', { preHandler: fastify.csrfProtection }, async (request, reply) => {

@@ -2,6 +2,7 @@ import { isActiveImport } from '../db/schema.ts'
 import type { MyRecordingRow } from './my-recordings-repository.ts'
 import { translate, type Language } from './i18n.ts'
 import { playbackUrlOf } from '../api/presenters.ts'
+import { resultLink } from '../publish/target.ts'
 
 /** The status badge's words, shared by the page and its live updates. */
 export function statusLabel(lang: Language, r: Pick<MyRecordingRow, 'status' | 'import_progress' | 'import_attempts'>): string {
@@ -31,7 +32,8 @@ export function recordingView(lang: Language, r: MyRecordingRow) {
     error: r.status === 'failed' ? r.import_error : null,
     missing,
     importId: r.import_id,
-    podVideoUrl: r.status === 'done' ? r.pod_video_url : null,
+    /** Where the imported video is: Pod's page, Pod's claim list, or the portal's download. */
+    result: r.status === 'done' ? resultLink(r.pod_video_url, '') : null,
     canImport: !missing && ['pending', 'declined'].includes(r.status),
     canRetry: !missing && r.status === 'failed',
     canDecline: ['pending', 'failed'].includes(r.status),

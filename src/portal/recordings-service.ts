@@ -35,6 +35,7 @@ export function createRecordingsService({ recordings, imports, onImportRequested
     courses: (userId: number) => recordings.courses(userId),
     sources: (userId: number) => recordings.sources(userId),
     getImport: myImport,
+    ownsResult: (userId: number, url: string) => recordings.ownsResult(userId, url),
 
     /** `created` is false when an import was already live (or done): a second click makes none. */
     async requestImport(userId: number, recordingId: number): Promise<{ created: boolean; import: ImportRow }> {

@@ -1,6 +1,6 @@
 import { chmod, chown, copyFile, mkdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { safeFileName, type PublishTarget } from './target.ts'
+import { downloadPath, safeFileName, type PublishTarget } from './target.ts'
 
 /** Who may take the file away: Pod's user moves claimed files, so they and their folder are group-writable. */
 export interface Sharing {
@@ -39,8 +39,9 @@ export async function placeFile(file: string, dir: string, name: string, sharing
 export function directoryTarget(dir: string): PublishTarget {
   return {
     async publish(p) {
-      await placeFile(p.file, dir, safeFileName(p.title, p.recordId))
-      return null
+      const name = safeFileName(p.title, p.recordId)
+      await placeFile(p.file, dir, name)
+      return downloadPath(name)
     },
   }
 }

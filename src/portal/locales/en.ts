@@ -120,7 +120,7 @@ export const en: Record<keyof typeof fr, string> = {
   'admin.eta': 'Expected to finish in {eta}.',
   'admin.etaUnknown': 'No estimate yet: no import finished in the last 24 hours.',
   'admin.deadline': 'Shutdown on {date} ({days} days).',
-  'admin.report': 'Report',
+  'admin.report': 'Report:',
   'admin.sync.preview': 'Preview a sync',
   'admin.sync.title': 'Sync of "{source}": dry run',
   'admin.sync.diff': '{new} new, {updated} updated, {missing} gone; {listed} listed.',
@@ -243,4 +243,7 @@ export const en: Record<keyof typeof fr, string> = {
   'error.code.already-imported': 'This recording is already imported into Pod.',
   'error.code.import-under-way': 'An import of this recording is under way; cancel it first.',
   'error.code.profile-refused': 'Your profile does not give access to this service.',
+  'action.result.pod': 'Open in Pod',
+  'action.result.claim': 'Claim it in Pod',
+  'action.result.download': 'Download the video',
 }

@@ -118,7 +118,7 @@ export const fr = {
   'admin.eta': 'Fin estimée dans {eta}.',
   'admin.etaUnknown': 'Fin non estimable : aucune importation terminée ces dernières 24 heures.',
   'admin.deadline': 'Arrêt prévu le {date} ({days} jours).',
-  'admin.report': 'Rapport',
+  'admin.report': 'Rapport :',
   'admin.sync.preview': 'Simuler une synchronisation',
   'admin.sync.title': 'Synchronisation de « {source} » : simulation',
   'admin.sync.diff': '{new} nouveau(x), {updated} modifié(s), {missing} disparu(s) ; {listed} listé(s).',
@@ -241,4 +241,7 @@ export const fr = {
   'error.code.already-imported': 'Cet enregistrement est déjà importé dans Pod.',
   'error.code.import-under-way': 'Une importation de cet enregistrement est en cours : annulez-la d’abord.',
   'error.code.profile-refused': 'Votre profil ne donne pas accès à ce service.',
+  'action.result.pod': 'Voir dans Pod',
+  'action.result.claim': 'Le réclamer dans Pod',
+  'action.result.download': 'Télécharger la vidéo',
 } as const
