@@ -103,7 +103,11 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   }, { prefix: '/api/v1' })
 
   await fastify.register(fastifySwagger, { mode: 'static', specification: { path: openapiFile, baseDir: fileURLToPath(new URL('..', import.meta.url)) } })
-  await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true })
+  // "Try it out" calls the portal the reader is on, whatever its port or name.
+  await fastify.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs', staticCSP: true,
+    transformSpecification: (spec, request) => ({ ...spec, servers: [{ url: `${request.protocol}://${request.host}` }] }),
+  })
 
   fastify.get('/health', async () => ({ status: 'ok' }))
   fastify.get('/healthz', async () => ({ status: 'ok' }))

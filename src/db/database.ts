@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { claimEmbeddedDatabase } from './embedded-owner.ts'
 import type { DB } from './schema.ts'
 
 export type Database = Kysely<DB>
@@ -39,7 +40,13 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   ])
   const dir = path.join(options.dataDir, 'pglite')
   mkdirSync(dir, { recursive: true })
-  const client = await PGlite.create(dir)
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
-  return { db, kind: 'pglite', pglite: client, close: () => db.destroy() }
+  const release = claimEmbeddedDatabase(dir)
+  try {
+    const client = await PGlite.create(dir)
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
+    return { db, kind: 'pglite', pglite: client, close: async () => { await db.destroy(); release() } }
+  } catch (error) {
+    release()
+    throw error
+  }
 }

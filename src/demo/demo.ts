@@ -50,7 +50,7 @@ export async function runDemo(config: AppConfig): Promise<void> {
   const token = signToken(jwtSecret, { sub: 'demo-admin', admin: true }, '12h')
   console.log(`
 bbb-recordings-portal demo is running on ${config.publicUrl}  (database: ${runtime.handle.kind}, data in ${config.dataDir})
-  sample BBB server: ${bbbUrl}
+  sample BBB server: ${bbbUrl}  (secret: ${secret})
   portal: ${config.publicUrl}/login ${methods.includes('demo') ? `(demo login: "${demoConfig.owners.fallbackOwner}" owns the sample recordings)` : ''}
   imports: published to ${demoConfig.imports.target === 'directory' ? demoConfig.imports.exportDir : demoConfig.imports.target}
   API docs: ${config.publicUrl}/api/docs

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -81,6 +81,19 @@ t.test('demo: embedded database, its own BBB, a first sync, the web server', asy
   }
   t.equal(state, preview ? 'done' : 'failed', 'the demo worker ran it')
   if (preview) t.equal(readdirSync(path.join(dir, 'exports')).filter((f) => f.endsWith('.mp4')).length, 1, 'the MP4 is in DATA_DIR/exports')
+
+  t.match(out, /sample BBB server: http:\/\/127\.0\.0\.1:\d+\S*\s+\(secret: demo-secret-not-for-production\)/, 'the demo says how to reach its BBB server')
+  const docs = await (await fetch(`http://127.0.0.1:${port}/api/docs/json`)).json() as { servers: Array<{ url: string }> }
+  t.same(docs.servers, [{ url: `http://127.0.0.1:${port}` }], "the API docs' Try it out calls this portal")
+
+  // A second process on the demo's DATA_DIR is refused with what to do; the demo loses nothing.
+  const beside = spawnSync(process.execPath, [bin, 'sync'], { env: { PATH: process.env.PATH, DATA_DIR: dir, BBB_URL: 'http://127.0.0.1:9/bigbluebutton/', BBB_SECRET: 'x' }, encoding: 'utf8', timeout: 60_000 })
+  t.equal(beside.status, 1, beside.stderr)
+  t.match(beside.stderr, /the embedded database in .* is in use by another process \(pid \d+, "bbb-portal demo"/)
+  t.match(beside.stderr, /DATABASE_URL/)
+  const after = await (await fetch(`http://127.0.0.1:${port}/api/v1/admin/sync-runs`, { headers: { authorization: `Bearer ${token}` } })).json() as { total: number }
+  t.equal(after.total, 1, 'the demo still has its sync run')
+  t.equal(((await (await fetch(`http://127.0.0.1:${port}/api/v1/admin/recordings`, { headers: { authorization: `Bearer ${token}` } })).json()) as { total: number }).total, 3)
 })
 
 t.test('serve with SYNC_INTERVAL syncs on a schedule', async (t) => {

@@ -78,3 +78,19 @@ t.test('every page, in French and in English, holds no word of the other languag
     }
   }
 })
+
+t.test('the shutdown date and its days are the same on the teacher banner and the dashboard, in TIMEZONE', async (t) => {
+  // 23:30 UTC is already the next day in Paris, summer and winter.
+  const utcDay = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
+  const h = await portalHarness(t, { count: 2, env: { AUTH: 'demo', BBB_SHUTDOWN_AT: `${utcDay}T23:30:00Z`, TIMEZONE: 'Europe/Paris' } })
+  const parisDay = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date(`${utcDay}T23:30:00Z`))
+  const teacher = cookieClient(h.app)
+  await teacher.demoLogin('alice')
+  const banner = /<p class="banner[^"]*" role="note">([^<]+)<\/p>/.exec((await teacher.get('/recordings')).body)?.[1] ?? ''
+  const chef = cookieClient(h.app)
+  await chef.demoLogin('chef', true)
+  const board = /Arrêt prévu le ([^<]+)\./.exec((await chef.get('/admin')).body)?.[1] ?? ''
+  t.match(banner, `le ${parisDay} : il reste`, 'the banner gives the day in Paris')
+  const days = (text: string) => /(\d+) jours/.exec(text)?.[1]
+  t.equal(board, `${parisDay} (${days(banner)} jours)`, 'the dashboard says the same day and the same count')
+})
