@@ -125,9 +125,12 @@ export function createAdminService({ repo, owners, imports, sources, timeZone, e
       return after
     },
 
-    /** Every orphan matching the filter gets these owners (e.g. course label X → user Y). */
+    /**
+     * Every orphan matching the filter gets these owners (e.g. course label X → user Y); without a
+     * status, those still to settle: an imported, declined or abandoned one is left as it is.
+     */
     async assignOrphans(actor: string, filter: Parameters<AdminRepository['orphanIds']>[0], usernames: string[]) {
-      const ids = await repo.orphanIds(filter)
+      const ids = await repo.orphanIds({ ...filter, status: filter.status ?? 'unsettled' })
       await repo.assign(ids, await userIds(usernames), actor)
       await repo.audit({ actor, action: 'orphans.assign', targetType: 'orphans', targetId: JSON.stringify(filter), after: { recordings: ids.length, usernames: normalize(usernames) } })
       return { assigned: ids.length }

@@ -44,7 +44,14 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   try {
     const client = await PGlite.create(dir)
     const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
-    return { db, kind: 'pglite', pglite: client, close: async () => { await db.destroy(); release() } }
+    const close = async () => {
+      try {
+        await db.destroy()
+      } finally {
+        release()
+      }
+    }
+    return { db, kind: 'pglite', pglite: client, close }
   } catch (error) {
     release()
     throw error

@@ -39,10 +39,13 @@ export function claimEmbeddedDatabase(dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, JSON.stringify(me), { flag: 'wx' })
+      // Two processes replacing one stale file at once: only the one whose claim stayed goes on.
+      if (read(file)?.since !== me.since || read(file)?.pid !== me.pid) continue
       const release = () => {
+        process.off('exit', release)
         if (read(file)?.pid === process.pid) rmSync(file, { force: true })
       }
-      process.once('exit', release)
+      process.on('exit', release)
       return release
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error

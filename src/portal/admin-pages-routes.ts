@@ -8,7 +8,8 @@ import { isActiveImport } from '../db/schema.ts'
 import { forbidden } from '../errors.ts'
 import { stringify } from 'csv-stringify/sync'
 import { csvOptions } from '../csv.ts'
-import { describeAuditEntry } from './audit-view.ts'
+import { resultLink } from '../publish/target.ts'
+import { auditActionLabel, describeAuditEntry } from './audit-view.ts'
 import { translate } from './i18n.ts'
 import { formatDate, formatDuration } from './view-helpers.ts'
 
@@ -54,7 +55,7 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
         hoursText: t(request, 'admin.hours', { total: hours(request, b.mediaHours.total), unsettled: hours(request, b.mediaHours.unsettled) }),
         queueText: t(request, 'admin.queue', { queue: b.queue, perDay: b.importsPerDay }),
         etaText: b.queue === 0 ? null : b.etaHours === null ? t(request, 'admin.etaUnknown') : t(request, 'admin.eta', { eta: hours(request, b.etaHours) }),
-        deadlineText: b.deadline ? t(request, 'admin.deadline', { date: formatDate(request.lang, b.deadline, fastify.timeZone, false), days: b.daysLeft }) : null,
+        deadlineText: b.deadline ? t(request, b.daysLeft! > 0 ? 'admin.deadline' : b.daysLeft === 0 ? 'admin.deadlineToday' : 'admin.deadlinePast', { date: formatDate(request.lang, b.deadline, fastify.timeZone, false), days: b.daysLeft }) : null,
         retiredText: b.retiredAt ? t(request, 'admin.retired', { date: formatDate(request.lang, b.retiredAt, fastify.timeZone, false) }) : null,
       })),
     })
@@ -93,7 +94,7 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
 
   fastify.get('/admin/recordings/:id', { preHandler: requireAdminPage }, async (request, reply) => {
     const detail = await service.recordingDetail(idOf(request))
-    const history = detail.history.map((i) => ({ ...i, cancellable: isActiveImport(i.state) }))
+    const history = detail.history.map((i) => ({ ...i, cancellable: isActiveImport(i.state), result: i.state === 'done' ? resultLink(i.pod_video_url, '') : null }))
     return reply.page('admin-recording', { title: detail.recording.name, section: 'orphans', ...detail, history, back: request.url })
   })
   fastify.post('/admin/recordings/:id/owners/remove', form, async (request, reply) => {
@@ -149,7 +150,7 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
   }
   fastify.get('/admin/audit', { preHandler: requireAdminPage }, async (request, reply) => {
     const { query, entries } = await journal(request, 200)
-    const actions = (await service.auditActions()).map((value) => ({ value, label: t(request, `audit.action.${value}`) }))
+    const actions = (await service.auditActions()).map((value) => ({ value, label: auditActionLabel(request.lang, value) }))
     const csvUrl = `/admin/audit.csv${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`
     return reply.page('admin-audit', { title: t(request, 'admin.audit.title'), section: 'audit', query, entries, actions, csvUrl })
   })

@@ -1,4 +1,4 @@
-import { translate, type Language } from './i18n.ts'
+import { hasMessage, translate, type Language } from './i18n.ts'
 import { formatDate } from './view-helpers.ts'
 
 /** One journal entry as the repository gives it: the log row and the recording it is about. */
@@ -91,15 +91,17 @@ function targetOf(lang: Language, row: AuditRow): { text: string; href?: string 
   }
 }
 
+/** An action in words; one the catalogues do not know (written by a newer version) as its code. */
+export const auditActionLabel = (lang: Language, action: string) => (hasMessage(`audit.action.${action}`) ? translate(lang, `audit.action.${action}`) : action)
+
 /** A journal entry as people read it: when, who, the action and its change in words, the target linked. */
 export function describeAuditEntry(lang: Language, timeZone: string, row: AuditRow) {
-  const action = translate(lang, `audit.action.${row.action}`)
   return {
     id: row.id,
     when: formatDate(lang, row.at, timeZone),
     at: new Date(row.at).toISOString(),
     actor: row.actor,
-    action: action.startsWith('⟦') ? row.action : action,
+    action: auditActionLabel(lang, row.action),
     target: targetOf(lang, row),
     change: changeText(lang, row),
   }

@@ -21,6 +21,9 @@ export function pickLanguage(cookie: string | undefined, acceptLanguage: string 
   return (wanted.find((w) => (languages as readonly string[]).includes(w.lang ?? ''))?.lang as Language | undefined) ?? 'fr'
 }
 
+/** Whether the catalogues have words for `key` (codes met at run time, e.g. an audit action). */
+export const hasMessage = (key: string) => key in dictionaries.fr
+
 /** `{name}` placeholders are replaced by `params`. Unknown keys show themselves, loudly. */
 export function translate(lang: Language, key: string, params: Record<string, unknown> = {}): string {
   const text = dictionaries[lang][key as MessageKey] ?? dictionaries.fr[key as MessageKey] ?? `⟦${key}⟧`

@@ -123,9 +123,14 @@ export function createMyRecordingsRepository(db: Database) {
       return rows.map((r) => r.source)
     },
 
-    /** Whether `url` is the link of a finished import of one of my recordings (a download is theirs only). */
+    /**
+     * Whether `url` is the link of a finished import of one of my recordings (a download is its
+     * owners' only), even once BBB deleted the recording or its server is retired.
+     */
     async ownsResult(userId: number, url: string) {
-      return (await owned(userId).select('r.id').where('li.state', '=', 'done').where('li.pod_video_url', '=', url).executeTakeFirst()) !== undefined
+      const row = await db.selectFrom('imports as i').innerJoin('recording_owners as o', 'o.recording_id', 'i.recording_id')
+        .select('i.id').where('o.user_id', '=', userId).where('i.state', '=', 'done').where('i.pod_video_url', '=', url).limit(1).executeTakeFirst()
+      return row !== undefined
     },
 
     async setDeclined(recordingId: number, userId: number | null) {

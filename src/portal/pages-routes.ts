@@ -32,6 +32,7 @@ const bulkBody = z.object({
   ids: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(rowId).max(500)),
   back: z.string().optional(),
 })
+const downloadName = z.object({ name: z.string().max(300).regex(/^[^/\\\0]+\.mp4$/) })
 const backOf = (body: unknown) => safeReturnTo((body as { back?: unknown } | undefined)?.back)
 
 export interface PagesOptions {
@@ -129,8 +130,8 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
 
   // An import kept in the export folder, for its owners only; any other name is the same 404.
   fastify.get('/downloads/:name', { preHandler: requirePageUser }, async (request, reply) => {
-    const { name } = z.object({ name: z.string().max(300).regex(/^[^/\\\0]+\.mp4$/) }).parse(request.params)
-    if (!(await service.ownsResult(request.viewer!.userId, downloadPath(name)))) throw notFound('No such video among yours.')
+    const name = downloadName.safeParse(request.params).data?.name
+    if (!name || !(await service.ownsResult(request.viewer!.userId, downloadPath(name)))) throw notFound('No such video among yours.')
     const file = path.join(exportDir, name)
     const size = (await stat(file).catch(() => undefined))?.size
     if (size === undefined) throw notFound('The video is no longer in the export folder.')

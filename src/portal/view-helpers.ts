@@ -1,5 +1,5 @@
 import type HandlebarsNs from 'handlebars'
-import { translate, type Language } from './i18n.ts'
+import { hasMessage, translate, type Language } from './i18n.ts'
 
 type Options = HandlebarsNs.HelperOptions
 const langOf = (options: Options): Language => options.data?.root?.lang ?? 'fr'
@@ -17,9 +17,6 @@ const locales: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' }
 export const formatDate = (lang: Language, value: Date | string, timeZone: string, withTime = true) =>
   new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone }).format(new Date(value))
 
-/** A number as the language writes it ("0,04" in French). */
-export const formatNumber = (lang: Language, value: number, maximumFractionDigits = 1) => new Intl.NumberFormat(locales[lang], { maximumFractionDigits }).format(value)
-
 /** How an owner came to a recording, in words: `moodle-role:editingteacher` is a role with its name. */
 export function ownerReasonText(lang: Language, reason: string): string {
   const [kind, role] = reason.split(/:(.*)/s)
@@ -32,8 +29,7 @@ export function ownerReasonText(lang: Language, reason: string): string {
  */
 export function problemDetail(lang: Language, problem: { status: number; detail?: string; code?: unknown }): string | undefined {
   if (problem.status >= 500) return undefined
-  const known = typeof problem.code === 'string' ? translate(lang, `error.code.${problem.code}`) : undefined
-  if (known && !known.startsWith('⟦')) return known
+  if (typeof problem.code === 'string' && hasMessage(`error.code.${problem.code}`)) return translate(lang, `error.code.${problem.code}`)
   return lang === 'en' ? problem.detail : undefined
 }
 

@@ -29,13 +29,16 @@ export interface Publication {
 /** Where the portal serves a file of the export folder to its owner (the `directory` target's link). */
 export const downloadPath = (fileName: string) => `/downloads/${encodeURIComponent(fileName)}`
 
+/** Pod's list of recordings waiting to be claimed ("Revendiquer un enregistrement"), under POD_URL. */
+export const claimListPath = '/record/claim_record/'
+
 /** What a finished import's link leads to: the Pod video, Pod's claim page, or the portal's download. */
 export type ResultLink = { kind: 'pod' | 'claim' | 'download'; url: string }
 
 export function resultLink(url: string | null, portalUrl: string): ResultLink | null {
   if (!url) return null
   if (url.startsWith('/downloads/')) return { kind: 'download', url: `${portalUrl}${url}` }
-  return { kind: /\/record\/claim_record\/?$/.test(url) ? 'claim' : 'pod', url }
+  return { kind: url.endsWith(claimListPath) ? 'claim' : 'pod', url }
 }
 
 export interface PublishTarget {

@@ -4,7 +4,7 @@ import type { PodClient } from '../pod/pod-client.ts'
 import { directoryTarget } from './directory-target.ts'
 import { podTarget } from './pod-target.ts'
 import { recorderTarget } from './recorder-target.ts'
-import type { PublishTarget } from './target.ts'
+import { claimListPath, type PublishTarget } from './target.ts'
 
 /** A group's id from its name (`/etc/group`) or number: Pod's user must be able to move claimed files. */
 export function groupId(group: string): number {
@@ -25,7 +25,7 @@ export function publishTargetFor(config: AppConfig, pod: PodClient | undefined, 
       dir: recorder.dir, podDir: recorder.podDir, timeZone: config.timeZone,
       sharing: { gid: recorder.group === undefined ? undefined : groupId(recorder.group) },
       assign: recorder.assign && pod && settings ? { pod, recorderId: settings.recorderId, createUsers: settings.createUsers, staffUsers: settings.staffUsers, encodeTimeoutSeconds: settings.encodeTimeoutSeconds } : undefined,
-      claimPage: settings && `${settings.url}/record/claim_record/`,
+      claimPage: settings && `${settings.url}${claimListPath}`,
     }, { pollMs: options.podPollMs })
   }
   return directoryTarget(imports.exportDir)

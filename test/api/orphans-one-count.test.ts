@@ -62,4 +62,9 @@ t.test('the dashboard, the orphans page, the report and the API count orphans th
   const waiting = orphanIds.find((id) => ![imported, declined, abandoned, withFallback, adminGiven, deleted].includes(id))!
   t.equal((await chef.post(`/admin/recordings/${waiting}/owners`, { _csrf: csrf, usernames: 'martin', back: '/admin/orphans' })).statusCode, 303)
   t.same(await counts(), { dashboard: 7, dashboardPage: 7, page: 7, api: 7, report: 7, waitingDashboard: 4, waitingPage: 4, waitingReport: 4, unsettledPage: 4 }, 'one assigned: every count drops by one')
+
+  // "Every orphan of this filter" gives owners to those still to settle, never to an abandoned one.
+  const bulk = await h.app.inject({ method: 'POST', url: '/api/v1/admin/orphans/assign', headers: admin, payload: { filter: { source: 'old' }, usernames: ['durand'] } })
+  t.same(bulk.json(), { assigned: 4 })
+  t.same(await counts(), { dashboard: 3, dashboardPage: 3, page: 3, api: 3, report: 3, waitingDashboard: 0, waitingPage: 0, waitingReport: 0, unsettledPage: 0 }, 'the settled ones stay orphans')
 })

@@ -29,7 +29,7 @@ t.test('admin console in Chromium', async (t) => {
   })
 
   t.test('reassign an orphan; the teacher sees it at first login', async (t) => {
-    await page.getByRole('link', { name: 'Orphelins' }).click()
+    await page.getByRole('link', { name: 'Orphelins', exact: true }).click()
     await page.waitForURL(`${base}/admin/orphans`)
     t.equal(await page.locator('tbody tr').count(), 3)
     t.same(await axeViolations(page), [], 'orphans page: no serious or critical axe violation')
@@ -66,7 +66,7 @@ t.test('admin console in Chromium', async (t) => {
     t.match(await page.locator('.flash').textContent(), /Synchronisation appliquée/)
     t.equal(await count('missing'), 1)
     const runs = await page.locator('table.runs tbody tr').allTextContents()
-    t.match(runs[0], /succeeded.*2 \/ \+0 \/ ~0 \/ −1/s, 'the applied run, newest first')
+    t.match(runs[0], /réussie.*2 \/ \+0 \/ ~0 \/ −1/s, 'the applied run, newest first')
     t.match(runs[1], /simulation/, 'the dry run before it')
   })
 
@@ -81,11 +81,13 @@ t.test('admin console in Chromium', async (t) => {
     await page.getByRole('link', { name: 'Journal' }).click()
     await page.waitForURL(`${base}/admin/audit`)
     const actions = await page.locator('tbody tr td:nth-child(3)').allTextContents()
-    t.same(actions, ['source.sync', 'owners.assign'])
-    await page.getByLabel('Action').fill('owners.assign')
+    t.same(actions, ['Synchronisation appliquée', 'Propriétaires attribués'], 'actions in words, newest first')
+    t.match(await page.locator('tbody tr').nth(1).textContent(), /personne → nouvelle\.prof/, 'the change as a short diff')
+    await page.getByLabel('Action').selectOption({ label: 'Propriétaires attribués' })
     await page.getByRole('button', { name: 'Appliquer' }).click()
     await page.waitForURL(/action=owners\.assign/)
-    t.same(await page.locator('tbody tr td:nth-child(3)').allTextContents(), ['owners.assign'], 'filtered')
+    t.same(await page.locator('tbody tr td:nth-child(3)').allTextContents(), ['Propriétaires attribués'], 'filtered')
+    t.match(await page.locator('tbody tr td:nth-child(4) a').getAttribute('href'), /^\/admin\/recordings\/\d+$/, "the recording's title links its page")
   })
 
   t.test('one recording: owners, force an import, abandon', async (t) => {
@@ -94,7 +96,7 @@ t.test('admin console in Chromium', async (t) => {
     await page.fill('#add-owner', 'prof.b')
     await page.getByRole('button', { name: 'Attribuer' }).click()
     await page.waitForSelector('.owners')
-    t.match(await page.locator('.owners').textContent(), /prof\.b \(admin\)/)
+    t.match(await page.locator('.owners').textContent(), /prof\.b \(attribué par un administrateur\)/)
     await page.getByRole('button', { name: 'Importer pour son propriétaire' }).click()
     await page.waitForSelector('table.recordings tbody tr')
     t.match(await page.locator('table.recordings tbody tr').first().textContent(), /Importation demandée/)

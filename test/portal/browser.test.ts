@@ -57,7 +57,7 @@ t.test('teacher portal in Chromium', async (t) => {
     // A worker moves the import on; the page shows it without a reload.
     await handle.db.updateTable('imports').set({ state: 'converting', progress: 42 }).where('recording_id', '=', ids[2]!).execute()
     await page.waitForFunction((id) => document.querySelector(`#rec-${id} .badge`)?.textContent?.includes('42'), ids[2], { timeout: 10_000 })
-    t.match(await page.locator(`#rec-${ids[2]} .badge`).textContent(), /Conversion 42\s%/)
+    t.match(await page.locator(`#rec-${ids[2]} .badge`).textContent(), /Conversion : 42\s%/)
     await screenshot(page, 'recordings-importing')
     await handle.db.updateTable('imports').set({ state: 'done', progress: 100, pod_video_url: 'https://pod.univ.example/video/0042-algebre/' }).where('recording_id', '=', ids[2]!).execute()
     await page.waitForFunction((id) => document.querySelector(`#rec-${id} .badge`)?.textContent?.includes('Importé'), ids[2], { timeout: 10_000 })

@@ -50,7 +50,7 @@ t.test('a video kept in a plain folder is reached from the teacher page, the API
   await other.demoLogin('nouveau')
   t.equal((await other.get(local)).statusCode, 404, "someone else's video is a 404")
   const traversal = await owner.get('/downloads/..%2F..%2Fetc%2Fpasswd.mp4')
-  t.ok([400, 404].includes(traversal.statusCode), `a path is no name (${traversal.statusCode})`)
+  t.equal(traversal.statusCode, 404, 'a path is no name')
   t.equal((await cookieClient(h.app).get(local)).statusCode, 303, 'a visitor is sent to log in')
 
   for (let i = 0; i < 50 && !mail.mails.length; i++) await new Promise((r) => setTimeout(r, 50))
