@@ -3,6 +3,7 @@ import { createReadStream, statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
 import { nginxErrorPage } from './fake-bbb-xml.ts'
+import { samplePlayerPage } from './sample-player.ts'
 
 export interface PublishedFilesOptions {
   /** Folder laid out like /var/bigbluebutton/published (presentation/<id>/…, video/<id>/…). */
@@ -37,8 +38,9 @@ export function servePublished(req: IncomingMessage, res: ServerResponse, option
   if (p.match(/^\/playback\/presentation\/(?:2\.0|0\.9\.0)\/playback\.html$/)) {
     return redirect(301, `/playback/presentation/2.3/${url.searchParams.get('meetingId') ?? ''}`)
   }
-  if (p.match(/^\/playback\/presentation\/2\.3\/[^/]+\/?$/)) {
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><title>Recording Playback</title></head><body><div id="root"></div></body></html>')
+  const player = /^\/playback\/presentation\/2\.3\/([^/]+)\/?$/.exec(p)
+  if (player) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(samplePlayerPage(decodeURIComponent(player[1]!)))
     return
   }
   const tokens = options.scalelite?.protectedTokens ?? {}

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { escapeXml, type FakeRecording } from './fake-bbb-xml.ts'
+import { renderSlide, SLIDE_WIDTH, slideSvg, type SampleSlide } from './sample-slides.ts'
 
 const run = promisify(execFile)
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex')
@@ -13,28 +15,67 @@ interface Sample {
   origin: 'moodle' | 'greenlight'
   course?: { id: number; label: string; name: string }
   daysAgo: number
-  slides: Array<{ source: string; text: string }>
+  slides: SampleSlide[]
 }
 
 const SECONDS_PER_SLIDE = 20
 const samples: Sample[] = [
   {
     name: 'Algèbre linéaire — séance 1', origin: 'moodle', course: { id: 12, label: 'MATH101', name: 'Algèbre linéaire L1' }, daysAgo: 3,
-    slides: [{ source: 'testsrc2', text: 'Espaces vectoriels' }, { source: 'smptehdbars', text: 'Bases et dimension' }, { source: 'mandelbrot', text: 'Exercices' }],
+    slides: [
+      { title: 'Espaces vectoriels', bullets: ['Un ensemble muni de deux lois', 'Addition de vecteurs', 'Multiplication par un scalaire'], diagram: 'vectors' },
+      { title: 'Bases et dimension', bullets: ['Famille libre', 'Famille génératrice', 'Toutes les bases ont le même cardinal'], diagram: 'vectors' },
+      { title: 'Exercices', bullets: ['Montrer que u et v forment une base', 'Calculer les coordonnées de w'], diagram: 'bars' },
+    ],
   },
   {
     name: 'Droit des contrats — CM 4', origin: 'moodle', course: { id: 31, label: 'DROIT204', name: 'Droit des contrats' }, daysAgo: 10,
-    slides: [{ source: 'rgbtestsrc', text: 'La formation du contrat' }, { source: 'testsrc', text: 'Vices du consentement' }],
+    slides: [
+      { title: 'La formation du contrat', bullets: ['Une offre ferme et précise', 'Une acceptation sans réserve', 'La rencontre des volontés'], diagram: 'cycle' },
+      { title: 'Vices du consentement', bullets: ['L’erreur', 'Le dol', 'La violence'], diagram: 'cycle' },
+    ],
   },
-  { name: 'Salle de Claire Martin', origin: 'greenlight', daysAgo: 24, slides: [{ source: 'cellauto', text: 'Réunion de labo' }, { source: 'testsrc2', text: 'Ordre du jour' }] },
+  {
+    name: 'Salle de Claire Martin', origin: 'greenlight', daysAgo: 24,
+    slides: [
+      { title: 'Réunion de laboratoire', bullets: ['Avancement des thèses', 'Budget du semestre'], diagram: 'bars' },
+      { title: 'Ordre du jour', bullets: ['Séminaire de rentrée', 'Questions diverses'], diagram: 'bars' },
+    ],
+  },
 ]
 
-async function ffmpegAvailable(): Promise<boolean> {
+async function available(command: string, versionFlag: string): Promise<boolean> {
   try {
-    await run('ffmpeg', ['-hide_banner', '-version'])
+    await run(command, [versionFlag])
     return true
   } catch {
     return false
+  }
+}
+
+/**
+ * The lecture's sound: a French voice (espeak-ng) reading each slide, padded or cut to its
+ * time; without espeak-ng, a quiet tone. Written as BBB publishes it (Opus in WebM).
+ */
+async function writeAudio(target: string, slides: SampleSlide[], voice: boolean): Promise<void> {
+  if (!voice) {
+    await ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=330:duration=${slides.length * SECONDS_PER_SLIDE}`, '-af', 'volume=0.3', '-c:a', 'libopus', '-b:a', '32k', target])
+    return
+  }
+  // espeak-ng cuts long file names short without a word: it writes in a short temporary folder.
+  const work = mkdtempSync(path.join(tmpdir(), 'bbbp-voice-'))
+  const parts: string[] = []
+  for (const [i, slide] of slides.entries()) {
+    const wav = path.join(work, `voice-${i + 1}.wav`)
+    await run('espeak-ng', ['-v', 'fr', '-s', '150', '-w', wav, `${slide.title}. ${slide.bullets.join('. ')}.`])
+    parts.push(wav)
+  }
+  const pads = parts.map((_, i) => `[${i}]atrim=0:${SECONDS_PER_SLIDE},apad=whole_dur=${SECONDS_PER_SLIDE}[a${i}]`).join(';')
+  const chain = `${pads};${parts.map((_, i) => `[a${i}]`).join('')}concat=n=${parts.length}:v=0:a=1`
+  try {
+    await ffmpeg([...parts.flatMap((p) => ['-i', p]), '-filter_complex', chain, '-ar', '48000', '-c:a', 'libopus', '-b:a', '32k', target])
+  } finally {
+    rmSync(work, { recursive: true, force: true })
   }
 }
 
@@ -42,7 +83,7 @@ async function ffmpeg(args: string[]): Promise<void> {
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args])
 }
 
-function shapesSvg(presId: string, slides: Sample['slides']): string {
+function shapesSvg(presId: string, slides: SampleSlide[]): string {
   const images = slides.map((slide, i) => {
     const n = i + 1
     const inAt = (i * SECONDS_PER_SLIDE).toFixed(1)
@@ -51,9 +92,9 @@ function shapesSvg(presId: string, slides: Sample['slides']): string {
     const t = i * SECONDS_PER_SLIDE
     return `  <image id="image${n}" class="slide" in="${inAt}" out="${outAt}" xlink:href="presentation/${presId}/slide-${n}.png" width="1600" height="900" x="0" y="0" style="visibility:hidden" text="presentation/${presId}/textfiles/slide-${n}.txt"/>
   <g class="canvas" id="canvas${n}" image="image${n}" display="none">
-    <g id="image${n}-draw1" class="shape" timestamp="${(t + 4).toFixed(1)}" undo="-1" shape="image${n}-pencil1" style="stroke:#ff0000;stroke-linecap:round;stroke-linejoin:round;stroke-width:8;visibility:hidden;fill:none"><path d="M200 700L400 600"/></g>
-    <g id="image${n}-draw2" class="shape" timestamp="${(t + 6).toFixed(1)}" undo="-1" shape="image${n}-pencil1" style="stroke:#ff0000;stroke-linecap:round;stroke-linejoin:round;stroke-width:8;visibility:hidden;fill:none"><path d="M200 700L400 600L700 650L900 500"/></g>
-    <g id="image${n}-draw3" class="shape" timestamp="${(t + 9).toFixed(1)}" undo="${(t + 15).toFixed(1)}" shape="image${n}-ellipse2" style="stroke:#0000ff;stroke-width:6;visibility:hidden;fill:none"><ellipse cx="1100" cy="300" rx="180" ry="90"/></g>
+    <g id="image${n}-draw1" class="shape" timestamp="${(t + 4).toFixed(1)}" undo="-1" shape="image${n}-pencil1" style="stroke:#ff0000;stroke-linecap:round;stroke-linejoin:round;stroke-width:8;visibility:hidden;fill:none"><path d="M150 386L450 383"/></g>
+    <g id="image${n}-draw2" class="shape" timestamp="${(t + 6).toFixed(1)}" undo="-1" shape="image${n}-pencil1" style="stroke:#ff0000;stroke-linecap:round;stroke-linejoin:round;stroke-width:8;visibility:hidden;fill:none"><path d="M150 386L450 383L600 389L700 384"/></g>
+    <g id="image${n}-draw3" class="shape" timestamp="${(t + 9).toFixed(1)}" undo="${(t + 15).toFixed(1)}" shape="image${n}-ellipse2" style="stroke:#0000ff;stroke-width:6;visibility:hidden;fill:none"><ellipse cx="1200" cy="520" rx="340" ry="300"/></g>
   </g>`
   })
   return `<?xml version="1.0"?>
@@ -74,8 +115,10 @@ function eventsXml(id: string, events: Array<[number, string, string]>): string 
  * ffmpeg; without it the recordings are listed all the same, with a warning.
  */
 export async function generateSampleRecordings(dir: string, baseUrl: string, warn: (message: string) => void): Promise<FakeRecording[]> {
-  const withMedia = await ffmpegAvailable()
-  if (!withMedia) warn('ffmpeg is not installed: the demo recordings have no slides or audio (apt-get install ffmpeg)')
+  const withMedia = await available('ffmpeg', '-version')
+  if (!withMedia) warn('ffmpeg is not installed: the demo recordings have no audio (apt-get install ffmpeg)')
+  const voice = withMedia && (await available('espeak-ng', '--version'))
+  if (withMedia && !voice) warn('espeak-ng is not installed: the demo recordings have a tone instead of a voice (apt-get install espeak-ng)')
   const recordings: FakeRecording[] = []
   for (const [index, sample] of samples.entries()) {
     const meetingId = sample.course ? `${sha1(`demo${index}`)}-${sample.course.id}-${40 + index}[0]` : sha1(`demo-room-${index}`)
@@ -89,13 +132,12 @@ export async function generateSampleRecordings(dir: string, baseUrl: string, war
       for (const sub of ['textfiles', 'thumbnails']) mkdirSync(path.join(pres, sub), { recursive: true })
       mkdirSync(path.join(root, 'audio'), { recursive: true })
       for (const [i, slide] of sample.slides.entries()) {
-        writeFileSync(path.join(pres, 'textfiles', `slide-${i + 1}.txt`), slide.text)
-        if (withMedia) {
-          await ffmpeg(['-f', 'lavfi', '-i', `${slide.source}=size=1600x900:rate=1`, '-frames:v', '1', path.join(pres, `slide-${i + 1}.png`)])
-          await ffmpeg(['-i', path.join(pres, `slide-${i + 1}.png`), '-vf', 'scale=176:136', path.join(pres, 'thumbnails', `thumb-${i + 1}.png`)])
-        }
+        writeFileSync(path.join(pres, 'textfiles', `slide-${i + 1}.txt`), [slide.title, ...slide.bullets].join('\n'))
+        const svg = slideSvg(slide, sample.course?.name ?? sample.name, i + 1)
+        writeFileSync(path.join(pres, `slide-${i + 1}.png`), renderSlide(svg, SLIDE_WIDTH))
+        writeFileSync(path.join(pres, 'thumbnails', `thumb-${i + 1}.png`), renderSlide(svg, 176))
       }
-      if (withMedia) await ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=330:duration=${durationS}`, '-c:a', 'libopus', '-b:a', '32k', path.join(root, 'audio', 'audio.webm')])
+      if (withMedia) await writeAudio(path.join(root, 'audio', 'audio.webm'), sample.slides, voice)
       writeFileSync(path.join(root, 'shapes.svg'), shapesSvg(presId, sample.slides))
       writeFileSync(path.join(root, 'panzooms.xml'), eventsXml('panzoom_events', [[0, 'viewBox', '0.0 0.0 1600.0 900.0'], [12, 'viewBox', '400.0 225.0 800.0 450.0'], [16, 'viewBox', '0.0 0.0 1600.0 900.0']]))
       writeFileSync(path.join(root, 'cursor.xml'), eventsXml('cursor_events', [[0, 'cursor', '-1.0 -1.0'], [2, 'cursor', '0.25 0.75'], [7, 'cursor', '0.56 0.55'], [11, 'cursor', '-1.0 -1.0']]))
@@ -116,7 +158,7 @@ export async function generateSampleRecordings(dir: string, baseUrl: string, war
       recordId, meetingId, name: sample.name, published: true, state: 'published', startTime, endTime: startTime + durationS * 1000, participants: 12, metadata,
       formats: [{
         type: 'presentation', url: `/playback/presentation/2.3/${recordId}`, length: Math.round(durationS / 60), processingTime: 4000,
-        previews: withMedia ? sample.slides.slice(0, 3).map((s, i) => ({ url: `/presentation/${recordId}/presentation/${presId}/thumbnails/thumb-${i + 1}.png`, width: 176, height: 136, alt: s.text })) : [],
+        previews: sample.slides.slice(0, 3).map((s, i) => ({ url: `/presentation/${recordId}/presentation/${presId}/thumbnails/thumb-${i + 1}.png`, width: 176, height: 99, alt: s.title })),
       }],
     })
   }

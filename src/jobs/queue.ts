@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss'
 import type { DatabaseHandle } from '../db/database.ts'
+import { queueDatabase } from './queue-db.ts'
 
 export const IMPORT_QUEUE = 'import'
 
@@ -10,25 +11,12 @@ export interface QueueSettings {
   retryDelaySeconds: number
 }
 
-/**
- * pg-boss on our database: its own pool on PostgreSQL; on the embedded PGlite, its queries go
- * through the one in-process client (statements without parameters as a script).
- */
+/** pg-boss on our database (its own pool on PostgreSQL, the one client of the embedded PGlite). */
 export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, options: { supervise?: boolean; maintenanceIntervalSeconds?: number } = {}) {
   // Maintenance is what gives an expired lease's job to another worker.
   const common = { schema: 'pgboss', supervise: options.supervise ?? true, maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30, monitorStateIntervalSeconds: 30 }
-  const boss = handle.pglite
-    ? new PgBoss({
-        ...common,
-        db: {
-          executeSql: async (text: string, values: unknown[]) => {
-            if (values?.length) return handle.pglite!.query(text, values)
-            const results = await handle.pglite!.exec(text)
-            return { rows: results.at(-1)?.rows ?? [] }
-          },
-        },
-      })
-    : new PgBoss({ ...common, connectionString: handle.databaseUrl!, max: 4 })
+  const db = queueDatabase(handle, common.schema)
+  const boss = new PgBoss({ ...common, db })
   boss.on('error', (error) => console.warn(`job queue: ${error.message}`))
   await boss.start()
   // `stately`: for one import, at most one job waiting and one running, whatever the clicks.
@@ -49,7 +37,10 @@ export async function openQueue(handle: DatabaseHandle, settings: QueueSettings,
     async depth() {
       return boss.getQueueSize(IMPORT_QUEUE)
     },
-    stop: () => boss.stop({ graceful: true, timeout: 10_000, wait: true }),
+    async stop() {
+      await boss.stop({ graceful: true, timeout: 10_000, wait: true })
+      await db.close()
+    },
   }
 }
 export type JobQueue = Awaited<ReturnType<typeof openQueue>>
