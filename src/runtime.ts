@@ -2,6 +2,7 @@ import { createBbbClient } from './bbb/client.ts'
 import type { AppConfig } from './config.ts'
 import { openDatabase, type DatabaseHandle } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import type { MoodleDb } from './moodle/moodle-db.ts'
 import { createOwnersRepository } from './owners/owners-repository.ts'
 import { createOwnerService, type OwnerSources } from './owners/owner-service.ts'
 import { openOwnerSources } from './owners/owner-sources.ts'
@@ -15,8 +16,11 @@ export interface Runtime {
   close(): Promise<void>
 }
 
-/** Opens the database (migrated to the latest schema) and builds the services on it. */
-export async function openRuntime(config: AppConfig): Promise<Runtime> {
+/**
+ * Opens the database (migrated to the latest schema) and builds the services on it. `moodles`
+ * gives Moodles already open, by server name, from the opened database (the demo's sample one).
+ */
+export async function openRuntime(config: AppConfig, options: { moodles?: (handle: DatabaseHandle) => Promise<Record<string, MoodleDb>> } = {}): Promise<Runtime> {
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   try {
     await migrateToLatest(handle.db)
@@ -24,7 +28,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
     await handle.close()
     throw error
   }
-  const ownerSources = openOwnerSources(config.owners, config.imports.pod)
+  const ownerSources = openOwnerSources(config.owners, config.imports.pod, await options.moodles?.(handle))
   const owners = createOwnerService({ repo: createOwnersRepository(handle.db), config: config.owners, sources: ownerSources, log: (m) => console.warn(m) })
   const syncService = createSyncService({
     handle,

@@ -8,7 +8,8 @@ import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { formatSummary } from '../cli/sync-report.ts'
 import { FakeBbb } from './fake-bbb.ts'
-import { generateSampleRecordings } from './sample-recordings.ts'
+import { sampleMoodle } from './sample-moodle.ts'
+import { generateSampleRecordings, SAMPLE_MOODLE_SERVER } from './sample-recordings.ts'
 
 /**
  * Everything on one machine with nothing installed: the embedded database (unless
@@ -31,7 +32,7 @@ export async function runDemo(config: AppConfig): Promise<void> {
     // Nothing tells the demo who made its sample recordings: they go to one teacher.
     owners: { ...config.owners, fallbackOwner: config.owners.fallbackOwner ?? DEMO_TEACHER },
   }
-  const runtime = await openRuntime(demoConfig)
+  const runtime = await openRuntime(demoConfig, { moodles: async (handle) => ({ [SAMPLE_MOODLE_SERVER]: await sampleMoodle(handle.db) }) })
   const summary = await runtime.syncService.syncSource(source)
   console.log(formatSummary(summary, bbbUrl))
 
@@ -51,7 +52,8 @@ export async function runDemo(config: AppConfig): Promise<void> {
   console.log(`
 bbb-recordings-portal demo is running on ${config.publicUrl}  (database: ${runtime.handle.kind}, data in ${config.dataDir})
   sample BBB server: ${bbbUrl}  (secret: ${secret})
-  portal: ${config.publicUrl}/login ${methods.includes('demo') ? `(demo login: "${demoConfig.owners.fallbackOwner}" owns the sample recordings)` : ''}
+  sample Moodle (in the demo's database): owners found as in production
+  portal: ${config.publicUrl}/login ${methods.includes('demo') ? `(demo login, no password: "enseignant" teaches both courses, "marie.curie" co-teaches algebra; the Greenlight room is an orphan, given to "${demoConfig.owners.fallbackOwner}" by FALLBACK_OWNER; tick "Administrateur" for the console)` : ''}
   imports: published to ${demoConfig.imports.target === 'directory' ? demoConfig.imports.exportDir : demoConfig.imports.target}
   API docs: ${config.publicUrl}/api/docs
   try: curl -H 'Authorization: Bearer ${token}' ${config.publicUrl}/api/v1/admin/recordings

@@ -44,6 +44,17 @@ const samples: Sample[] = [
   },
 ]
 
+/** The Moodle the sample lectures were made from (bbb-origin-server-name). */
+export const SAMPLE_MOODLE_SERVER = 'moodle.demo.univ.example'
+
+/**
+ * The Moodle activities the sample lectures were recorded in, as mod_bigbluebuttonbn names their
+ * meetings (`<seed>-<course>-<activity>[group]`): the demo's sample Moodle holds them.
+ */
+export function moodleActivities() {
+  return samples.flatMap((s, index) => (s.course ? [{ index, id: 40 + index, seed: sha1(`demo${index}`), courseId: s.course.id, courseLabel: s.course.label, courseName: s.course.name, name: s.name }] : []))
+}
+
 async function available(command: string, versionFlag: string): Promise<boolean> {
   try {
     await run(command, [versionFlag])
@@ -121,7 +132,8 @@ export async function generateSampleRecordings(dir: string, baseUrl: string, war
   if (withMedia && !voice) warn('espeak-ng is not installed: the demo recordings have a tone instead of a voice (apt-get install espeak-ng)')
   const recordings: FakeRecording[] = []
   for (const [index, sample] of samples.entries()) {
-    const meetingId = sample.course ? `${sha1(`demo${index}`)}-${sample.course.id}-${40 + index}[0]` : sha1(`demo-room-${index}`)
+    const activity = moodleActivities().find((a) => a.index === index)
+    const meetingId = activity ? `${activity.seed}-${activity.courseId}-${activity.id}[0]` : sha1(`demo-room-${index}`)
     const startTime = Math.floor(Date.now() / 86_400_000 - sample.daysAgo) * 86_400_000 + 9 * 3_600_000
     const recordId = `${sha1(meetingId)}-${startTime}`
     const presId = `${sha1(`pres${index}`)}-${startTime + 1000}`
@@ -149,7 +161,7 @@ export async function generateSampleRecordings(dir: string, baseUrl: string, war
     }
     const metadata: Record<string, string> = sample.course
       ? {
-          'bbb-origin': 'Moodle', 'bbb-origin-version': '4.1.9 (Build: 20240212)', 'bbb-origin-server-name': 'moodle.demo.univ.example',
+          'bbb-origin': 'Moodle', 'bbb-origin-version': '4.1.9 (Build: 20240212)', 'bbb-origin-server-name': SAMPLE_MOODLE_SERVER,
           'bbb-context': sample.course.name, 'bbb-context-id': String(sample.course.id), 'bbb-context-label': sample.course.label,
           'bbb-recording-name': sample.name, 'bbb-recording-description': '', isBreakout: 'false', meetingId, meetingName: sample.name,
         }

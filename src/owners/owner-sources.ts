@@ -11,18 +11,20 @@ import type { OwnerSources } from './owner-service.ts'
  * The databases and files owners come from, opened on first use and closed with the runtime.
  * A recording's Moodle is chosen by its `bbb-origin-server-name`, else `default` (Pod's DB_PARAMS).
  */
-export function openOwnerSources(config: AppConfig['owners'], podSettings?: AppConfig['imports']['pod']): OwnerSources & { close(): Promise<void> } {
-  const opened = new Map<string, MoodleDb>()
+export function openOwnerSources(config: AppConfig['owners'], podSettings?: AppConfig['imports']['pod'], given: Record<string, MoodleDb> = {}): OwnerSources & { close(): Promise<void> } {
+  // `given`: Moodles already open, by server name (the demo's sample Moodle).
+  const opened = new Map<string, MoodleDb>(Object.entries(given))
   const podClient = podSettings ? createPodClient(podSettings) : undefined
   const greenlight = config.greenlightUrl ? greenlightResolver(config.greenlightUrl) : undefined
   const mapping = config.mappingFile ? readOwnerMapping(config.mappingFile) : undefined
   return {
     moodleFor(serverName) {
-      const name = serverName && config.moodles[serverName] ? serverName : 'default'
+      const known = (name: string) => Boolean(config.moodles[name] || given[name])
+      const name = serverName && known(serverName) ? serverName : 'default'
       const settings = config.moodles[name]
-      if (!settings) return undefined
       let moodle = opened.get(name)
-      if (!moodle) opened.set(name, (moodle = openMoodleDb(settings)))
+      if (!moodle && !settings) return undefined
+      if (!moodle) opened.set(name, (moodle = openMoodleDb(settings!)))
       return { name, repo: moodleRepository(moodle) }
     },
     greenlight,

@@ -46,7 +46,7 @@ t.test('demo: embedded database, its own BBB, a first sync, the web server', asy
   t.same(await health.json(), { status: 'ok' })
   const token = /Bearer ([\w.-]+)/.exec(out)?.[1]
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/admin/recordings`, { headers: { authorization: `Bearer ${token}` } })
-  const body = (await res.json()) as { total: number; data: Array<{ name: string; formats: Array<{ previews: unknown[] }> }> }
+  const body = (await res.json()) as { total: number; data: Array<{ name: string; orphaned: boolean; owners: Array<{ username: string; reason: string }>; formats: Array<{ previews: unknown[] }> }> }
   t.equal(body.total, 3)
   t.ok(body.data.some((r) => r.name === 'Algèbre linéaire — séance 1'))
   // The sample BBB serves what it lists: a preview image generated with ffmpeg.
@@ -82,6 +82,13 @@ t.test('demo: embedded database, its own BBB, a first sync, the web server', asy
   t.equal(state, preview ? 'done' : 'failed', 'the demo worker ran it')
   if (preview) t.equal(readdirSync(path.join(dir, 'exports')).filter((f) => f.endsWith('.mp4')).length, 1, 'the MP4 is in DATA_DIR/exports')
 
+  // Owners as in production: the sample Moodle's teachers; the Greenlight room an orphan.
+  const owners = Object.fromEntries(body.data.map((r) => [r.name, { orphaned: r.orphaned, owners: r.owners.map((o) => `${o.username}:${o.reason}`) }]))
+  t.same(owners, {
+    'Algèbre linéaire — séance 1': { orphaned: false, owners: ['enseignant:moodle-owner', 'marie.curie:moodle-role:editingteacher'] },
+    'Droit des contrats — CM 4': { orphaned: false, owners: ['enseignant:moodle-owner'] },
+    'Salle de Claire Martin': { orphaned: true, owners: ['enseignant:fallback'] },
+  })
   t.match(out, /sample BBB server: http:\/\/127\.0\.0\.1:\d+\S*\s+\(secret: demo-secret-not-for-production\)/, 'the demo says how to reach its BBB server')
   const docs = await (await fetch(`http://127.0.0.1:${port}/api/docs/json`)).json() as { servers: Array<{ url: string }> }
   t.same(docs.servers, [{ url: `http://127.0.0.1:${port}` }], "the API docs' Try it out calls this portal")
