@@ -13,6 +13,10 @@ import { createAdminService } from './admin/admin-service.ts'
 import adminActionsRoutes from './api/admin-actions-routes.ts'
 import adminOperationsRoutes from './api/admin-operations-routes.ts'
 import adminRoutes from './api/admin-routes.ts'
+import campaignRoutes from './api/campaign-routes.ts'
+import { startCampaignSchedule } from './campaign/campaign-schedule.ts'
+import { openCampaign } from './campaign/campaign-service.ts'
+import campaignPagesRoutes from './portal/campaign-pages-routes.ts'
 import metricsPlugin from './api/metrics-plugin.ts'
 import problemPlugin from './api/problem-plugin.ts'
 import { securityHeaders } from './api/security-headers.ts'
@@ -41,13 +45,15 @@ export interface AppOptions {
   /** Syncs and the Moodle notice started from the admin console (serve and demo give them). */
   syncService?: SyncService
   notice?: NoticeDeps
+  /** Runs the migration campaign's steps and deadlines every CAMPAIGN_INTERVAL (serve). */
+  scheduleCampaigns?: boolean
 }
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url))
 const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url))
 
 /** The whole web application as one plugin; src/server.ts only listens. */
-const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested, syncService, notice }) => {
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested, syncService, notice, scheduleCampaigns }) => {
   // Preview thumbnails come from the old BBB servers; nothing else is loaded from elsewhere.
   const bbbOrigins = [...new Set(config.sources.map((s) => new URL(s.url).origin))]
   const headersFramedBy = (ancestors: string[]) => securityHeaders({
@@ -87,6 +93,13 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(loginRoutes, { db, config })
   await fastify.register(pagesRoutes, { service, deadlines, secureCookies: config.auth.secureCookies, exportDir: config.imports.exportDir })
   await fastify.register(adminPagesRoutes, { service: adminService, sourceNames: config.sources.map((s) => s.name) })
+  const campaign = openCampaign(db, config, jwtSecret, onImportRequested)
+  fastify.addHook('onClose', async () => campaign.close())
+  await fastify.register(campaignPagesRoutes, { campaign, secret: jwtSecret })
+  if (scheduleCampaigns) {
+    const schedule = startCampaignSchedule({ intervalSeconds: config.campaign.intervalSeconds, sources: config.sources, campaign, log: fastify.log })
+    fastify.addHook('onClose', async () => schedule.stop())
+  }
 
   await fastify.register(async (api) => {
     // Pod's front end calls from its own origin: with a bearer token, or with the teacher's session
@@ -100,6 +113,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
     await api.register(adminRoutes, { prefix: '/admin', db })
     await api.register(adminActionsRoutes, { prefix: '/admin', service: adminService, sourceNames: config.sources.map((s) => s.name) })
     await api.register(adminOperationsRoutes, { prefix: '/admin', service: adminService })
+    await api.register(campaignRoutes, { prefix: '/admin', campaign })
   }, { prefix: '/api/v1' })
 
   await fastify.register(fastifySwagger, { mode: 'static', specification: { path: openapiFile, baseDir: fileURLToPath(new URL('..', import.meta.url)) } })

@@ -32,6 +32,18 @@ const list = z
   .union([z.array(z.string()), z.string()])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean))
 
+/** Offsets before a deadline (`30d,7d,1d`), each a duration; kept as written: they name the steps. */
+const reminderList = list.superRefine((offsets, ctx) => {
+  for (const offset of offsets) {
+    try {
+      if (!/^\d+[smhd]$/i.test(offset)) throw new Error(`not an offset: "${offset}" (use e.g. 30d, 12h)`)
+      parseDuration(offset)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message })
+    }
+  }
+})
+
 /** A Pod object by its id, or by its REST URL (`https://pod.univ.fr/rest/types/3/`). */
 const podRef = (kind: string) => z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
   const id = typeof value === 'number' ? value : Number(/^\s*(\d+)\s*$/.exec(value)?.[1] ?? new RegExp(`/rest/${kind}/(\\d+)/?$`).exec(value.trim())?.[1])
@@ -80,6 +92,10 @@ export const sourceSchema = z.object({
   ignoredServers: list.default([]),
   /** Owner resolvers for this source, in order (default: OWNER_RESOLVERS). */
   resolvers: z.array(z.enum(['pod', 'moodle', 'greenlight', 'mapping'])).optional(),
+  /** Reminders before shutdownAt, e.g. 30d,7d,1d (default: REMINDERS). */
+  reminders: z.lazy(() => reminderList).optional(),
+  /** What happens on shutdownAt to every recording still awaiting a choice. */
+  atDeadline: z.enum(['import', 'claim', 'abandon']).default('claim'),
 })
 export type SourceConfig = z.infer<typeof sourceSchema>
 
@@ -118,6 +134,7 @@ export const envSchema = z.object({
   BBB_PLAYBACK23: z.string().optional(),
   BBB_SHUTDOWN_AT: z.string().optional(),
   BBB_IGNORED_SERVERS: z.string().optional(),
+  BBB_AT_DEADLINE: z.string().optional(),
   MOODLE_DB_URL: moodleUrl.optional(),
   MOODLE_DB_PREFIX: z.string().regex(/^[a-z0-9_]{0,20}$/i, 'letters, digits and "_"').default('mdl_'),
   GREENLIGHT_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
@@ -182,6 +199,10 @@ export const envSchema = z.object({
   CONVERT_ALLOWED_HOSTS: list.default([]),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('bbb-recordings-portal <noreply@localhost>'),
+  REMINDERS: reminderList.default(['30d', '7d', '1d']),
+  MAIL_RATE: z.coerce.number().int().min(1).max(100_000).default(30),
+  CAMPAIGN_INTERVAL: duration.default(300),
+  MAIL_TEMPLATES_DIR: z.string().optional(),
 })
 
 /** Every environment variable the service reads (the test keeps .env.example complete). */

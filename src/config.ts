@@ -49,6 +49,7 @@ function sourceFromEnv(env: Partial<Record<keyof z.infer<typeof envSchema>, stri
     playback23: env.BBB_PLAYBACK23,
     shutdownAt: env.BBB_SHUTDOWN_AT,
     ignoredServers: env.BBB_IGNORED_SERVERS,
+    atDeadline: env.BBB_AT_DEADLINE,
   }
 }
 
@@ -192,6 +193,15 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
       chat: env.IMPORT_CHAT,
       smtpUrl: env.SMTP_URL,
       mailFrom: env.MAIL_FROM,
+    },
+    campaign: {
+      /** Per-source `reminders` else these, before each source's shutdownAt. */
+      reminders: env.REMINDERS,
+      /** E-mails per minute at the most. */
+      mailRate: env.MAIL_RATE,
+      intervalSeconds: env.CAMPAIGN_INTERVAL,
+      /** The admin's own templates (same names as views/mail/), else ours. */
+      templatesDir: env.MAIL_TEMPLATES_DIR ? path.resolve(env.MAIL_TEMPLATES_DIR) : undefined,
     },
   }
 }

@@ -1,22 +1,9 @@
 import { sql } from 'kysely'
 import type { RecordingFormat } from '../bbb/recording.ts'
 import type { Database } from '../db/database.ts'
-import { isOrphanSql } from '../db/orphan-sql.ts'
 import { activeImportStates, type OwnerReason } from '../db/schema.ts'
+import { isOrphanSql, settledStates, settlementSql } from '../db/settlement-sql.ts'
 
-/** Where each recording of a source stands, for the dashboard and the shutdown verdict. */
-export const settlementSql = sql<string>`CASE
-  WHEN r.abandoned_at IS NOT NULL THEN 'abandoned'
-  WHEN li.state = 'done' THEN 'imported'
-  WHEN li.state IN (${sql.join([...activeImportStates])}) THEN 'inProgress'
-  WHEN r.declined_at IS NOT NULL THEN 'declined'
-  WHEN li.state = 'failed' THEN 'failed'
-  WHEN r.missing_since IS NOT NULL THEN 'missing'
-  WHEN ${isOrphanSql} THEN 'orphaned'
-  ELSE 'awaiting' END`
-
-/** What may remain when a server shuts down: imported, declined by its owner, knowingly abandoned. */
-export const settledStates = ['imported', 'declined', 'abandoned'] as const
 /** The statuses an orphan can have (never `awaiting`: an orphan awaits an owner, `orphaned`), and `unsettled`. */
 export const orphanStatuses = ['unsettled', 'orphaned', 'inProgress', 'failed', 'missing', ...settledStates] as const
 
@@ -79,10 +66,12 @@ export function createAdminRepository(db: Database) {
       const { rows } = await sql<{
         id: number; record_id: string; meeting_name: string; name: string; start_time: Date; published: boolean; state: string
         metadata: Record<string, string>; formats: RecordingFormat[]; settlement: string; owners: string | null; import_state: string | null
-        pod_video_url: string | null; abandoned_reason: string | null; missing_since: Date | null; orphan: boolean
+        pod_video_url: string | null; abandoned_reason: string | null; missing_since: Date | null; orphan: boolean; owners_without_email: string | null
       }>`
         SELECT r.id, r.record_id, r.meeting_name, r.name, r.start_time, r.published, r.state, r.metadata, r.formats, ${settlementSql} AS settlement,
           ${ownersSql} AS owners, ${isOrphanSql} AS orphan,
+          (SELECT string_agg(u.username, ', ' ORDER BY u.username) FROM recording_owners o JOIN users u ON u.id = o.user_id
+            WHERE o.recording_id = r.id AND o.reason <> 'fallback' AND (u.email IS NULL OR u.email = '')) AS owners_without_email,
           li.state AS import_state, li.pod_video_url, r.abandoned_reason, r.missing_since
         FROM recordings r
         LEFT JOIN LATERAL (SELECT state, pod_video_url FROM imports WHERE imports.recording_id = r.id ORDER BY id DESC LIMIT 1) li ON true
@@ -90,6 +79,8 @@ export function createAdminRepository(db: Database) {
         ORDER BY r.start_time DESC, r.record_id`.execute(db)
       return rows
     },
+
+    deadlineRun: (source: string) => db.selectFrom('deadline_runs').select(['applied_at', 'fate']).where('source', '=', source).executeTakeFirst(),
 
     async retired(source: string) {
       return db.selectFrom('retired_sources').selectAll().where('source', '=', source).executeTakeFirst()

@@ -8,7 +8,8 @@ import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodl
 import { podCsvColumns, podCsvRow } from '../sync/csv-export.ts'
 import type { SyncRunsRepository } from '../sync/sync-runs-repository.ts'
 import type { SyncService } from '../sync/sync-service.ts'
-import { settledStates, type AdminRepository } from './admin-repository.ts'
+import { settledStates } from '../db/settlement-sql.ts'
+import type { AdminRepository } from './admin-repository.ts'
 
 const settlements = ['imported', 'inProgress', 'awaiting', 'declined', 'orphaned', 'failed', 'missing', 'abandoned'] as const
 const settled = new Set<string>(settledStates)
@@ -80,8 +81,8 @@ export function createAdminService({ repo, owners, imports, sources, timeZone, e
     /** One source's dashboard: counts, media hours, the queue, an ETA, and the verdict. */
     async dashboard(name: string, now = new Date()) {
       const source = sourceOf(name)
-      const [rows, activity, retired, orphans] = await Promise.all([
-        repo.settlement(name), repo.importActivity(name, new Date(now.getTime() - 86_400_000)), repo.retired(name), repo.countOrphans({ source: name }),
+      const [rows, activity, retired, orphans, deadlineRun] = await Promise.all([
+        repo.settlement(name), repo.importActivity(name, new Date(now.getTime() - 86_400_000)), repo.retired(name), repo.countOrphans({ source: name }), repo.deadlineRun(name),
       ])
       const counts = Object.fromEntries(settlements.map((s) => [s, rows.find((r) => r.settlement === s)?.count ?? 0])) as Record<(typeof settlements)[number], number>
       const total = rows.reduce((n, r) => n + r.count, 0)
@@ -100,6 +101,9 @@ export function createAdminService({ repo, owners, imports, sources, timeZone, e
         deadline: deadline?.toISOString() ?? null,
         daysLeft: deadline ? daysUntil(deadline, now, timeZone) : null,
         retiredAt: retired?.retired_at.toISOString() ?? null,
+        /** What the shutdown date does to what still waits, and when it did it. */
+        atDeadline: source.atDeadline,
+        deadlineAppliedAt: deadlineRun?.applied_at.toISOString() ?? null,
         // True only when every recording the source listed is imported, declined or abandoned.
         safeToShutDown: rows.every((r) => settled.has(r.settlement)),
       }
@@ -199,6 +203,8 @@ export function createAdminService({ repo, owners, imports, sources, timeZone, e
           record_id: r.record_id,
           status: r.settlement,
           orphan: r.orphan ? 'yes' : 'no',
+          // The campaign's e-mails cannot reach them: the admin tells them another way.
+          owners_without_email: r.owners_without_email ?? '',
           import_state: r.import_state ?? '',
           pod_video_url: r.pod_video_url ?? '',
           abandoned_reason: r.abandoned_reason ?? '',

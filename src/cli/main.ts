@@ -16,6 +16,7 @@ import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
 import { runChecks } from '../check/checks.ts'
+import { campaignCommand, deadlineCommand } from './campaign-command.ts'
 import { checkCommand, checkLine } from './check-command.ts'
 import { convertCommand } from './convert-command.ts'
 import { moodleNoticeCommand, noticeDeps } from './moodle-notice-command.ts'
@@ -48,6 +49,8 @@ program.addCommand(syncCommand(config))
 program.addCommand(checkCommand(config))
 program.addCommand(convertCommand())
 program.addCommand(moodleNoticeCommand(config))
+program.addCommand(campaignCommand(config))
+program.addCommand(deadlineCommand(config))
 
 program
   .command('token')
@@ -72,7 +75,7 @@ program
     const pipeline = await openImportPipeline(c, runtime.handle)
     const schedule = c.syncIntervalSeconds ? { intervalSeconds: c.syncIntervalSeconds } : undefined
     const fastify = await listen({
-      db: runtime.handle.db, jwtSecret: resolveJwtSecret(c), config: c, onImportRequested: pipeline.enqueue, syncService: runtime.syncService,
+      db: runtime.handle.db, jwtSecret: resolveJwtSecret(c), config: c, onImportRequested: pipeline.enqueue, syncService: runtime.syncService, scheduleCampaigns: true,
       notice: Object.keys(c.owners.moodles).length ? noticeDeps(runtime) : undefined,
     }, {
       host: options.host ?? c.host, port: options.port ?? c.port, logLevel: c.logLevel,

@@ -166,6 +166,43 @@ export interface AuditLogTable {
   after: Json<unknown> | null
 }
 
+export interface CampaignsTable {
+  source: string
+  opened_at: Generated<Date>
+  opened_by: string
+}
+
+export type CampaignMailState = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped'
+
+export interface CampaignMailsTable {
+  id: Generated<number>
+  source: string
+  /** `announcement`, or `reminder-<offset>` (e.g. `reminder-7d`). */
+  step: string
+  user_id: number
+  state: Generated<CampaignMailState>
+  /** The SMTP server's refusal (a bounce at sending time). */
+  error: string | null
+  /** How many unsettled recordings the e-mail listed. */
+  recordings: number | null
+  planned_at: Generated<Date>
+  sent_at: Date | null
+}
+
+export interface CampaignUnsubscribesTable {
+  source: string
+  user_id: number
+  at: Generated<Date>
+}
+
+export interface DeadlineRunsTable {
+  source: string
+  fate: string
+  applied_at: Generated<Date>
+  applied_by: string
+  counts: Json<Record<string, number>>
+}
+
 export interface DB {
   recordings: RecordingsTable
   sync_runs: SyncRunsTable
@@ -177,6 +214,10 @@ export interface DB {
   imports: ImportsTable
   retired_sources: RetiredSourcesTable
   audit_log: AuditLogTable
+  campaigns: CampaignsTable
+  campaign_mails: CampaignMailsTable
+  campaign_unsubscribes: CampaignUnsubscribesTable
+  deadline_runs: DeadlineRunsTable
 }
 
 export type RecordingRow = Selectable<RecordingsTable>

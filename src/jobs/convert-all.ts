@@ -17,7 +17,7 @@ export interface ConvertAllResult {
  * for its first owner (the system user for orphans). With `dry`, only what would be queued.
  * Recordings that already have an import (live or done) keep it.
  */
-export async function queueImports(db: Database, source: string, recordIds: string[], options: { dry: boolean; enqueue?: (importId: number) => Promise<void> }): Promise<ConvertAllResult> {
+export async function queueImports(db: Database, source: string, recordIds: string[], options: { dry: boolean; enqueue?: (importId: number) => Promise<void>; plainClaim?: boolean }): Promise<ConvertAllResult> {
   const rows = recordIds.length
     ? await db.selectFrom('recordings as r')
         .leftJoin('recording_owners as o', 'o.recording_id', 'r.id')
@@ -38,7 +38,7 @@ export async function queueImports(db: Database, source: string, recordIds: stri
   let queued = 0
   let alreadyThere = 0
   for (const row of first.values()) {
-    if ((await requestImport({ imports, enqueue: options.enqueue }, row.id, row.user_id ?? system.id, { plainClaim: true })).created) queued++
+    if ((await requestImport({ imports, enqueue: options.enqueue }, row.id, row.user_id ?? system.id, { plainClaim: options.plainClaim ?? true })).created) queued++
     else alreadyThere++
   }
   return { planned, queued, alreadyThere }

@@ -56,6 +56,7 @@ const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, 
         queueText: t(request, 'admin.queue', { queue: b.queue, perDay: b.importsPerDay }),
         etaText: b.queue === 0 ? null : b.etaHours === null ? t(request, 'admin.etaUnknown') : t(request, 'admin.eta', { eta: hours(request, b.etaHours) }),
         deadlineText: b.deadline ? t(request, b.daysLeft! > 0 ? 'admin.deadline' : b.daysLeft === 0 ? 'admin.deadlineToday' : 'admin.deadlinePast', { date: formatDate(request.lang, b.deadline, fastify.timeZone, false), days: b.daysLeft }) : null,
+        fateText: b.deadlineAppliedAt ? t(request, 'campaign.deadlineDone', { date: formatDate(request.lang, b.deadlineAppliedAt, fastify.timeZone, false) }) : b.deadline ? t(request, `campaign.fate.${b.atDeadline}`) : null,
         retiredText: b.retiredAt ? t(request, 'admin.retired', { date: formatDate(request.lang, b.retiredAt, fastify.timeZone, false) }) : null,
       })),
     })

@@ -19,6 +19,15 @@ type Fields = Record<string, unknown>
 const fieldsOf = (value: unknown): Fields => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {})
 const usernames = (value: unknown) => (Array.isArray(value) ? value.map((o) => String(fieldsOf(o).username ?? o)) : [])
 
+/** A campaign step in words: "Annonce", "Rappel 7 jour(s) avant l'arrêt". */
+export function campaignStepLabel(lang: Language, step: string): string {
+  if (step === 'announcement') return translate(lang, 'campaign.announcement')
+  const [, n, unit] = /^reminder-(\d+)([smhd])$/i.exec(step) ?? []
+  if (!n) return step
+  const offset = unit!.toLowerCase() === 'd' ? translate(lang, 'duration.days', { n }) : `${n} ${{ s: 's', m: 'min', h: 'h' }[unit!.toLowerCase() as 's' | 'm' | 'h']}`
+  return translate(lang, 'campaign.reminder', { offset })
+}
+
 /** What changed, in one short line of the reader's language ("" when the action says it all). */
 function changeText(lang: Language, row: AuditRow): string {
   const t = (key: string, params: Fields = {}) => translate(lang, key, params)
@@ -48,6 +57,11 @@ function changeText(lang: Language, row: AuditRow): string {
       return t('audit.change.import.retry', { import: after.importId, error: before.error ?? '' })
     case 'import.retry-all':
       return t('audit.change.import.retry-all', { retried: after.retried ?? 0 })
+    case 'campaign.step':
+    case 'campaign.send':
+      return t('audit.change.campaign.step', { step: campaignStepLabel(lang, String(after.step)), planned: after.planned ?? 0 })
+    case 'campaign.deadline':
+      return t('audit.change.campaign.deadline', { fate: t(`fate.${String(after.fate)}`), waiting: after.waiting ?? 0 })
     case 'import.cancel':
       return t('audit.change.import.cancel', { state: t(`status.${String(before.state)}`) })
     default:

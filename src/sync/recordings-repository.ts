@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely'
 import type { Database } from '../db/database.ts'
-import { isOrphanSql } from '../db/orphan-sql.ts'
+import { isOrphanSql } from '../db/settlement-sql.ts'
 import type { RecordingsTable } from '../db/schema.ts'
 
 export type RecordingsRepository = ReturnType<typeof createRecordingsRepository>

@@ -61,6 +61,7 @@ t.test('every page fits a phone, a tablet and a laptop', async (t) => {
       await check('recording', `/admin/recordings/${orphan}`)
       await check('journal', '/admin/audit')
       await check('failed-imports', '/admin/imports')
+      await check('campaign', '/admin/sources/demo/campaign')
       await context.close()
     }
   }
