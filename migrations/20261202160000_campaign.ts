@@ -1,12 +1,22 @@
 import { type Kysely, sql } from 'kysely'
 
-// The migration campaign of each source: when it was opened, every e-mail planned for each step
-// (one per owner and step, never two), who asked for no more reminders, and the deadline's run.
+// The migration campaign of each source: when it was opened (and which process sends its e-mails
+// now), each step once planned, every e-mail (one per owner and step, never two), who asked for no
+// more reminders, and the deadline's run (claimed, then applied).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE TABLE campaigns (
     source text PRIMARY KEY,
     opened_at timestamptz NOT NULL DEFAULT now(),
-    opened_by text NOT NULL
+    opened_by text NOT NULL,
+    sender_until timestamptz
+  )`.execute(db)
+  await sql`CREATE TABLE campaign_steps (
+    source text NOT NULL,
+    step text NOT NULL,
+    planned_at timestamptz NOT NULL DEFAULT now(),
+    recipients integer NOT NULL DEFAULT 0,
+    superseded boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (source, step)
   )`.execute(db)
   await sql`CREATE TABLE campaign_mails (
     id serial PRIMARY KEY,
@@ -30,12 +40,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE TABLE deadline_runs (
     source text PRIMARY KEY,
     fate text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now(),
+    started_at timestamptz NOT NULL DEFAULT now(),
+    applied_at timestamptz,
     applied_by text NOT NULL,
     counts jsonb NOT NULL DEFAULT '{}'
   )`.execute(db)
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['deadline_runs', 'campaign_unsubscribes', 'campaign_mails', 'campaigns']) await sql`DROP TABLE ${sql.table(table)}`.execute(db)
+  for (const table of ['deadline_runs', 'campaign_unsubscribes', 'campaign_mails', 'campaign_steps', 'campaigns']) await sql`DROP TABLE ${sql.table(table)}`.execute(db)
 }

@@ -93,12 +93,12 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(loginRoutes, { db, config })
   await fastify.register(pagesRoutes, { service, deadlines, secureCookies: config.auth.secureCookies, exportDir: config.imports.exportDir })
   await fastify.register(adminPagesRoutes, { service: adminService, sourceNames: config.sources.map((s) => s.name) })
-  const campaign = openCampaign(db, config, jwtSecret, onImportRequested)
+  const campaign = openCampaign(db, config, jwtSecret, { enqueue: onImportRequested, log: (m) => fastify.log.warn(m) })
   fastify.addHook('onClose', async () => campaign.close())
   await fastify.register(campaignPagesRoutes, { campaign, secret: jwtSecret })
   if (scheduleCampaigns) {
     const schedule = startCampaignSchedule({ intervalSeconds: config.campaign.intervalSeconds, sources: config.sources, campaign, log: fastify.log })
-    fastify.addHook('onClose', async () => schedule.stop())
+    fastify.addHook('onClose', () => schedule.stop())
   }
 
   await fastify.register(async (api) => {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import YAML from 'yaml'
 import { z } from 'zod'
 import { envSchema, fileSchema, jwtIssuerSchema, sourceSchema, type JwtIssuerConfig, type MoodleDbConfig, type SourceConfig } from './config-schema.ts'
+import { startOfDayIn } from './dates.ts'
 
 // The schemas are in config-schema.ts; what other modules import from here stays here.
 export * from './config-schema.ts'
@@ -230,6 +231,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, options: { c
   rawSources.forEach((raw, index) => {
     const label = envSource && index === rawSources.length - 1 ? 'BBB_URL/BBB_SECRET source' : `sources[${index}]`
     const parsed = sourceSchema.safeParse(raw)
+    // A shutdown date without a time starts at midnight where people live (TIMEZONE), not in UTC.
+    const day = (raw as { shutdownAt?: unknown } | null)?.shutdownAt
+    if (parsed.success && typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day.trim()) && parsedEnv.success) parsed.data.shutdownAt = startOfDayIn(day.trim(), parsedEnv.data.TIMEZONE)
     if (parsed.success) sources.push(parsed.data)
     else problems.push(...problemsOf(parsed.error, label))
   })

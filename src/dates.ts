@@ -4,6 +4,18 @@ export function localDate(instant: Date, timeZone: string): string {
 }
 
 /**
+ * The first instant of a calendar day (YYYY-MM-DD) in a time zone: a shutdown "on 31 January" in
+ * Paris starts at 00:00 Paris time, not at midnight UTC.
+ */
+export function startOfDayIn(day: string, timeZone: string): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`)
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    .formatToParts(new Date(utcMidnight)).map((p) => [p.type, p.value]))
+  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second))
+  return new Date(utcMidnight - (local - utcMidnight))
+}
+
+/**
  * Calendar days from `now` to `deadline`, both read in the time zone people live in: the teacher's
  * banner and the admin's dashboard count the same days (0 on the day itself, negative after).
  */

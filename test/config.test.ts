@@ -7,9 +7,10 @@ t.test('one source from BBB_URL and BBB_SECRET, with defaults', async (t) => {
   const c = loadConfig({ BBB_URL: 'https://bbb.univ.fr', BBB_SECRET: 's3cret' })
   t.same(c.sources, [{
     name: 'bbb', url: 'https://bbb.univ.fr/', secret: 's3cret', checksum: 'sha1', listing: 'auto', pageSize: 100,
-    states: ['published', 'unpublished'], playback23: true, ignoredServers: [],
+    states: ['published', 'unpublished'], playback23: true, ignoredServers: [], atDeadline: 'claim',
   }])
   t.equal(c.getRecordingsTimeoutMs, 300_000)
+  t.same(c.campaign.reminders, ['30d', '7d', '1d'], 'reminders a month, a week and a day before')
   t.equal(c.databaseUrl, undefined, 'no DATABASE_URL: the embedded database')
   t.equal(c.syncIntervalSeconds, undefined, 'scheduled sync off by default')
 })
@@ -22,7 +23,8 @@ t.test('environment settings of the single source', async (t) => {
   })
   const s = c.sources[0]!
   t.same([s.name, s.checksum, s.listing, s.states, s.playback23, s.ignoredServers], ['scalelite', 'sha256', 'full', 'any', false, ['moodle-test.univ.fr', 'old.univ.fr']])
-  t.equal(s.shutdownAt?.toISOString(), '2027-01-31T00:00:00.000Z')
+  t.equal(s.shutdownAt?.toISOString(), '2027-01-30T23:00:00.000Z', 'a day without a time starts at midnight in TIMEZONE (Paris, winter)')
+  t.equal(loadConfig({ BBB_URL: 'https://b/', BBB_SECRET: 'x', BBB_SHUTDOWN_AT: '2027-07-01', TIMEZONE: 'America/Montreal' }).sources[0]!.shutdownAt?.toISOString(), '2027-07-01T04:00:00.000Z', 'and in Montreal in summer')
   t.same([c.syncIntervalSeconds, c.getRecordingsTimeoutMs], [21_600, 600_000])
 })
 

@@ -80,7 +80,8 @@ export function createAdminRepository(db: Database) {
       return rows
     },
 
-    deadlineRun: (source: string) => db.selectFrom('deadline_runs').select(['applied_at', 'fate']).where('source', '=', source).executeTakeFirst(),
+    /** The deadline's run of the source, once applied. */
+    deadlineRun: (source: string) => db.selectFrom('deadline_runs').select(['applied_at', 'fate', 'counts']).where('source', '=', source).where('applied_at', 'is not', null).executeTakeFirst(),
 
     async retired(source: string) {
       return db.selectFrom('retired_sources').selectAll().where('source', '=', source).executeTakeFirst()

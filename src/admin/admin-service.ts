@@ -103,7 +103,7 @@ export function createAdminService({ repo, owners, imports, sources, timeZone, e
         retiredAt: retired?.retired_at.toISOString() ?? null,
         /** What the shutdown date does to what still waits, and when it did it. */
         atDeadline: source.atDeadline,
-        deadlineAppliedAt: deadlineRun?.applied_at.toISOString() ?? null,
+        deadlineAppliedAt: deadlineRun?.applied_at?.toISOString() ?? null,
         // True only when every recording the source listed is imported, declined or abandoned.
         safeToShutDown: rows.every((r) => settled.has(r.settlement)),
       }

@@ -15,13 +15,18 @@ const campaignRoutes: FastifyPluginAsync<{ campaign: CampaignService }> = async 
       mails: state.mails.map((m) => ({ id: m.id, step: m.step, state: m.state, error: m.error, recordings: m.recordings, username: m.username, email: m.email, plannedAt: m.planned_at.toISOString(), sentAt: m.sent_at?.toISOString() ?? null })),
     }
   })
+  // Both plan at once and send in the background, at MAIL_RATE: the state route shows the progress.
   fastify.post('/sources/:name/campaign/open', async (request, reply) => {
     await campaign.open(actor(request), nameOf(request))
-    return reply.status(201).send(await campaign.tick(actor(request), nameOf(request)))
+    const round = await campaign.tick(actor(request), nameOf(request), { send: false })
+    campaign.sendLater(nameOf(request))
+    return reply.status(201).send({ planned: round.planned })
   })
-  fastify.post('/sources/:name/campaign/send', async (request) => {
+  fastify.post('/sources/:name/campaign/send', async (request, reply) => {
     const { step } = z.strictObject({ step: z.string().max(40) }).parse(request.body)
-    return campaign.sendStep(actor(request), nameOf(request), step)
+    const planned = await campaign.planStep(actor(request), nameOf(request), step)
+    campaign.sendLater(nameOf(request))
+    return reply.status(202).send(planned)
   })
 }
 

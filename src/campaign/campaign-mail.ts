@@ -25,6 +25,7 @@ const fates: Record<Lang, Record<AtDeadline, string>> = {
 }
 
 export interface MailContent {
+  email: string
   name: string
   source: string
   /** The shutdown date, written per language. */

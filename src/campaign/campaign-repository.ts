@@ -34,8 +34,23 @@ export function createCampaignRepository(db: Database) {
         SELECT count(*) AS n FROM added`.execute(db)
       return Number(rows[0]!.n)
     },
-    async plannedSteps(source: string) {
-      return (await db.selectFrom('campaign_mails').select('step').distinct().where('source', '=', source).execute()).map((r) => r.step)
+    /** Claims a step for planning: false when it was planned (or superseded) before, here or elsewhere. */
+    async claimStep(source: string, step: string, superseded = false) {
+      return (await db.insertInto('campaign_steps').values({ source, step, superseded }).onConflict((oc) => oc.columns(['source', 'step']).doNothing()).returningAll().executeTakeFirst()) !== undefined
+    },
+    async countStep(source: string, step: string, recipients: number) {
+      await db.updateTable('campaign_steps').set((eb) => ({ recipients: eb('recipients', '+', recipients) })).where('source', '=', source).where('step', '=', step).execute()
+    },
+    steps: (source: string) => db.selectFrom('campaign_steps').selectAll().where('source', '=', source).execute(),
+
+    /** One sender per campaign at a time, on every host (MAIL_RATE holds for them all); a dead one's lease runs out. */
+    async takeSender(source: string, seconds: number) {
+      const row = await db.updateTable('campaigns').set({ sender_until: sql`now() + make_interval(secs => ${seconds})` })
+        .where('source', '=', source).where((eb) => eb.or([eb('sender_until', 'is', null), eb('sender_until', '<', sql<Date>`now()`)])).returning('source').executeTakeFirst()
+      return row !== undefined
+    },
+    async releaseSender(source: string) {
+      await db.updateTable('campaigns').set({ sender_until: null }).where('source', '=', source).execute()
     },
 
     /**
@@ -47,6 +62,13 @@ export function createCampaignRepository(db: Database) {
         .where('id', '=', (eb) => eb.selectFrom('campaign_mails').select('id').where('source', '=', source).where('state', '=', 'queued').orderBy('id').limit(1).forUpdate().skipLocked())
         .returningAll().executeTakeFirst()
     },
+    /** A transient failure (the SMTP server away): the e-mail waits for the next round. */
+    async requeue(id: number) {
+      await db.updateTable('campaign_mails').set({ state: 'queued' }).where('id', '=', id).execute()
+    },
+    async unsubscribed(source: string, userId: number) {
+      return (await db.selectFrom('campaign_unsubscribes').select('user_id').where('source', '=', source).where('user_id', '=', userId).executeTakeFirst()) !== undefined
+    },
     async finish(id: number, state: Exclude<CampaignMailState, 'queued' | 'sending'>, detail: { error?: string; recordings?: number } = {}) {
       await db.updateTable('campaign_mails').set({ state, error: detail.error ?? null, recordings: detail.recordings ?? null, sent_at: state === 'sent' ? new Date() : null }).where('id', '=', id).execute()
     },
@@ -55,7 +77,7 @@ export function createCampaignRepository(db: Database) {
     async waitingOf(source: string, userId: number) {
       const { rows } = await sql<{ name: string; course: string; start_time: Date }>`
         SELECT r.name, coalesce(nullif(r.metadata->>'bbb-context-name', ''), nullif(r.metadata->>'bbb-context-label', ''), '') AS course, r.start_time
-          FROM recordings r ${latestImportSql} JOIN recording_owners o ON o.recording_id = r.id
+          FROM recordings r ${latestImportSql} JOIN recording_owners o ON o.recording_id = r.id AND o.reason <> 'fallback'
          WHERE r.source = ${source} AND o.user_id = ${userId} AND r.state <> 'deleted' AND r.missing_since IS NULL AND ${waitingSql}
          ORDER BY r.start_time DESC`.execute(db)
       return rows
@@ -88,14 +110,18 @@ export function createCampaignRepository(db: Database) {
          WHERE r.source = ${source} AND r.state <> 'deleted' AND ${settlementSql} IN ('awaiting', 'failed', 'orphaned') ORDER BY r.start_time`.execute(db)
       return rows.map((r) => r.record_id)
     },
-    /** Claims the deadline's one run for the source: false when it has already run. */
+    /**
+     * Claims the deadline's run for the source: false once it has been applied. A run cut short
+     * (applied_at still null) is taken again: what it did is not done twice (imports and abandons
+     * are idempotent).
+     */
     async claimDeadline(source: string, fate: string, by: string) {
-      return (await db.insertInto('deadline_runs').values({ source, fate, applied_by: by, counts: '{}' }).onConflict((oc) => oc.column('source').doNothing()).returningAll().executeTakeFirst()) !== undefined
+      return (await db.insertInto('deadline_runs').values({ source, fate, applied_by: by, counts: '{}' })
+        .onConflict((oc) => oc.column('source').doUpdateSet({ applied_by: by }).where('deadline_runs.applied_at', 'is', null)).returningAll().executeTakeFirst()) !== undefined
     },
     async recordDeadline(source: string, counts: Record<string, number>) {
-      await db.updateTable('deadline_runs').set({ counts: JSON.stringify(counts) }).where('source', '=', source).execute()
+      await db.updateTable('deadline_runs').set({ counts: JSON.stringify(counts), applied_at: new Date() }).where('source', '=', source).execute()
     },
-    deadlineRun: (source: string) => db.selectFrom('deadline_runs').selectAll().where('source', '=', source).executeTakeFirst(),
     async abandonAll(source: string, recordIds: string[], reason: string, by: string) {
       if (!recordIds.length) return 0
       const result = await db.updateTable('recordings').set({ abandoned_at: new Date(), abandoned_reason: reason, abandoned_by: by })

@@ -3,31 +3,50 @@ import type { SourceConfig } from '../config.ts'
 import type { CampaignService } from './campaign-service.ts'
 
 /**
- * What `serve` runs every CAMPAIGN_INTERVAL: for each source, the campaign steps that are due
- * (when it is open), then the deadline when its date has come. Safe on several hosts at once:
- * each e-mail is taken by one sender, each step and the deadline are claimed in the database.
+ * What `serve` runs every CAMPAIGN_INTERVAL: for each source with an open campaign, the step that
+ * is due, then the deadline once its date has come. Safe on several hosts at once: each step, each
+ * e-mail and the deadline are claimed in the database, and one process sends at a time.
  */
 export function startCampaignSchedule(options: { intervalSeconds: number; sources: SourceConfig[]; campaign: CampaignService; log: FastifyBaseLogger }) {
+  const stopping = new AbortController()
   let timer: NodeJS.Timeout | undefined
-  let stopped = false
+  let current: Promise<void> = Promise.resolve()
+  // Each part alone: a failing tick (the mail server away) never keeps a deadline from its date.
+  const step = async (source: string, what: string, run: () => Promise<unknown>) => {
+    try {
+      const result = await run()
+      if (result !== undefined) options.log.info({ source, result }, `campaign: ${what}`)
+    } catch (error) {
+      options.log.error({ err: error, source }, `campaign: ${what} failed`)
+    }
+  }
   async function round() {
     for (const source of options.sources) {
-      try {
-        const sent = await options.campaign.tick('scheduler', source.name)
-        if (sent.due.length || sent.sent || sent.failed) options.log.info({ source: source.name, ...sent }, 'campaign: steps sent')
-        const deadline = await options.campaign.deadline('scheduler', source.name)
-        if (deadline.applied) options.log.info({ source: source.name, ...deadline }, 'campaign: deadline applied')
-      } catch (error) {
-        options.log.error({ err: error, source: source.name }, 'campaign round failed')
-      }
+      if (stopping.signal.aborted) return
+      await step(source.name, 'steps sent', async () => {
+        const sent = await options.campaign.tick('scheduler', source.name, { signal: stopping.signal })
+        return sent.due.length || sent.sent || sent.failed ? sent : undefined
+      })
+      await step(source.name, 'deadline applied', async () => {
+        const deadline = await options.campaign.deadline('scheduler', source.name, { requireOpen: true })
+        return deadline.applied ? deadline : undefined
+      })
     }
-    if (!stopped) timer = setTimeout(round, options.intervalSeconds * 1000)
   }
-  timer = setTimeout(round, 1000)
+  const next = () => {
+    timer = setTimeout(() => {
+      current = round().finally(() => stopping.signal.aborted || next())
+    }, options.intervalSeconds * 1000)
+  }
+  timer = setTimeout(() => {
+    current = round().finally(() => stopping.signal.aborted || next())
+  }, 1000)
   return {
-    stop() {
-      stopped = true
+    /** Stops the schedule; a round under way ends after its e-mail in flight. */
+    async stop() {
+      stopping.abort()
       clearTimeout(timer)
+      await current
     },
   }
 }

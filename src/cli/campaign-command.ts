@@ -43,8 +43,8 @@ export function campaignCommand(loadConfig: () => AppConfig): Command {
         }
         const result = await campaign.tick(actor(), options.source, { now, dry: options.dry })
         if (!result.open) return console.log(`the campaign of "${options.source}" is not open (bbb-portal campaign --source ${options.source} --open)`)
-        const due = result.due.length ? result.due.join(', ') : 'none'
-        if (options.dry) return console.log(`dry run: steps due${now ? ` at ${now.toISOString()}` : ''}: ${due}; nothing sent`)
+        const due = `${result.due.length ? result.due.join(', ') : 'none'}${result.superseded.length ? ` (${result.superseded.join(', ')} superseded: due together, one e-mail is enough)` : ''}`
+        if (options.dry) return console.log(`dry run: step due${now ? ` at ${now.toISOString()}` : ''}: ${due}; nothing sent`)
         const planned = Object.entries(result.planned).map(([step, n]) => `${step}: ${n}`).join(', ') || 'none'
         console.log(`steps planned: ${planned}; e-mails sent: ${result.sent}, refused: ${result.failed}, no longer needed: ${result.skipped}`)
       })

@@ -170,6 +170,17 @@ export interface CampaignsTable {
   source: string
   opened_at: Generated<Date>
   opened_by: string
+  /** Until when one process sends the campaign's e-mails (MAIL_RATE holds for all hosts together). */
+  sender_until: Date | null
+}
+
+export interface CampaignStepsTable {
+  source: string
+  step: string
+  planned_at: Generated<Date>
+  recipients: Generated<number>
+  /** Due together with a later step (the announcement, or a later reminder), it sent nothing. */
+  superseded: Generated<boolean>
 }
 
 export type CampaignMailState = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped'
@@ -198,7 +209,9 @@ export interface CampaignUnsubscribesTable {
 export interface DeadlineRunsTable {
   source: string
   fate: string
-  applied_at: Generated<Date>
+  started_at: Generated<Date>
+  /** Null while the run is under way (or was cut short: the next one finishes it). */
+  applied_at: Date | null
   applied_by: string
   counts: Json<Record<string, number>>
 }
@@ -215,6 +228,7 @@ export interface DB {
   retired_sources: RetiredSourcesTable
   audit_log: AuditLogTable
   campaigns: CampaignsTable
+  campaign_steps: CampaignStepsTable
   campaign_mails: CampaignMailsTable
   campaign_unsubscribes: CampaignUnsubscribesTable
   deadline_runs: DeadlineRunsTable

@@ -40,7 +40,9 @@ export function servePublished(req: IncomingMessage, res: ServerResponse, option
   }
   const player = /^\/playback\/presentation\/2\.3\/([^/]+)\/?$/.exec(p)
   if (player) {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(samplePlayerPage(decodeURIComponent(player[1]!)))
+    // Only a recordID's own shape reaches the page's script.
+    const page = /^[0-9a-f]{40}-\d{13}$/.test(player[1]!) ? samplePlayerPage(player[1]!) : '<!doctype html><html><head><title>Recording Playback</title></head><body><div id="root"></div></body></html>'
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page)
     return
   }
   const tokens = options.scalelite?.protectedTokens ?? {}

@@ -3,7 +3,7 @@
  * small one, so that "Prévisualiser" plays the lecture (its slides in time with its sound).
  */
 export function samplePlayerPage(recordId: string): string {
-  const base = `/presentation/${encodeURIComponent(recordId)}`
+  const base = `/presentation/${recordId}`
   return `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Recording Playback</title>
 <style>body{margin:0;font-family:system-ui,sans-serif;background:#222;color:#eee}main{max-width:960px;margin:auto;padding:1rem}img{width:100%;background:#fff;aspect-ratio:16/9}audio{width:100%;margin-top:.5rem}</style></head>

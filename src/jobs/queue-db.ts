@@ -6,6 +6,8 @@ type Result = { rows: unknown[] }
 const require = createRequire(import.meta.url)
 // pg-boss's own SQL, to know its two "a job has ended" commands by their text.
 const plans = require('pg-boss/src/plans.js') as { completeJobs(schema: string): string; failJobsById(schema: string): string }
+// A pg-boss whose internals moved would lose this protection without a word: say it at once.
+if (typeof plans.completeJobs !== 'function' || typeof plans.failJobsById !== 'function') throw new Error("pg-boss's plans.js no longer has completeJobs and failJobsById: see src/jobs/queue-db.ts")
 
 /**
  * The database as pg-boss sees it (its `db` option), on our PostgreSQL pool or on the embedded

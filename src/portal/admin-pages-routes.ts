@@ -27,14 +27,16 @@ export interface AdminPagesOptions {
   sourceNames: string[]
 }
 
+/** Admin pages: a visitor is sent to log in, a teacher is refused. */
+export const requireAdminPage = async (request: FastifyRequest, reply: FastifyReply) => {
+  if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
+  if (!request.viewer.isAdmin) throw forbidden()
+}
+
 /** The admin console: pages over the admin service, every change a form with a redirect after POST. */
 const adminPagesRoutes: FastifyPluginAsync<AdminPagesOptions> = async (fastify, { service, sourceNames }) => {
   const nameOf = (request: FastifyRequest) => z.object({ name: z.string().max(63) }).parse(request.params).name
   const idOf = (request: FastifyRequest) => idParams.parse(request.params).id
-  const requireAdminPage = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
-    if (!request.viewer.isAdmin) throw forbidden()
-  }
   const form = { preHandler: [requireAdminPage, fastify.csrfProtection] }
   const actor = (request: FastifyRequest) => request.viewer!.username
   const t = (request: FastifyRequest, key: string, params?: Record<string, unknown>) => translate(request.lang, key, params)

@@ -1,8 +1,9 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { validUnsubscribe } from '../campaign/campaign-mail.ts'
 import type { CampaignService } from '../campaign/campaign-service.ts'
-import { forbidden, notFound } from '../errors.ts'
+import { notFound } from '../errors.ts'
+import { requireAdminPage } from './admin-pages-routes.ts'
 import { campaignStepLabel } from './audit-view.ts'
 import { translate } from './i18n.ts'
 import { formatDate } from './view-helpers.ts'
@@ -11,10 +12,6 @@ const unsubscribeFields = z.object({ source: z.string().max(63), user: z.coerce.
 
 /** The campaign page of the admin console, and the unsubscribe link of the e-mails. */
 const campaignPagesRoutes: FastifyPluginAsync<{ campaign: CampaignService; secret: string }> = async (fastify, { campaign, secret }) => {
-  const requireAdminPage = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.viewer) return reply.redirect(`/login?returnTo=${encodeURIComponent(request.url)}`, 303)
-    if (!request.viewer.isAdmin) throw forbidden()
-  }
   const form = { preHandler: [requireAdminPage, fastify.csrfProtection] }
   const nameOf = (request: FastifyRequest) => z.object({ name: z.string().max(63) }).parse(request.params).name
   const t = (request: FastifyRequest, key: string, params?: Record<string, unknown>) => translate(request.lang, key, params)
@@ -34,13 +31,15 @@ const campaignPagesRoutes: FastifyPluginAsync<{ campaign: CampaignService; secre
   })
   fastify.post('/admin/sources/:name/campaign/open', form, async (request, reply) => {
     await campaign.open(request.viewer!.username, nameOf(request))
-    await campaign.tick(request.viewer!.username, nameOf(request))
+    await campaign.tick(request.viewer!.username, nameOf(request), { send: false })
+    campaign.sendLater(nameOf(request))
     return reply.flash('flash.campaignOpened').redirect(`/admin/sources/${encodeURIComponent(nameOf(request))}/campaign`, 303)
   })
   fastify.post('/admin/sources/:name/campaign/send', form, async (request, reply) => {
     const { step } = z.object({ step: z.string().max(40) }).parse(request.body)
-    const result = await campaign.sendStep(request.viewer!.username, nameOf(request), step)
-    return reply.flash('flash.campaignSent', { sent: result.sent, failed: result.failed }).redirect(`/admin/sources/${encodeURIComponent(nameOf(request))}/campaign`, 303)
+    const { planned } = await campaign.planStep(request.viewer!.username, nameOf(request), step)
+    campaign.sendLater(nameOf(request))
+    return reply.flash('flash.campaignSent', { planned }).redirect(`/admin/sources/${encodeURIComponent(nameOf(request))}/campaign`, 303)
   })
   fastify.get('/admin/sources/:name/campaign/preview', { preHandler: requireAdminPage }, async (request, reply) => {
     const { step, user } = z.object({ step: z.string().max(40), user: z.coerce.number().int().positive() }).parse(request.query)

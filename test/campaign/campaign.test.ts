@@ -53,6 +53,7 @@ t.test('the campaign: an announcement, two reminders, never twice, nothing after
 
   // A crash while the last reminder went to frank: his e-mail stays "unsure", never sent again.
   const repo = createCampaignRepository(h.db)
+  await repo.claimStep('old', 'reminder-1d')
   await repo.plan('old', 'reminder-1d')
   const frank = await h.db.selectFrom('users').select('id').where('username', '=', 'frank').executeTakeFirstOrThrow()
   await h.db.updateTable('campaign_mails').set({ state: 'sending' }).where('step', '=', 'reminder-1d').where('user_id', '=', frank.id).execute()
@@ -82,4 +83,24 @@ t.test('the campaign: an announcement, two reminders, never twice, nothing after
   const api = await h.app.inject({ method: 'GET', url: '/api/v1/admin/sources/old/campaign', headers: { authorization: `Bearer ${signToken(jwtSecret, { sub: 'chef', admin: true })}` } })
   t.same(responseErrors('GET', '/api/v1/admin/sources/{name}/campaign', 200, api.json()), [], 'the API answers as openapi.yaml says')
   t.equal((await h.app.inject({ method: 'GET', url: '/api/v1/admin/sources/old/campaign', headers: h.alice })).statusCode, 403, 'admins only')
+})
+
+t.test('a mail server away: nothing is lost or marked refused, the next round sends it; no SMTP: no campaign', async (t) => {
+  const mail = await mailbox(t)
+  const h = await portalHarness(t, { count: 2, env: { SMTP_URL: mail.url, MAIL_RATE: '100000' } })
+  const campaign = openCampaign(h.db, h.config, jwtSecret)
+  t.teardown(() => campaign.close())
+  await campaign.open('chef', 'old')
+  mail.state.busy = true
+  t.match(await campaign.tick('chef', 'old'), { due: ['announcement'], sent: 0, failed: 0 })
+  t.same((await h.db.selectFrom('campaign_mails').select(['state', 'error']).execute()).map((m) => m.state), ['queued', 'queued'], 'waiting, not refused')
+  mail.state.busy = false
+  t.match(await campaign.tick('chef', 'old'), { due: [], sent: 2 }, 'the next round sends them')
+
+  const admin = { authorization: `Bearer ${signToken(jwtSecret, { sub: 'chef', admin: true })}` }
+  const without = await portalHarness(t, { count: 1 })
+  const refused = await without.app.inject({ method: 'POST', url: '/api/v1/admin/sources/old/campaign/open', headers: admin })
+  t.equal(refused.statusCode, 503)
+  t.match(refused.json().detail, /SMTP_URL/)
+  t.equal((await without.db.selectFrom('campaigns').select('source').execute()).length, 0, 'not opened')
 })

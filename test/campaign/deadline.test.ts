@@ -57,7 +57,7 @@ t.test('bbb-portal campaign and deadline: what is due at a date, the deadline on
   await h.db.insertInto('campaigns').values({ source: 'old', opened_by: 'chef' }).execute()
   const dry = await cli(['campaign', '--source', 'old', '--tick', '--dry', '--now', new Date(shutdownAt.getTime() - 7 * 24 * HOUR + HOUR).toISOString()], env)
   t.equal(dry.code, 0, dry.stderr)
-  t.match(dry.stdout, /dry run: steps due at .*: announcement, reminder-7d; nothing sent/)
+  t.match(dry.stdout, /dry run: step due at .*: announcement \(reminder-7d superseded: due together, one e-mail is enough\); nothing sent/)
   t.equal((await h.db.selectFrom('campaign_mails').select('id').execute()).length, 0, 'dry: nothing planned')
   const early = await cli(['deadline', '--source', 'old'], env)
   t.match(early.stdout, /nothing done \(not yet\)/)

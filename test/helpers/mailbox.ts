@@ -14,9 +14,12 @@ export interface ReceivedMail {
  */
 export async function mailbox(t: { teardown(fn: () => unknown): void }, options: { refuse?: RegExp } = {}) {
   const received: ReceivedMail[] = []
+  /** While true, every recipient gets 451 (try again later), as a busy or restarting server answers. */
+  const state = { busy: false }
   const server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
     onRcptTo(address, _session, callback) {
+      if (state.busy) return callback(Object.assign(new Error('451 4.3.0 try again later'), { responseCode: 451 }))
       if (options.refuse?.test(address.address)) return callback(Object.assign(new Error(`550 5.1.1 <${address.address}>: user unknown`), { responseCode: 550 }))
       callback()
     },
@@ -29,5 +32,5 @@ export async function mailbox(t: { teardown(fn: () => unknown): void }, options:
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return { url: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`, received }
+  return { url: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`, received, state }
 }
