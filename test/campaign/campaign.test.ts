@@ -5,6 +5,7 @@ import { signToken } from '../../src/auth/tokens.ts'
 import { jwtSecret } from '../helpers/app.ts'
 import { responseErrors } from '../helpers/openapi.ts'
 import { mailbox } from '../helpers/mailbox.ts'
+import { until } from '../helpers/wait.ts'
 import { assignOwners, cookieClient, portalHarness } from '../helpers/portal.ts'
 
 const DAY = 86_400_000
@@ -103,4 +104,20 @@ t.test('a mail server away: nothing is lost or marked refused, the next round se
   t.equal(refused.statusCode, 503)
   t.match(refused.json().detail, /SMTP_URL/)
   t.equal((await without.db.selectFrom('campaigns').select('source').execute()).length, 0, 'not opened')
+})
+
+t.test('from the console: "Ouvrir la campagne", then the announcement leaves in the background', async (t) => {
+  const mail = await mailbox(t)
+  const h = await portalHarness(t, { count: 2, env: { AUTH: 'demo', SMTP_URL: mail.url, MAIL_RATE: '100000' } })
+  const chef = cookieClient(h.app)
+  await chef.demoLogin('chef', true)
+  t.match((await chef.get('/admin/sources/old/campaign')).body, 'Ouvrir la campagne')
+  const csrf = await chef.csrf('/admin/sources/old/campaign')
+  const opened = await chef.post('/admin/sources/old/campaign/open', { _csrf: csrf })
+  t.equal(opened.headers.location, '/admin/sources/old/campaign')
+  await until(() => mail.received.length === 2, 'the announcement sent')
+  t.same(mail.received.map((m) => m.to).sort(), ['alice@univ.example', 'bob@univ.example'])
+  t.equal((await chef.post('/admin/sources/old/campaign/open', { _csrf: csrf })).statusCode, 409, 'opened once')
+  t.equal((await chef.post('/admin/sources/old/campaign/send', { _csrf: csrf, step: 'reminder-1d' })).statusCode, 303, 'a reminder sent now')
+  t.equal((await chef.post('/admin/sources/old/campaign/send', { _csrf: csrf, step: 'nope' })).statusCode, 400)
 })
