@@ -15,7 +15,7 @@ import adminOperationsRoutes from './api/admin-operations-routes.ts'
 import adminRoutes from './api/admin-routes.ts'
 import campaignRoutes from './api/campaign-routes.ts'
 import { startCampaignSchedule } from './campaign/campaign-schedule.ts'
-import { openCampaign } from './campaign/campaign-service.ts'
+import { openCampaign, type CampaignService } from './campaign/campaign-service.ts'
 import campaignPagesRoutes from './portal/campaign-pages-routes.ts'
 import metricsPlugin from './api/metrics-plugin.ts'
 import problemPlugin from './api/problem-plugin.ts'
@@ -47,13 +47,15 @@ export interface AppOptions {
   notice?: NoticeDeps
   /** Runs the migration campaign's steps and deadlines every CAMPAIGN_INTERVAL (serve). */
   scheduleCampaigns?: boolean
+  /** The campaign service, when the process gives it its job queue (serve); else one is built here. */
+  campaign?: CampaignService
 }
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url))
 const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url))
 
 /** The whole web application as one plugin; src/server.ts only listens. */
-const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested, syncService, notice, scheduleCampaigns }) => {
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, config, onImportRequested, syncService, notice, scheduleCampaigns, ...given }) => {
   // Preview thumbnails come from the old BBB servers; nothing else is loaded from elsewhere.
   const bbbOrigins = [...new Set(config.sources.map((s) => new URL(s.url).origin))]
   const headersFramedBy = (ancestors: string[]) => securityHeaders({
@@ -93,8 +95,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { db, jwtSecret, con
   await fastify.register(loginRoutes, { db, config })
   await fastify.register(pagesRoutes, { service, deadlines, secureCookies: config.auth.secureCookies, exportDir: config.imports.exportDir })
   await fastify.register(adminPagesRoutes, { service: adminService, sourceNames: config.sources.map((s) => s.name) })
-  const campaign = openCampaign(db, config, jwtSecret, { enqueue: onImportRequested, log: (m) => fastify.log.warn(m) })
-  fastify.addHook('onClose', async () => campaign.close())
+  const campaign = given.campaign ?? openCampaign(db, config, jwtSecret, { enqueue: onImportRequested, log: (m) => fastify.log.warn(m) })
+  if (!given.campaign) fastify.addHook('onClose', async () => campaign.close())
   await fastify.register(campaignPagesRoutes, { campaign, secret: jwtSecret })
   if (scheduleCampaigns) {
     const schedule = startCampaignSchedule({ intervalSeconds: config.campaign.intervalSeconds, sources: config.sources, campaign, log: fastify.log })

@@ -18,12 +18,14 @@ export interface CampaignDeps {
   settings: { reminders: string[]; mailRate: number; smtpUrl?: string; mailFrom: string; publicUrl: string; timeZone: string; secret: string }
   /** Hands a new import to the job queue (the deadline's imports). */
   enqueue?: (importId: number) => Promise<void>
+  /** The job queue that sends campaign e-mails (serve); without it they are sent in this process. */
+  jobs?: { sendCampaign(source: string): Promise<unknown> }
   /** Waits between two e-mails (MAIL_RATE); tests make it instant. */
   pause?: (ms: number) => Promise<void>
   log?: (message: string) => void
 }
 
-type Tally = { sent: number; failed: number; skipped: number; waiting: boolean }
+type Tally = { sent: number; failed: number; skipped: number; retryLater: boolean }
 const write = (lang: 'fr' | 'en', date: Date, timeZone: string) => new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone }).format(date)
 const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
 const noSmtp = () => new HttpProblem(503, 'Service Unavailable', 'No SMTP server is configured (SMTP_URL): the campaign cannot send its e-mails.')
@@ -75,8 +77,9 @@ export function createCampaignService(deps: CampaignDeps) {
    * leaves the rest for the next round.
    */
   async function sendQueued(source: SourceConfig, now: Date, signal?: AbortSignal): Promise<Tally> {
-    const tally = { sent: 0, failed: 0, skipped: 0, waiting: false }
-    if (!transport || !(await repo.takeSender(source.name, 120))) return { ...tally, waiting: true }
+    const tally = { sent: 0, failed: 0, skipped: 0, retryLater: false }
+    // Another process sending this campaign now keeps to MAIL_RATE alone: nothing to do here.
+    if (!transport || !(await repo.takeSender(source.name, 120))) return tally
     try {
       for (let mail = await repo.takeNext(source.name); mail; mail = signal?.aborted ? undefined : await repo.takeNext(source.name)) {
         const body = await content(source, mail.user_id, now)
@@ -94,7 +97,7 @@ export function createCampaignService(deps: CampaignDeps) {
           if (!refusedForGood(error)) {
             await repo.requeue(mail.id)
             deps.log?.(`campaign ${source.name}: the mail server did not take an e-mail (${(error as Error).message}); the rest waits for the next round`)
-            return { ...tally, waiting: true }
+            return { ...tally, retryLater: true }
           }
           // Refused for good (an unknown address, a full mailbox): a bounce, kept to be seen.
           await repo.finish(mail.id, 'failed', { error: (error as Error).message.slice(0, 500), recordings: body.recordings.length })
@@ -145,13 +148,29 @@ export function createCampaignService(deps: CampaignDeps) {
       for (const step of result.superseded) await repo.claimStep(name, step, true)
       if (chosen && (await repo.claimStep(name, chosen))) result.planned[chosen] = await plan(actor, name, chosen, 'campaign.step')
       if (options.send === false) return result
+      if (deps.jobs) {
+        await deps.jobs.sendCampaign(name)
+        return result
+      }
       const tally = await sendQueued(source, now, options.signal)
       return { ...result, sent: tally.sent, failed: tally.failed, skipped: tally.skipped }
     },
 
-    /** Sends what is queued, in the background (a page or the API does not wait for MAIL_RATE). */
+    /**
+     * Sends what is queued without waiting for it (MAIL_RATE): as a job of the queue when there is
+     * one (it outlives this request and is retried while the mail server is away), else here.
+     */
     sendLater(name: string) {
-      void sendQueued(sourceOf(name), new Date()).catch((error) => deps.log?.(`campaign ${name}: ${(error as Error).message}`))
+      const source = sourceOf(name)
+      const sending = deps.jobs ? deps.jobs.sendCampaign(name) : sendQueued(source, new Date())
+      void Promise.resolve(sending).catch((error) => deps.log?.(`campaign ${name}: ${(error as Error).message}`))
+    },
+
+    /** The queue's job: sends what is queued; throws while the mail server is away, so that the job is retried. */
+    async send(name: string) {
+      const tally = await sendQueued(sourceOf(name), new Date())
+      if (tally.retryLater) throw new Error('the mail server did not take every e-mail; the rest is sent when the job is retried')
+      return tally
     },
 
     /** "Send now": the step planned at once for those it has not reached yet; sent by `sendLater` or the next round. */
@@ -217,7 +236,7 @@ export function createCampaignService(deps: CampaignDeps) {
 export type CampaignService = ReturnType<typeof createCampaignService>
 
 /** The campaign service on a database with the configuration: one place builds it for serve, the CLI and the app. */
-export function openCampaign(db: Database, config: AppConfig, secret: string, options: { enqueue?: (importId: number) => Promise<void>; log?: (message: string) => void } = {}) {
+export function openCampaign(db: Database, config: AppConfig, secret: string, options: Pick<CampaignDeps, 'enqueue' | 'jobs' | 'log'> = {}) {
   return createCampaignService({
     db, repo: createCampaignRepository(db), admin: createAdminRepository(db), mailer: campaignMailer(config.campaign.templatesDir), sources: config.sources, ...options,
     settings: { ...config.campaign, smtpUrl: config.imports.smtpUrl, mailFrom: config.imports.mailFrom, publicUrl: config.publicUrl, timeZone: config.timeZone, secret },

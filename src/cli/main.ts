@@ -15,6 +15,7 @@ import { createOwnersRepository } from '../owners/owners-repository.ts'
 import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
+import { openCampaign } from '../campaign/campaign-service.ts'
 import { runChecks } from '../check/checks.ts'
 import { campaignCommand, deadlineCommand } from './campaign-command.ts'
 import { checkCommand, checkLine } from './check-command.ts'
@@ -74,14 +75,19 @@ program
     const runtime = await openRuntime(c)
     const pipeline = await openImportPipeline(c, runtime.handle)
     const schedule = c.syncIntervalSeconds ? { intervalSeconds: c.syncIntervalSeconds } : undefined
+    const jwtSecret = resolveJwtSecret(c)
+    // The campaign's e-mails go out as jobs of the queue, sent by this process (one sender per campaign on every host).
+    const campaign = openCampaign(runtime.handle.db, c, jwtSecret, { enqueue: pipeline.enqueue, jobs: pipeline.queue, log: (m) => console.warn(m) })
+    await pipeline.queue.workCampaigns(async (source) => void (await campaign.send(source)))
     const fastify = await listen({
-      db: runtime.handle.db, jwtSecret: resolveJwtSecret(c), config: c, onImportRequested: pipeline.enqueue, syncService: runtime.syncService, scheduleCampaigns: true,
+      db: runtime.handle.db, jwtSecret, config: c, onImportRequested: pipeline.enqueue, syncService: runtime.syncService, scheduleCampaigns: true, campaign,
       notice: Object.keys(c.owners.moodles).length ? noticeDeps(runtime) : undefined,
     }, {
       host: options.host ?? c.host, port: options.port ?? c.port, logLevel: c.logLevel,
       onClose: async () => {
         scheduler?.stop()
         await pipeline.close()
+        campaign.close()
         await runtime.close()
       },
     })

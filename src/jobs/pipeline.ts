@@ -9,9 +9,9 @@ import { openQueue } from './queue.ts'
 import { startWorkers } from './worker.ts'
 
 /** The job queue of imports on our database, and workers when this process runs some. */
-export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, options: { podPollMs?: number; cancelCheckMs?: number; tmpDir?: string; maintenanceIntervalSeconds?: number } = {}) {
+export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, options: { podPollMs?: number; cancelCheckMs?: number; tmpDir?: string; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
   const imports = createImportsRepository(handle.db)
-  const queue = await openQueue(handle, config.imports, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
+  const queue = await openQueue(handle, config.imports, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds, campaignRetryDelaySeconds: options.campaignRetryDelaySeconds })
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
   const stopping = new AbortController()
   const pod = config.imports.pod ? createPodClient(config.imports.pod, { connectTimeoutMs: config.connectTimeoutMs }) : undefined

@@ -3,6 +3,8 @@ import type { DatabaseHandle } from '../db/database.ts'
 import { queueDatabase } from './queue-db.ts'
 
 export const IMPORT_QUEUE = 'import'
+/** One job per source sends its campaign's queued e-mails; its retries wait for a mail server that was away. */
+export const CAMPAIGN_QUEUE = 'campaign'
 
 export interface QueueSettings {
   /** How long a worker may hold an import before it is given to another (its lease). */
@@ -12,7 +14,7 @@ export interface QueueSettings {
 }
 
 /** pg-boss on our database (its own pool on PostgreSQL, the one client of the embedded PGlite). */
-export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, options: { supervise?: boolean; maintenanceIntervalSeconds?: number } = {}) {
+export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, options: { supervise?: boolean; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
   // Maintenance is what gives an expired lease's job to another worker.
   const common = { schema: 'pgboss', supervise: options.supervise ?? true, maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30, monitorStateIntervalSeconds: 30 }
   const db = queueDatabase(handle, common.schema)
@@ -28,6 +30,9 @@ export async function openQueue(handle: DatabaseHandle, settings: QueueSettings,
   }
   if (await boss.getQueue(IMPORT_QUEUE)) await boss.updateQueue(IMPORT_QUEUE, queueOptions)
   else await boss.createQueue(IMPORT_QUEUE, queueOptions)
+  const campaignOptions = { name: CAMPAIGN_QUEUE, policy: 'stately' as const, retryLimit: 20, retryDelay: options.campaignRetryDelaySeconds ?? 60, retryBackoff: true, expireInSeconds: 3600 }
+  if (await boss.getQueue(CAMPAIGN_QUEUE)) await boss.updateQueue(CAMPAIGN_QUEUE, campaignOptions)
+  else await boss.createQueue(CAMPAIGN_QUEUE, campaignOptions)
   return {
     boss,
     /** Queues the import's job (nothing when one already waits). */
@@ -36,6 +41,16 @@ export async function openQueue(handle: DatabaseHandle, settings: QueueSettings,
     },
     async depth() {
       return boss.getQueueSize(IMPORT_QUEUE)
+    },
+    /** Asks for the source's campaign e-mails to be sent (nothing more when a job already waits). */
+    async sendCampaign(source: string) {
+      return boss.send(CAMPAIGN_QUEUE, { source }, { singletonKey: `campaign-${source}` })
+    },
+    /** This process sends campaign e-mails: a failed job (the mail server away) is retried later. */
+    async workCampaigns(send: (source: string) => Promise<void>) {
+      return boss.work<{ source: string }>(CAMPAIGN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+        if (job) await send(job.data.source)
+      })
     },
     async stop() {
       await boss.stop({ graceful: true, timeout: 10_000, wait: true })

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { openCampaign } from '../../src/campaign/campaign-service.ts'
 import { createCampaignRepository } from '../../src/campaign/campaign-repository.ts'
+import { openImportPipeline } from '../../src/jobs/pipeline.ts'
 import { signToken } from '../../src/auth/tokens.ts'
 import { jwtSecret } from '../helpers/app.ts'
 import { responseErrors } from '../helpers/openapi.ts'
@@ -120,4 +121,29 @@ t.test('from the console: "Ouvrir la campagne", then the announcement leaves in 
   t.equal((await chef.post('/admin/sources/old/campaign/open', { _csrf: csrf })).statusCode, 409, 'opened once')
   t.equal((await chef.post('/admin/sources/old/campaign/send', { _csrf: csrf, step: 'reminder-1d' })).statusCode, 303, 'a reminder sent now')
   t.equal((await chef.post('/admin/sources/old/campaign/send', { _csrf: csrf, step: 'nope' })).statusCode, 400)
+})
+
+t.test("serve's way: the e-mails go out as a job of the queue, retried while the mail server is away", async (t) => {
+  const mail = await mailbox(t)
+  const h = await portalHarness(t, { count: 2, env: { SMTP_URL: mail.url, MAIL_RATE: '100000' } })
+  const pipeline = await openImportPipeline(h.config, h.handle, { maintenanceIntervalSeconds: 1, campaignRetryDelaySeconds: 1 })
+  t.teardown(() => pipeline.close())
+  const campaign = openCampaign(h.db, h.config, jwtSecret, { jobs: pipeline.queue })
+  t.teardown(() => campaign.close())
+  let runs = 0
+  await pipeline.queue.workCampaigns(async (source) => {
+    try {
+      await campaign.send(source)
+    } finally {
+      runs++
+    }
+  })
+  await campaign.open('chef', 'old')
+  mail.state.busy = true
+  t.match(await campaign.tick('scheduler', 'old'), { due: ['announcement'], planned: { announcement: 2 }, sent: 0 }, 'planned here, sent by the job')
+  await until(() => runs >= 1, 'the job ran')
+  t.equal(mail.received.length, 0)
+  mail.state.busy = false
+  await until(() => mail.received.length === 2, 'the retried job sent them', 30_000)
+  t.ok(runs >= 2, `retried (${runs} runs)`)
 })
