@@ -93,6 +93,16 @@ export function createCampaignRepository(db: Database) {
       .select(['m.id', 'm.step', 'm.state', 'm.error', 'm.recordings', 'm.planned_at', 'm.sent_at', 'm.user_id', 'u.username', 'u.email', 'u.display_name'])
       .where('m.source', '=', source).orderBy('m.id').execute(),
 
+    /** Every owner of the source's recordings (not a fallback one): how many they have, how many still wait. */
+    async owners(source: string) {
+      const { rows } = await sql<{ user_id: number; username: string; display_name: string | null; email: string | null; recordings: string; waiting: string }>`
+        SELECT u.id AS user_id, u.username, u.display_name, u.email, count(DISTINCT r.id) AS recordings, count(DISTINCT r.id) FILTER (WHERE ${waitingSql}) AS waiting
+          FROM recordings r ${latestImportSql} JOIN recording_owners o ON o.recording_id = r.id AND o.reason <> 'fallback' JOIN users u ON u.id = o.user_id
+         WHERE r.source = ${source} AND r.state <> 'deleted'
+         GROUP BY u.id, u.username, u.display_name, u.email ORDER BY count(DISTINCT r.id) FILTER (WHERE ${waitingSql}) DESC, u.username`.execute(db)
+      return rows.map((r) => ({ ...r, recordings: Number(r.recordings), waiting: Number(r.waiting) }))
+    },
+
     /** Owners with recordings still waiting whom no e-mail can reach. */
     async ownersWithoutEmail(source: string) {
       const { rows } = await sql<{ username: string; display_name: string | null; waiting: string }>`

@@ -204,10 +204,14 @@ export function createCampaignService(deps: CampaignDeps) {
     /** The campaign page's facts: each step and its e-mails, who cannot be reached, the deadline. */
     async state(name: string) {
       const source = sourceOf(name)
-      const [campaign, steps, mails, unreachable, deadline] = await Promise.all([repo.campaign(name), repo.steps(name), repo.mails(name), repo.ownersWithoutEmail(name), deps.admin.deadlineRun(name)])
+      const [campaign, steps, mails, unreachable, deadline, owners] = await Promise.all([
+        repo.campaign(name), repo.steps(name), repo.mails(name), repo.ownersWithoutEmail(name), deps.admin.deadlineRun(name), repo.owners(name),
+      ])
       return {
         source: name, openedAt: campaign?.opened_at.toISOString() ?? null, openedBy: campaign?.opened_by ?? null, atDeadline: source.atDeadline,
         shutdownAt: source.shutdownAt?.toISOString() ?? null, mails, unreachable,
+        // Who has settled and who has not, with when they were last told.
+        owners: owners.map((o) => ({ ...o, lastToldAt: mails.filter((m) => m.user_id === o.user_id && m.sent_at).at(-1)?.sent_at?.toISOString() ?? null })),
         steps: schedule(source, campaign?.opened_at).map(({ step, dueAt }) => {
           const of = mails.filter((m) => m.step === step)
           const count = (state: string) => of.filter((m) => m.state === state).length

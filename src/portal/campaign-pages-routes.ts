@@ -26,6 +26,11 @@ const campaignPagesRoutes: FastifyPluginAsync<{ campaign: CampaignService; secre
       deadlineText: state.deadline ? t(request, 'campaign.deadlineDone', { date: date(request, state.deadline.appliedAt) }) : state.shutdownAt ? t(request, 'campaign.deadlineAt', { date: date(request, state.shutdownAt) }) : t(request, 'campaign.noDeadline'),
       steps: state.steps.map((s) => ({ ...s, label: campaignStepLabel(request.lang, s.step), due: date(request, s.dueAt) })),
       mails: state.mails.map((m) => ({ ...m, stepLabel: campaignStepLabel(request.lang, m.step), stateLabel: t(request, `campaign.mail.${m.state}`), sent: date(request, m.sent_at) })),
+      owners: state.owners.map((o) => ({
+        name: o.display_name ? `${o.display_name} (${o.username})` : o.username, settled: o.waiting === 0,
+        standing: o.waiting === 0 ? t(request, 'campaign.settled', { count: o.recordings }) : t(request, 'campaign.notSettled', { waiting: o.waiting, count: o.recordings }),
+        told: o.lastToldAt ? date(request, o.lastToldAt) : t(request, 'campaign.neverTold'),
+      })),
       unreachable: state.unreachable.map((u) => t(request, 'campaign.waitingOf', { name: u.display_name ? `${u.display_name} (${u.username})` : u.username, count: u.waiting })),
     })
   })

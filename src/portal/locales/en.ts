@@ -305,4 +305,10 @@ export const en: Record<keyof typeof fr, string> = {
   'fate.import': 'import for the owner',
   'fate.claim': "left in Pod's claim list",
   'fate.abandon': 'abandoned',
+  'campaign.owners': 'Owners: who has settled, who still has to choose',
+  'campaign.lastTold': 'Last e-mail',
+  'campaign.settled': 'All settled ({count} recording(s))',
+  'campaign.notSettled': '{waiting} of {count} to choose',
+  'campaign.neverTold': 'No e-mail',
+  'campaign.owner': 'Owner',
 }

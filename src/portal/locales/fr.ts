@@ -303,4 +303,10 @@ export const fr = {
   'fate.import': 'importation pour le propriétaire',
   'fate.claim': 'dépôt dans la liste de revendication de Pod',
   'fate.abandon': 'abandon',
+  'campaign.owners': 'Propriétaires : qui a réglé, qui doit encore choisir',
+  'campaign.lastTold': 'Dernier e-mail',
+  'campaign.settled': 'Tout réglé ({count} enregistrement(s))',
+  'campaign.notSettled': '{waiting} sur {count} à choisir',
+  'campaign.neverTold': 'Aucun e-mail',
+  'campaign.owner': 'Propriétaire',
 } as const
