@@ -1,3 +1,7 @@
+/** Every date people read (pages, e-mails), in one time zone (TIMEZONE): "31 janvier 2027 à 10:00". */
+export const formatDate = (lang: 'fr' | 'en', value: Date | string, timeZone: string, withTime = true) =>
+  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone }).format(new Date(value))
+
 /** The calendar date of an instant in a time zone, as YYYY-MM-DD (a lecture at 00:30 Paris time is that day's). */
 export function localDate(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant)

@@ -3,7 +3,7 @@ import { createAdminRepository, type AdminRepository } from '../admin/admin-repo
 import type { AppConfig, SourceConfig } from '../config.ts'
 import { parseDuration } from '../config-schema.ts'
 import type { Database } from '../db/database.ts'
-import { daysUntil } from '../dates.ts'
+import { daysUntil, formatDate } from '../dates.ts'
 import { HttpProblem, notFound } from '../errors.ts'
 import { queueImports } from '../jobs/convert-all.ts'
 import { createCampaignRepository, type CampaignRepository } from './campaign-repository.ts'
@@ -26,7 +26,7 @@ export interface CampaignDeps {
 }
 
 type Tally = { sent: number; failed: number; skipped: number; retryLater: boolean }
-const write = (lang: 'fr' | 'en', date: Date, timeZone: string) => new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone }).format(date)
+const inBoth = (date: Date, timeZone: string) => ({ fr: formatDate('fr', date, timeZone, false), en: formatDate('en', date, timeZone, false) })
 const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
 const noSmtp = () => new HttpProblem(503, 'Service Unavailable', 'No SMTP server is configured (SMTP_URL): the campaign cannot send its e-mails.')
 /** An SMTP reply code of 5xx refuses for good (an unknown address); anything else may pass later. */
@@ -63,8 +63,8 @@ export function createCampaignService(deps: CampaignDeps) {
     const deadline = source.shutdownAt ?? now
     return {
       email: user.email, name: user.display_name ?? user.username, source: source.name, days: Math.max(0, daysUntil(deadline, now, settings.timeZone)),
-      deadline: { fr: write('fr', deadline, settings.timeZone), en: write('en', deadline, settings.timeZone) },
-      recordings: waiting.map((r) => ({ name: r.name, course: r.course, date: { fr: write('fr', r.start_time, settings.timeZone), en: write('en', r.start_time, settings.timeZone) } })),
+      deadline: inBoth(deadline, settings.timeZone),
+      recordings: waiting.map((r) => ({ name: r.name, course: r.course, date: inBoth(r.start_time, settings.timeZone) })),
       portalUrl: `${settings.publicUrl}/recordings`,
       unsubscribeUrl: `${settings.publicUrl}/campaign/unsubscribe?source=${encodeURIComponent(source.name)}&user=${userId}&sig=${unsubscribeSignature(settings.secret, source.name, userId)}`,
       fate: source.atDeadline as AtDeadline,

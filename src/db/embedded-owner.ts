@@ -40,7 +40,8 @@ export function claimEmbeddedDatabase(dir: string): () => void {
     try {
       writeFileSync(file, JSON.stringify(me), { flag: 'wx' })
       // Two processes replacing one stale file at once: only the one whose claim stayed goes on.
-      if (read(file)?.since !== me.since || read(file)?.pid !== me.pid) continue
+      const kept = read(file)
+      if (kept?.pid !== me.pid || kept.since !== me.since) continue
       const release = () => {
         process.off('exit', release)
         if (read(file)?.pid === process.pid) rmSync(file, { force: true })

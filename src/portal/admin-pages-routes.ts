@@ -11,7 +11,8 @@ import { csvOptions } from '../csv.ts'
 import { resultLink } from '../publish/target.ts'
 import { auditActionLabel, describeAuditEntry } from './audit-view.ts'
 import { translate } from './i18n.ts'
-import { formatDate, formatDuration } from './view-helpers.ts'
+import { formatDuration } from './view-helpers.ts'
+import { formatDate } from '../dates.ts'
 
 const PAGE_SIZE = 50
 const orphanQuery = z.object({

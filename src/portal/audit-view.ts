@@ -1,5 +1,5 @@
 import { hasMessage, translate, type Language } from './i18n.ts'
-import { formatDate } from './view-helpers.ts'
+import { formatDate } from '../dates.ts'
 
 /** One journal entry as the repository gives it: the log row and the recording it is about. */
 export interface AuditRow {

@@ -6,7 +6,7 @@ import { notFound } from '../errors.ts'
 import { requireAdminPage } from './admin-pages-routes.ts'
 import { campaignStepLabel } from './audit-view.ts'
 import { translate } from './i18n.ts'
-import { formatDate } from './view-helpers.ts'
+import { formatDate } from '../dates.ts'
 
 const unsubscribeFields = z.object({ source: z.string().max(63), user: z.coerce.number().int().positive(), sig: z.string().max(100) })
 

@@ -1,4 +1,5 @@
 import type HandlebarsNs from 'handlebars'
+import { formatDate } from '../dates.ts'
 import { hasMessage, translate, type Language } from './i18n.ts'
 
 type Options = HandlebarsNs.HelperOptions
@@ -11,11 +12,6 @@ export function formatDuration(lang: Language, seconds: number): string {
   return h ? translate(lang, 'duration.hm', { h, m: String(minutes % 60).padStart(2, '0') }) : translate(lang, 'duration.m', { m: minutes })
 }
 
-const locales: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' }
-
-/** Every date people read, in one time zone (TIMEZONE): "31 janvier 2027 à 10:00". */
-export const formatDate = (lang: Language, value: Date | string, timeZone: string, withTime = true) =>
-  new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone }).format(new Date(value))
 
 /** How an owner came to a recording, in words: `moodle-role:editingteacher` is a role with its name. */
 export function ownerReasonText(lang: Language, reason: string): string {

@@ -123,6 +123,17 @@ t.test('from the console: "Ouvrir la campagne", then the announcement leaves in 
   t.equal((await chef.post('/admin/sources/old/campaign/open', { _csrf: csrf })).statusCode, 409, 'opened once')
   t.equal((await chef.post('/admin/sources/old/campaign/send', { _csrf: csrf, step: 'reminder-1d' })).statusCode, 303, 'a reminder sent now')
   t.equal((await chef.post('/admin/sources/old/campaign/send', { _csrf: csrf, step: 'nope' })).statusCode, 400)
+
+  // The same through the API, answering as openapi.yaml says.
+  const admin = { authorization: `Bearer ${signToken(jwtSecret, { sub: 'chef', admin: true })}` }
+  const sent = await h.app.inject({ method: 'POST', url: '/api/v1/admin/sources/old/campaign/send', headers: admin, payload: { step: 'reminder-7d' } })
+  t.equal(sent.statusCode, 202)
+  t.same(responseErrors('POST', '/api/v1/admin/sources/{name}/campaign/send', 202, sent.json()), [])
+  const other = await portalHarness(t, { count: 1, env: { SMTP_URL: mail.url } })
+  const viaApi = await other.app.inject({ method: 'POST', url: '/api/v1/admin/sources/old/campaign/open', headers: admin })
+  t.equal(viaApi.statusCode, 201)
+  t.same(responseErrors('POST', '/api/v1/admin/sources/{name}/campaign/open', 201, viaApi.json()), [])
+  t.same(viaApi.json(), { planned: { announcement: 1 } })
 })
 
 t.test("serve's way: the e-mails go out as a job of the queue, retried while the mail server is away", async (t) => {

@@ -126,11 +126,3 @@ t.test('a worker stopped (SIGTERM) during the conversion hands its import back a
   t.equal(done.state, 'done', done.error ?? '')
   t.equal((await h.pod.state()).videos.length, 1, 'one upload')
 })
-
-t.test('a job fetched while the worker stops is left untouched for another worker', async (t) => {
-  const h = await importHarness(t, {}, { startWorker: false })
-  const id = await h.requestImport(0)
-  const runImport = createImportRunner({ imports: createImportsRepository(h.db), sources: h.config.sources, target: unusedTarget, connectTimeoutMs: 1000, maxImportBytes: 1 << 20, leaseSeconds: 60, stopping: AbortSignal.abort() })
-  t.equal(await runImport(id), 'handed back')
-  t.match(await h.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), { state: 'queued', attempts: 0, lease_until: null }, 'not begun')
-})
