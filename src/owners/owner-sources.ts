@@ -19,12 +19,13 @@ export function openOwnerSources(config: AppConfig['owners'], podSettings?: AppC
   const mapping = config.mappingFile ? readOwnerMapping(config.mappingFile) : undefined
   return {
     moodleFor(serverName) {
-      const known = (name: string) => Boolean(config.moodles[name] || given[name])
-      const name = serverName && known(serverName) ? serverName : 'default'
-      const settings = config.moodles[name]
+      const name = serverName && (config.moodles[serverName] || opened.has(serverName)) ? serverName : 'default'
       let moodle = opened.get(name)
-      if (!moodle && !settings) return undefined
-      if (!moodle) opened.set(name, (moodle = openMoodleDb(settings!)))
+      if (!moodle) {
+        const settings = config.moodles[name]
+        if (!settings) return undefined
+        opened.set(name, (moodle = openMoodleDb(settings)))
+      }
       return { name, repo: moodleRepository(moodle) }
     },
     greenlight,
