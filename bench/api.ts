@@ -85,8 +85,8 @@ export async function benchApi(adminUrl: string, runs: number, recordings = 100_
   const env = { DATABASE_URL: dbUrl, JWT_SECRET: jwtSecret, API_RATE_LIMIT: '0', LOG_LEVEL: 'warn', DATA_DIR: dataDir, HOST: '127.0.0.1' }
   // The service as configured by default (answers reused for 1 s), and with that cache off:
   // every request then reads the database, as when many different teachers call at once.
-  const cached = await startProcess(['bin/bbb-portal.js', 'serve', '--port', '0'], env)
-  const uncached = await startProcess(['bin/bbb-portal.js', 'serve', '--port', '0'], { ...env, API_CACHE_TTL: '0' })
+  const cached = await startProcess(['--heap-growing-percent=50', 'bin/bbb-portal.js', 'serve', '--port', '0'], env)
+  const uncached = await startProcess(['--heap-growing-percent=50', 'bin/bbb-portal.js', 'serve', '--port', '0'], { ...env, API_CACHE_TTL: '0' })
   const hello = await startProcess(['--import', 'tsx', path.join(here, 'hello-process.ts')], {})
   const auth = { authorization: `Bearer ${signToken(jwtSecret, { sub: 'teacher-0042', admin: false }, '1h')}` }
   const children = [cached, uncached, hello]

@@ -67,7 +67,7 @@ export async function benchLoad(adminUrl: string, runs: number, seconds = 60, re
       const results: Array<{ p99: number; p50: number; p99Warm: number; p99Cold: number; polls: number; errors: number; firstErrors: string[] }> = []
       for (let i = 0; i < runs; i++) {
         await seed(adminUrl, dbUrl, recordings) // the imports of the previous run start from scratch
-        const serve = await startProcess(['bin/bbb-portal.js', 'serve', '--port', '0'], { ...env, ...extra })
+        const serve = await startProcess(['--heap-growing-percent=50', 'bin/bbb-portal.js', 'serve', '--port', '0'], { ...env, ...extra })
         try {
           const polls: Poll[] = []
           const errors: string[] = []

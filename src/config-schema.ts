@@ -118,6 +118,8 @@ export const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
+  // Behind a reverse proxy: `true` (trust every hop) or the proxies' addresses (comma-separated).
+  TRUST_PROXY: z.string().trim().default('false').transform((v): boolean | string[] => (v === 'true' ? true : v === 'false' || v === '' ? false : v.split(',').map((a) => a.trim()).filter(Boolean))),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SYNC_INTERVAL: duration.optional(),

@@ -125,6 +125,7 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
     port: env.PORT,
     publicUrl,
     logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
     jwtSecret: env.JWT_SECRET,
     syncIntervalSeconds: env.SYNC_INTERVAL || undefined,
     connectTimeoutMs: env.BBB_CONNECT_TIMEOUT * 1000,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { RecordingFormat } from '../bbb/recording.ts'
 import type { Database } from '../db/database.ts'
+import { containsPattern } from '../db/query-helpers.ts'
 import { activeImportStates, type OwnerReason } from '../db/schema.ts'
 import { isOrphanSql, settledStates, settlementSql } from '../db/settlement-sql.ts'
 
@@ -30,7 +31,7 @@ export function createAdminRepository(db: Database) {
     if (filter.source) query = query.where('r.source', '=', filter.source)
     if (filter.contextLabel) query = query.where(sql<string>`r.metadata->>'bbb-context-label'`, '=', filter.contextLabel)
     if (filter.originServer) query = query.where(sql<string>`r.metadata->>'bbb-origin-server-name'`, '=', filter.originServer)
-    if (filter.q) query = query.where('r.name', 'ilike', `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    if (filter.q) query = query.where('r.name', 'ilike', containsPattern(filter.q))
     if (filter.status === 'unsettled') query = query.where(settlementSql, 'not in', settledStates)
     else if (filter.status) query = query.where(settlementSql, '=', filter.status)
     return query

@@ -3,13 +3,13 @@ import { daysUntil } from '../dates.ts'
 import { HttpProblem, notFound } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import { requestImport } from '../jobs/request-import.ts'
-import type { OwnersRepository } from '../owners/owners-repository.ts'
-import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../moodle/moodle-notice.ts'
+import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../owners/moodle-notice.ts'
 import { podCsvColumns, podCsvRow } from '../sync/csv-export.ts'
 import type { SyncRunsRepository } from '../sync/sync-runs-repository.ts'
 import type { SyncService } from '../sync/sync-service.ts'
 import { settledStates } from '../db/settlement-sql.ts'
 import type { AdminRepository } from './admin-repository.ts'
+import type { UsersRepository } from '../owners/users-repository.ts'
 
 const settlements = ['imported', 'inProgress', 'awaiting', 'declined', 'orphaned', 'failed', 'missing', 'abandoned'] as const
 const settled = new Set<string>(settledStates)
@@ -18,7 +18,7 @@ const normalize = (usernames: string[]) => [...new Set(usernames.map((u) => u.tr
 
 export interface AdminServiceDeps {
   repo: AdminRepository
-  owners: Pick<OwnersRepository, 'upsertUsers'>
+  users: Pick<UsersRepository, 'upsertUsers'>
   imports: ImportsRepository
   sources: SourceConfig[]
   /** Where the deadline's days are counted (TIMEZONE). */
@@ -33,7 +33,7 @@ export interface AdminServiceDeps {
 const unavailable = (detail: string) => new HttpProblem(503, 'Service Unavailable', detail)
 
 /** What admins do; every change is written to the audit log with who, before and after. */
-export function createAdminService({ repo, owners, imports, sources, timeZone, enqueue, syncRuns, syncService, notice }: AdminServiceDeps) {
+export function createAdminService({ repo, users, imports, sources, timeZone, enqueue, syncRuns, syncService, notice }: AdminServiceDeps) {
   const sourceOf = (name: string) => {
     const source = sources.find((s) => s.name === name)
     if (!source) throw notFound(`No source named "${name}".`)
@@ -48,7 +48,7 @@ export function createAdminService({ repo, owners, imports, sources, timeZone, e
     const names = normalize(usernames)
     if (!names.length) throw new HttpProblem(400, 'Bad Request', 'Give at least one username.')
     // An unknown username becomes a user: they will see the recording at their first login.
-    const ids = await owners.upsertUsers(names.map((username) => ({ username, email: null, displayName: null })), 'admin')
+    const ids = await users.upsertUsers(names.map((username) => ({ username, email: null, displayName: null })), 'admin')
     return names.map((n) => ids.get(n)!)
   }
   const queueImport = async (recordingId: number, userId: number) => (await requestImport({ imports, enqueue }, recordingId, userId)).import

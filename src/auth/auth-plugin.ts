@@ -6,10 +6,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import type { AppConfig } from '../config.ts'
-import type { Database } from '../db/database.ts'
+import type { SessionsRepository } from './sessions-repository.ts'
+import type { UsersRepository } from '../owners/users-repository.ts'
 import { forbidden, unauthorized } from '../errors.ts'
 import { createExternalVerifier } from './bearer.ts'
-import { createSessionsRepository } from './sessions-repository.ts'
 import type { TokenClaims } from './tokens.ts'
 
 declare module '@fastify/jwt' {
@@ -49,22 +49,22 @@ declare module 'fastify' {
   interface FastifyInstance {
     requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>
     requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>
-    sessions: ReturnType<typeof createSessionsRepository>
+    sessions: SessionsRepository
   }
 }
 
 export interface AuthOptions {
-  db: Database
+  sessions: SessionsRepository
+  users: UsersRepository
   secret: string
   config: AppConfig
 }
 
 export default fp(
-  async (fastify, { db, secret, config }: AuthOptions) => {
+  async (fastify, { sessions, users, secret, config }: AuthOptions) => {
     const auth = config.auth
     const cookieName = auth.secureCookies ? '__Host-bbbp_session' : 'bbbp_session'
     const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: auth.secureCookies }
-    const sessions = createSessionsRepository(db)
     const external = createExternalVerifier(config.api.jwtIssuers)
     // Cookie signatures and CSRF tokens get their own keys, derived so that one secret is enough to configure.
     const derived = (use: string) => createHmac('sha256', secret).update(use).digest('base64url')
@@ -95,10 +95,7 @@ export default fp(
       const name = username.trim().toLowerCase()
       const cached = tokenUsers.get(name)
       if (cached) return cached
-      const user = (await db.selectFrom('users').select(['id', 'username', 'email', 'display_name']).where('username', '=', name).executeTakeFirst())
-        ?? (await db.insertInto('users').values({ username: name, created_via: 'api' })
-          .onConflict((oc) => oc.column('username').doUpdateSet({ updated_at: new Date() }))
-          .returning(['id', 'username', 'email', 'display_name']).executeTakeFirstOrThrow())
+      const user = await users.ensureUser(name, 'api')
       tokenUsers.set(name, user)
       return user
     }

@@ -1,7 +1,6 @@
 import type { AppConfig } from '../config.ts'
-import type { Database } from '../db/database.ts'
 import { HttpProblem } from '../errors.ts'
-import { userForLogin } from '../owners/login-user.ts'
+import type { UsersRepository } from '../owners/users-repository.ts'
 
 /** What an SSO login tells us about someone, whatever the protocol. */
 export interface SsoIdentity {
@@ -30,12 +29,10 @@ export function isAdmin(identity: SsoIdentity, auth: Pick<AuthConfig, 'adminUser
  * The user an SSO identity logs in as: refused (403) outside ALLOWED_AFFILIATIONS unless an
  * admin; otherwise the user the sync created for them (matched as OWNER_MATCH says) or a new one.
  */
-export async function admitIdentity(db: Database, identity: SsoIdentity, config: Pick<AppConfig, 'auth' | 'owners'>) {
+export async function admitIdentity(users: Pick<UsersRepository, 'forLogin'>, identity: SsoIdentity, config: Pick<AppConfig, 'auth' | 'owners'>) {
   const admin = isAdmin(identity, config.auth)
   if (!admin && !isAllowed(identity, config.auth)) {
     throw new HttpProblem(403, 'Forbidden', 'Your profile does not give access to this service.', { code: 'profile-refused' })
   }
-  const user = await userForLogin(db, identity, config.owners.match)
-  await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute()
-  return { user, admin }
+  return { user: await users.forLogin(identity, config.owners.match), admin }
 }

@@ -2,7 +2,7 @@ import fastifyOauth2, { type OAuth2Namespace } from '@fastify/oauth2'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { AppConfig } from '../config.ts'
-import type { Database } from '../db/database.ts'
+import type { UsersRepository } from '../owners/users-repository.ts'
 import { HttpProblem } from '../errors.ts'
 import { casLoginUrl, casLogoutUrl, CasError, isServiceTicket, ticketOfLogoutRequest, validateTicket } from './cas-client.ts'
 import { admitIdentity, type SsoIdentity } from './identity.ts'
@@ -19,7 +19,7 @@ const RETURN_COOKIE = 'bbbp_return'
 const loginFailed = (detail: string) => new HttpProblem(401, 'Login failed', detail)
 
 /** Login and logout: CAS 3, OIDC (code flow, PKCE, state), and the demo's password-less form. */
-const loginRoutes: FastifyPluginAsync<{ db: Database; config: AppConfig }> = async (fastify, { db, config }) => {
+const loginRoutes: FastifyPluginAsync<{ users: UsersRepository; config: AppConfig }> = async (fastify, { users, config }) => {
   const { auth } = config
   const rateLimit = { rateLimit: config.api.loginRateLimit ? { max: config.api.loginRateLimit, timeWindow: '1 minute' } : (false as const) }
   const casService = `${config.publicUrl}/auth/cas/callback`
@@ -36,7 +36,7 @@ const loginRoutes: FastifyPluginAsync<{ db: Database; config: AppConfig }> = asy
     return safeReturnTo(unsigned?.valid ? unsigned.value : undefined, home)
   }
   const logIn = async (request: FastifyRequest, reply: FastifyReply, identity: SsoIdentity, method: string, extra: { casTicket?: string; admin?: boolean } = {}) => {
-    const { user, admin } = await admitIdentity(db, identity, config)
+    const { user, admin } = await admitIdentity(users, identity, config)
     const isAdmin = admin || extra.admin === true
     await reply.startSession({ userId: user.id, isAdmin, authMethod: method, casTicket: extra.casTicket })
     request.log.info({ user: user.username, method }, 'login')

@@ -1,14 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { assetPath } from '../paths.ts'
 import Handlebars from 'handlebars'
 
 export type AtDeadline = 'import' | 'claim' | 'abandon'
 type Kind = 'announcement' | 'reminder'
 type Lang = 'fr' | 'en'
 
-const ourTemplates = fileURLToPath(new URL('../../views/mail/', import.meta.url))
+const ourTemplates = assetPath('views', 'mail')
 
 /** What happens at the deadline, as the e-mail tells it (it ends the template's sentence). */
 const fates: Record<Lang, Record<AtDeadline, string>> = {

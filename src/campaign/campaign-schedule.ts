@@ -1,13 +1,13 @@
-import type { FastifyBaseLogger } from 'fastify'
 import type { SourceConfig } from '../config.ts'
 import type { CampaignService } from './campaign-service.ts'
+import type { Logger } from '../log.ts'
 
 /**
  * What `serve` runs every CAMPAIGN_INTERVAL: for each source with an open campaign, the step that
  * is due, then the deadline once its date has come. Safe on several hosts at once: each step, each
  * e-mail and the deadline are claimed in the database, and one process sends at a time.
  */
-export function startCampaignSchedule(options: { intervalSeconds: number; sources: SourceConfig[]; campaign: CampaignService; log: FastifyBaseLogger }) {
+export function startCampaignSchedule(options: { intervalSeconds: number; sources: SourceConfig[]; campaign: CampaignService; log: Logger }) {
   const stopping = new AbortController()
   let timer: NodeJS.Timeout | undefined
   let current: Promise<void> = Promise.resolve()

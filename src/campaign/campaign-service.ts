@@ -1,28 +1,33 @@
 import nodemailer from 'nodemailer'
-import { createAdminRepository, type AdminRepository } from '../admin/admin-repository.ts'
-import type { AppConfig, SourceConfig } from '../config.ts'
+import type { AdminRepository } from '../admin/admin-repository.ts'
+import type { SourceConfig } from '../config.ts'
 import { parseDuration } from '../config-schema.ts'
 import type { Database } from '../db/database.ts'
 import { daysUntil, formatDate } from '../dates.ts'
 import { HttpProblem, notFound } from '../errors.ts'
 import { queueImports } from '../jobs/convert-all.ts'
-import { createCampaignRepository, type CampaignRepository } from './campaign-repository.ts'
-import { campaignMailer, unsubscribeSignature, type AtDeadline, type CampaignMailer, type MailContent } from './campaign-mail.ts'
+import type { ImportsRepository } from '../jobs/imports-repository.ts'
+import type { UsersRepository } from '../owners/users-repository.ts'
+import type { CampaignRepository } from './campaign-repository.ts'
+import { unsubscribeSignature, type AtDeadline, type CampaignMailer, type MailContent } from './campaign-mail.ts'
+import type { Logger } from '../log.ts'
 
 export interface CampaignDeps {
   db: Database
   repo: CampaignRepository
+  imports: ImportsRepository
+  users: Pick<UsersRepository, 'ensureUser'>
   admin: Pick<AdminRepository, 'audit' | 'deadlineRun'>
   mailer: CampaignMailer
   sources: SourceConfig[]
-  settings: { reminders: string[]; mailRate: number; smtpUrl?: string; mailFrom: string; publicUrl: string; timeZone: string; secret: string }
+  settings: { reminders: string[]; mailRate: number; smtpUrl?: string; mailFrom: string; publicUrl: string; timeZone: string; secret: () => string }
   /** Hands a new import to the job queue (the deadline's imports). */
   enqueue?: (importId: number) => Promise<void>
   /** The job queue that sends campaign e-mails (serve); without it they are sent in this process. */
   jobs?: { sendCampaign(source: string): Promise<unknown> }
   /** Waits between two e-mails (MAIL_RATE); tests make it instant. */
   pause?: (ms: number) => Promise<void>
-  log?: (message: string) => void
+  log: Logger
 }
 
 type Tally = { sent: number; failed: number; skipped: number; retryLater: boolean }
@@ -66,7 +71,7 @@ export function createCampaignService(deps: CampaignDeps) {
       deadline: inBoth(deadline, settings.timeZone),
       recordings: waiting.map((r) => ({ name: r.name, course: r.course, date: inBoth(r.start_time, settings.timeZone) })),
       portalUrl: `${settings.publicUrl}/recordings`,
-      unsubscribeUrl: `${settings.publicUrl}/campaign/unsubscribe?source=${encodeURIComponent(source.name)}&user=${userId}&sig=${unsubscribeSignature(settings.secret, source.name, userId)}`,
+      unsubscribeUrl: `${settings.publicUrl}/campaign/unsubscribe?source=${encodeURIComponent(source.name)}&user=${userId}&sig=${unsubscribeSignature(settings.secret(), source.name, userId)}`,
       fate: source.atDeadline as AtDeadline,
     }
   }
@@ -96,7 +101,7 @@ export function createCampaignService(deps: CampaignDeps) {
         } catch (error) {
           if (!refusedForGood(error)) {
             await repo.requeue(mail.id)
-            deps.log?.(`campaign ${source.name}: the mail server did not take an e-mail (${(error as Error).message}); the rest waits for the next round`)
+            deps.log.warn(`campaign ${source.name}: the mail server did not take an e-mail (${(error as Error).message}); the rest waits for the next round`)
             return { ...tally, retryLater: true }
           }
           // Refused for good (an unknown address, a full mailbox): a bounce, kept to be seen.
@@ -163,7 +168,7 @@ export function createCampaignService(deps: CampaignDeps) {
     sendLater(name: string) {
       const source = sourceOf(name)
       const sending = deps.jobs ? deps.jobs.sendCampaign(name) : sendQueued(source, new Date())
-      void Promise.resolve(sending).catch((error) => deps.log?.(`campaign ${name}: ${(error as Error).message}`))
+      void Promise.resolve(sending).catch((error) => deps.log.warn(`campaign ${name}: ${(error as Error).message}`))
     },
 
     /** The queue's job: sends what is queued; throws while the mail server is away, so that the job is retried. */
@@ -195,7 +200,7 @@ export function createCampaignService(deps: CampaignDeps) {
       const recordIds = await repo.waitingRecordIds(name)
       const counts: Record<string, number> = source.atDeadline === 'abandon'
         ? { abandoned: await repo.abandonAll(name, recordIds, 'deadline', actor) }
-        : { queued: (await queueImports(deps.db, name, recordIds, { dry: false, enqueue: deps.enqueue, plainClaim: source.atDeadline === 'claim' })).queued }
+        : { queued: (await queueImports(deps, name, recordIds, { dry: false, enqueue: deps.enqueue, plainClaim: source.atDeadline === 'claim' })).queued }
       await repo.recordDeadline(name, { waiting: recordIds.length, ...counts })
       await deps.admin.audit({ actor, action: 'campaign.deadline', targetType: 'source', targetId: name, after: { fate: source.atDeadline, waiting: recordIds.length, ...counts } })
       return { applied: true as const, fate: source.atDeadline, waiting: recordIds.length, ...counts }
@@ -238,11 +243,3 @@ export function createCampaignService(deps: CampaignDeps) {
   }
 }
 export type CampaignService = ReturnType<typeof createCampaignService>
-
-/** The campaign service on a database with the configuration: one place builds it for serve, the CLI and the app. */
-export function openCampaign(db: Database, config: AppConfig, secret: string, options: Pick<CampaignDeps, 'enqueue' | 'jobs' | 'log'> = {}) {
-  return createCampaignService({
-    db, repo: createCampaignRepository(db), admin: createAdminRepository(db), mailer: campaignMailer(config.campaign.templatesDir), sources: config.sources, ...options,
-    settings: { ...config.campaign, smtpUrl: config.imports.smtpUrl, mailFrom: config.imports.mailFrom, publicUrl: config.publicUrl, timeZone: config.timeZone, secret },
-  })
-}

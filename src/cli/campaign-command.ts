@@ -1,7 +1,7 @@
 import { Command } from 'commander'
-import { resolveJwtSecret } from '../auth/jwt-secret.ts'
-import { openCampaign } from '../campaign/campaign-service.ts'
+import type { CampaignService } from '../campaign/campaign-service.ts'
 import type { AppConfig } from '../config.ts'
+import { createLogger } from '../log.ts'
 import { openRuntime } from '../runtime.ts'
 
 const actor = () => `cli:${process.env.USER ?? 'unknown'}`
@@ -12,14 +12,12 @@ const instant = (text: string | undefined) => {
   return date
 }
 
-async function withCampaign<T>(loadConfig: () => AppConfig, run: (campaign: ReturnType<typeof openCampaign>) => Promise<T>): Promise<T> {
+async function withCampaign<T>(loadConfig: () => AppConfig, run: (campaign: CampaignService) => Promise<T>): Promise<T> {
   const config = loadConfig()
-  const runtime = await openRuntime(config)
-  const campaign = openCampaign(runtime.handle.db, config, resolveJwtSecret(config))
+  const runtime = await openRuntime(config, { log: createLogger(config.logLevel) })
   try {
-    return await run(campaign)
+    return await run(runtime.services.campaign)
   } finally {
-    campaign.close()
     await runtime.close()
   }
 }

@@ -4,26 +4,18 @@ import { signToken } from '../auth/tokens.ts'
 import { ConfigError, loadConfig, parseDuration, type AppConfig } from '../config.ts'
 import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import { keepHeapNearLiveData } from '../heap.ts'
 import { runDemo } from '../demo/demo.ts'
 import closeWithGrace from 'close-with-grace'
-import { createAdminRepository } from '../admin/admin-repository.ts'
-import { createAdminService } from '../admin/admin-service.ts'
-import { createImportsRepository } from '../jobs/imports-repository.ts'
-import { openImportPipeline } from '../jobs/pipeline.ts'
-import { createOwnersRepository } from '../owners/owners-repository.ts'
+import { createLogger } from '../log.ts'
 import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
 import { startSyncSchedule } from '../sync/scheduler.ts'
-import { openCampaign } from '../campaign/campaign-service.ts'
 import { runChecks } from '../check/checks.ts'
 import { campaignCommand, deadlineCommand } from './campaign-command.ts'
 import { checkCommand, checkLine } from './check-command.ts'
 import { convertCommand } from './convert-command.ts'
-import { moodleNoticeCommand, noticeDeps } from './moodle-notice-command.ts'
+import { moodleNoticeCommand } from './moodle-notice-command.ts'
 import { syncCommand } from './sync-command.ts'
-
-keepHeapNearLiveData()
 
 const program = new Command('bbb-portal')
   .description('Rescue the recordings of old BigBlueButton/Scalelite servers: inventory, owners, portal, import to Pod.')
@@ -72,30 +64,23 @@ program
   .option('--with-worker', 'also run import workers in this process (WORKER_CONCURRENCY)')
   .action(async (options: { port?: number; host?: string; withWorker?: boolean }) => {
     const c = config()
-    const runtime = await openRuntime(c)
-    const pipeline = await openImportPipeline(c, runtime.handle)
-    const schedule = c.syncIntervalSeconds ? { intervalSeconds: c.syncIntervalSeconds } : undefined
-    const jwtSecret = resolveJwtSecret(c)
+    const log = createLogger(c.logLevel)
+    const runtime = await openRuntime(c, { log, pipeline: true })
+    const { services, pipeline } = runtime
     // The campaign's e-mails go out as jobs of the queue, sent by this process (one sender per campaign on every host).
-    const campaign = openCampaign(runtime.handle.db, c, jwtSecret, { enqueue: pipeline.enqueue, jobs: pipeline.queue, log: (m) => console.warn(m) })
-    await pipeline.queue.workCampaigns(async (source) => void (await campaign.send(source)))
-    const fastify = await listen({
-      db: runtime.handle.db, jwtSecret, config: c, onImportRequested: pipeline.enqueue, syncService: runtime.syncService, scheduleCampaigns: true, campaign,
-      notice: Object.keys(c.owners.moodles).length ? noticeDeps(runtime) : undefined,
-    }, {
-      host: options.host ?? c.host, port: options.port ?? c.port, logLevel: c.logLevel,
+    await pipeline!.queue.workCampaigns(async (source) => void (await services.campaign.send(source)))
+    const fastify = await listen({ services, scheduleCampaigns: true }, {
+      host: options.host ?? c.host, port: options.port ?? c.port, log, trustProxy: c.trustProxy,
       onClose: async () => {
         scheduler?.stop()
-        await pipeline.close()
-        campaign.close()
         await runtime.close()
       },
     })
-    if (options.withWorker) await pipeline.startWorkers(c.imports.concurrency, fastify.log)
+    if (options.withWorker) await pipeline!.startWorkers(services.repos.imports, c.imports.concurrency)
     console.log(`bbb-portal listening on ${fastify.listeningOrigin}`)
-    const scheduler = schedule && startSyncSchedule({ ...schedule, sources: c.sources, syncService: runtime.syncService, log: fastify.log })
+    const scheduler = c.syncIntervalSeconds ? startSyncSchedule({ intervalSeconds: c.syncIntervalSeconds, sources: c.sources, syncService: services.sync, log }) : undefined
     // The same checks as `bbb-portal check`, logged once; a broken part does not stop the service.
-    void runChecks(c).then((results) => results.forEach((r) => (r.ok ? fastify.log.info(checkLine(r)) : fastify.log.warn(checkLine(r)))))
+    void runChecks(c).then((results) => results.forEach((r) => (r.ok ? log.info(checkLine(r)) : log.warn(checkLine(r)))))
   })
 
 program
@@ -104,13 +89,10 @@ program
   .addOption(new Option('--concurrency <n>', 'imports at a time in this process (WORKER_CONCURRENCY)').argParser(Number))
   .action(async (options: { concurrency?: number }) => {
     const c = config()
-    const runtime = await openRuntime(c)
-    const pipeline = await openImportPipeline(c, runtime.handle)
-    const log = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
-    await pipeline.startWorkers(options.concurrency ?? c.imports.concurrency, log)
+    const runtime = await openRuntime(c, { log: createLogger(c.logLevel), pipeline: true })
+    await runtime.pipeline!.startWorkers(runtime.services.repos.imports, options.concurrency ?? c.imports.concurrency)
     console.log(`bbb-portal worker: ${options.concurrency ?? c.imports.concurrency} at a time, publishing to ${c.imports.target}`)
     closeWithGrace({ delay: 30_000 }, async () => {
-      await pipeline.close()
       await runtime.close()
     })
   })
@@ -122,10 +104,9 @@ program
   .option('--undo', 'bring the source back')
   .action(async (options: { source: string; undo?: boolean }) => {
     const c = config()
-    const runtime = await openRuntime(c)
+    const runtime = await openRuntime(c, { log: createLogger(c.logLevel) })
     try {
-      const db = runtime.handle.db
-      const admin = createAdminService({ repo: createAdminRepository(db), owners: createOwnersRepository(db), imports: createImportsRepository(db), sources: c.sources, timeZone: c.timeZone })
+      const { admin } = runtime.services
       await admin.decommission(`cli:${process.env.USER ?? 'unknown'}`, options.source, options.undo)
       const board = await admin.dashboard(options.source)
       console.log(options.undo

@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import type { AppConfig, SourceConfig } from '../config.ts'
-import { applyMoodleNotice, DEFAULT_NOTICE, revertMoodleNotice, type NoticeChange } from '../moodle/moodle-notice.ts'
-import type { Runtime } from '../runtime.ts'
+import { applyMoodleNotice, revertMoodleNotice, type NoticeChange } from '../owners/moodle-notice.ts'
+import { createLogger } from '../log.ts'
 import { openRuntime } from '../runtime.ts'
-
-export function noticeDeps(runtime: Runtime) {
-  const file = runtime.config.owners.noticeFile
-  return {
-    db: runtime.handle.db,
-    moodleFor: runtime.ownerSources.moodleFor,
-    template: file ? readFileSync(file, 'utf8') : DEFAULT_NOTICE,
-    portalUrl: runtime.config.publicUrl,
-  }
-}
 
 export function formatNoticeChanges(source: SourceConfig, changes: NoticeChange[], dry: boolean): string {
   const count = (a: NoticeChange['action']) => changes.filter((c) => c.action === a).length
@@ -35,9 +24,9 @@ export function moodleNoticeCommand(loadConfig: () => AppConfig): Command {
     .action(async (options: { source?: string[]; dry?: boolean; revert?: boolean }) => {
       const config = loadConfig()
       if (!Object.keys(config.owners.moodles).length) throw new Error('no Moodle database configured (MOODLE_DB_URL, or moodles: in the config file)')
-      const runtime = await openRuntime(config)
+      const runtime = await openRuntime(config, { log: createLogger(config.logLevel) })
       try {
-        const deps = noticeDeps(runtime)
+        const deps = runtime.services.notice!
         for (const source of config.sources.filter((s) => !options.source?.length || options.source.includes(s.name))) {
           const changes = options.revert ? await revertMoodleNotice(deps, source, options) : await applyMoodleNotice(deps, source, options)
           console.log(formatNoticeChanges(source, changes, options.dry ?? false))

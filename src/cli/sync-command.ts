@@ -4,11 +4,11 @@ import { listingStrategies, type AppConfig, type SourceConfig } from '../config.
 import { openRuntime } from '../runtime.ts'
 import { openCsvExport } from '../sync/csv-export.ts'
 import type { SyncSummary } from '../sync/sync-service.ts'
-import { applyMoodleNotice } from '../moodle/moodle-notice.ts'
-import { formatNoticeChanges, noticeDeps } from './moodle-notice-command.ts'
+import { applyMoodleNotice } from '../owners/moodle-notice.ts'
+import { formatNoticeChanges } from './moodle-notice-command.ts'
 import { queueImports, type ConvertAllResult } from '../jobs/convert-all.ts'
-import { openImportPipeline } from '../jobs/pipeline.ts'
-import { formatSummary } from './sync-report.ts'
+import { createLogger } from '../log.ts'
+import { formatSummary } from '../sync/sync-report.ts'
 
 function formatConvertAll(result: ConvertAllResult, dry: boolean): string {
   const lines = result.planned.slice(0, 50).map((p) => `    ${p.recordId}  for ${p.owner}`)
@@ -92,21 +92,21 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
   const podCsv = options.useExportCsv ?? options.use_export_csv
   const csvFile = options.exportCsv ?? (podCsv === true ? 'out.csv' : podCsv)
 
-  const runtime = await openRuntime(config)
-  const csv = csvFile ? openCsvExport(csvFile) : undefined
   const convertAll = options.convertAll || options.useManualClaim
-  const pipeline = convertAll && !options.dry ? await openImportPipeline(config, runtime.handle) : undefined
+  const runtime = await openRuntime(config, { log: createLogger(config.logLevel), pipeline: Boolean(convertAll && !options.dry) })
+  const { services } = runtime
+  const csv = csvFile ? openCsvExport(csvFile) : undefined
   const summaries: SyncSummary[] = []
   const tty = process.stderr.isTTY && !options.json
   try {
-    const notice = options.informMoodle ? noticeDeps(runtime) : undefined
+    const notice = options.informMoodle ? services.notice : undefined
     for (const configured of sources) {
       const source = { ...configured, ...(options.listing ? { listing: options.listing } : {}) }
       const idsFile = options.recordIds ?? source.recordIdsFile
       const recordIds = idsFile ? readFileSync(idsFile, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : undefined
       // The recordings of the window, as the CSV gets them: --convert-all queues their imports.
       const windowIds: string[] = []
-      const summary = await runtime.syncService.syncSource(source, {
+      const summary = await services.sync.syncSource(source, {
         dry: options.dry, min, max, useCache: options.useCache, allowEmpty: options.allowEmpty, recordIds,
         csv: (csv || convertAll) ? {
           write: async (recordings) => {
@@ -121,7 +121,7 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
       summaries.push(summary)
       if (!options.json) console.log(formatSummary(summary, source.url))
       if (convertAll && summary.status === 'succeeded') {
-        const result = await queueImports(runtime.handle.db, source.name, windowIds, { dry: options.dry ?? false, enqueue: pipeline?.enqueue })
+        const result = await queueImports(services.repos, source.name, windowIds, { dry: options.dry ?? false, enqueue: services.enqueue })
         if (!options.json) console.log(formatConvertAll(result, options.dry ?? false))
       }
       if (notice && summary.status === 'succeeded') {
@@ -131,7 +131,6 @@ export async function runSyncCommand(config: AppConfig, options: SyncCommandOpti
     }
   } finally {
     await csv?.close()
-    await pipeline?.close()
     await runtime.close()
   }
   if (options.json) console.log(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries))

@@ -37,6 +37,9 @@ export async function feedFrames(stdin: Writable, renderer: FrameRenderer, sched
       const picture = renderer.drawCursor(slot.buffer, base, frame)
       stdin.write(mkvFrameHeader(t * 1000, picture.length))
       slot.done = write(stdin, picture)
+      // Awaited when the slot comes round again; should ffmpeg go away first, the loop stops on
+      // another write and this one's EPIPE must not surface as an unhandled rejection.
+      slot.done.catch(() => {})
       continue
     }
     stdin.write(mkvFrameHeader(t * 1000, base.length))

@@ -1,12 +1,11 @@
 import path from 'node:path'
 import type { AppConfig } from '../config.ts'
 import { sourceSchema } from '../config.ts'
-import { resolveJwtSecret } from '../auth/jwt-secret.ts'
 import { signToken } from '../auth/tokens.ts'
-import { openImportPipeline } from '../jobs/pipeline.ts'
+import { createLogger } from '../log.ts'
 import { openRuntime } from '../runtime.ts'
 import { listen } from '../server.ts'
-import { formatSummary } from '../cli/sync-report.ts'
+import { formatSummary } from '../sync/sync-report.ts'
 import { FakeBbb } from './fake-bbb.ts'
 import { sampleMoodle } from './sample-moodle.ts'
 import { generateSampleRecordings, SAMPLE_MOODLE_SERVER } from './sample-recordings.ts'
@@ -23,7 +22,8 @@ export async function runDemo(config: AppConfig): Promise<void> {
   const publishedDir = path.join(config.dataDir, 'demo-bbb')
   const fake = new FakeBbb({ secret, flavour: 'bbb-2.6', publishedDir })
   const bbbUrl = await fake.start()
-  fake.recordings = await generateSampleRecordings(publishedDir, bbbUrl, (m) => console.warn(`warning: ${m}`))
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
+  fake.recordings = await generateSampleRecordings(publishedDir, bbbUrl, (m) => log.warn(m))
 
   const source = sourceSchema.parse({ name: 'demo', url: bbbUrl, secret, shutdownAt: new Date(Date.now() + 60 * 86_400_000) })
   // The demo logs in without a password unless an SSO is configured (AUTH=demo is never the default elsewhere).
@@ -32,23 +32,22 @@ export async function runDemo(config: AppConfig): Promise<void> {
     // Nothing tells the demo who made its sample recordings: they go to one teacher.
     owners: { ...config.owners, fallbackOwner: config.owners.fallbackOwner ?? DEMO_TEACHER },
   }
-  const runtime = await openRuntime(demoConfig, { moodles: async (handle) => ({ [SAMPLE_MOODLE_SERVER]: await sampleMoodle(handle.db) }) })
-  const summary = await runtime.syncService.syncSource(source)
+  const runtime = await openRuntime(demoConfig, { log, pipeline: true, moodles: async (handle) => ({ [SAMPLE_MOODLE_SERVER]: await sampleMoodle(handle.db) }) })
+  const { services } = runtime
+  const summary = await services.sync.syncSource(source)
   console.log(formatSummary(summary, bbbUrl))
 
-  const jwtSecret = resolveJwtSecret(config)
   // Imports run in this process; without Pod they land in DATA_DIR/exports.
-  const pipeline = await openImportPipeline(demoConfig, runtime.handle)
-  await pipeline.startWorkers()
-  await listen({ db: runtime.handle.db, jwtSecret, config: demoConfig, onImportRequested: pipeline.enqueue, syncService: runtime.syncService }, {
-    host: config.host, port: config.port, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
+  await runtime.pipeline!.startWorkers(services.repos.imports)
+  await runtime.pipeline!.queue.workCampaigns(async (name) => void (await services.campaign.send(name)))
+  await listen({ services }, {
+    host: config.host, port: config.port, log,
     onClose: async () => {
-      await pipeline.close()
       await runtime.close()
       await fake.stop()
     },
   })
-  const token = signToken(jwtSecret, { sub: 'demo-admin', admin: true }, '12h')
+  const token = signToken(services.jwtSecret(), { sub: 'demo-admin', admin: true }, '12h')
   console.log(`
 bbb-recordings-portal demo is running on ${config.publicUrl}  (database: ${runtime.handle.kind}, data in ${config.dataDir})
   sample BBB server: ${bbbUrl}  (secret: ${secret})

@@ -11,6 +11,7 @@ import type { PublishTarget } from '../publish/target.ts'
 import type { ImportsRepository } from './imports-repository.ts'
 import type { ImportNotice } from './import-mail.ts'
 import { timed } from './import-metrics.ts'
+import type { Logger } from '../log.ts'
 
 export interface ImportRunnerDeps {
   imports: ImportsRepository
@@ -25,7 +26,7 @@ export interface ImportRunnerDeps {
   tmpDir?: string
   /** How often a running import renews its lease and looks whether it was cancelled. */
   cancelCheckMs?: number
-  log?: (message: string) => void
+  log: Logger
   /** Tells the teacher an import is done or failed (SMTP_URL); a failed e-mail is only logged. */
   notify?: (notice: ImportNotice) => Promise<void>
   /** Aborted when this worker stops: its runs end at once and hand their imports back. */
@@ -91,7 +92,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     let reported = 0
     await timed('convert', () => convertPlayback(format.url, output, {
       signal, tmpDir: work, maxMediaBytes: deps.maxImportBytes, allowedOrigins: [new URL(source.url).origin], chat: deps.chat,
-      warn: (m) => deps.log?.(`import ${importId}: ${m}`),
+      warn: (m) => deps.log.warn(`import ${importId}: ${m}`),
       onProgress: (percent) => {
         if (percent < reported + 2) return
         reported = Math.floor(percent)
@@ -125,7 +126,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const work = await mkdtemp(path.join(deps.tmpDir ?? tmpdir(), 'bbbp-import-'))
     const tell = async (notice: (to: string, title: string) => ImportNotice) => {
       if (!deps.notify || !subject.email) return
-      await deps.notify(notice(subject.email, subject.name || subject.meeting_name)).catch((e) => deps.log?.(`import ${importId}: e-mail not sent: ${(e as Error).message}`))
+      await deps.notify(notice(subject.email, subject.name || subject.meeting_name)).catch((e) => deps.log.warn(`import ${importId}: e-mail not sent: ${(e as Error).message}`))
     }
     let link: string | null = null
     let failure: unknown
@@ -153,7 +154,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const reason = (failure as Error).message
     if (!isRetryable(failure) || attempt.last) {
       await deps.imports.finish(importId, token, { state: 'failed', error: reason })
-      deps.log?.(`import ${importId} failed: ${reason}`)
+      deps.log.warn(`import ${importId} failed: ${reason}`)
       await tell((to, title) => ({ kind: 'failed', to, title, reason }))
       return 'failed'
     }

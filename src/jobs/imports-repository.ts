@@ -14,6 +14,16 @@ export function createImportsRepository(db: Database) {
         .returningAll().executeTakeFirst()
     },
 
+    /** The source's recordings among `recordIds` with their owners, newest recording first and each one's first owner first. */
+    ownersInOrder: (source: string, recordIds: string[]) =>
+      db.selectFrom('recordings as r')
+        .leftJoin('recording_owners as o', 'o.recording_id', 'r.id')
+        .leftJoin('users as u', 'u.id', 'o.user_id')
+        .select(['r.id', 'r.record_id', 'u.id as user_id', 'u.username'])
+        .where('r.source', '=', source).where('r.record_id', 'in', recordIds)
+        .orderBy('r.start_time', 'desc').orderBy('o.created_at').orderBy('u.id')
+        .execute(),
+
     /** The live or done import of a recording. */
     async liveOf(recordingId: number) {
       return db.selectFrom('imports').selectAll().where('recording_id', '=', recordingId)

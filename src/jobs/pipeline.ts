@@ -4,14 +4,14 @@ import { createPodClient } from '../pod/pod-client.ts'
 import { publishTargetFor } from '../publish/targets.ts'
 import { createImportMailer } from './import-mail.ts'
 import { createImportRunner } from './import-runner.ts'
-import { createImportsRepository } from './imports-repository.ts'
+import type { ImportsRepository } from './imports-repository.ts'
+import type { Logger } from '../log.ts'
 import { openQueue } from './queue.ts'
 import { startWorkers } from './worker.ts'
 
 /** The job queue of imports on our database, and workers when this process runs some. */
-export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, options: { podPollMs?: number; cancelCheckMs?: number; tmpDir?: string; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
-  const imports = createImportsRepository(handle.db)
-  const queue = await openQueue(handle, config.imports, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds, campaignRetryDelaySeconds: options.campaignRetryDelaySeconds })
+export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, log: Logger, options: { podPollMs?: number; cancelCheckMs?: number; tmpDir?: string; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
+  const queue = await openQueue(handle, config.imports, log, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds, campaignRetryDelaySeconds: options.campaignRetryDelaySeconds })
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
   const stopping = new AbortController()
   const pod = config.imports.pod ? createPodClient(config.imports.pod, { connectTimeoutMs: config.connectTimeoutMs }) : undefined
@@ -22,10 +22,11 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
     async enqueue(importId: number) {
       await queue.enqueue(importId)
     },
-    async startWorkers(concurrency = config.imports.concurrency, log: { info(m: string): void; warn(m: string): void } = { info: () => {}, warn: (m) => console.warn(m) }) {
+    /** Runs `concurrency` imports at a time in this process, on the imports of `imports`. */
+    async startWorkers(imports: ImportsRepository, concurrency = config.imports.concurrency) {
       const runImport = createImportRunner({
         imports, sources: config.sources, target: publishTargetFor(config, pod, options), connectTimeoutMs: config.connectTimeoutMs,
-        maxImportBytes: config.imports.maxImportBytes, chat: config.imports.chat, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log: log.warn,
+        maxImportBytes: config.imports.maxImportBytes, chat: config.imports.chat, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log,
         notify: mailer?.send, stopping: stopping.signal,
       })
       workers = await startWorkers({ queue, imports, runImport, concurrency, retryLimit: config.imports.retryLimit, log })

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import pg from 'pg'
 import type { DatabaseHandle } from '../db/database.ts'
+import type { Logger } from '../log.ts'
 
 type Result = { rows: unknown[] }
 const require = createRequire(import.meta.url)
@@ -16,7 +17,7 @@ if (typeof plans.completeJobs !== 'function' || typeof plans.failJobsById !== 'f
  * process. Those two commands are tried again for a while instead; if the database stays away,
  * the job is left active, expires, and is retried as a dead worker's would be.
  */
-export function queueDatabase(handle: DatabaseHandle, schema: string, options: { retries?: number; retryDelayMs?: number } = {}) {
+export function queueDatabase(handle: DatabaseHandle, schema: string, options: { log: Logger; retries?: number; retryDelayMs?: number }) {
   const ending = new Set([plans.completeJobs(schema), plans.failJobsById(schema)])
   let pool: pg.Pool | undefined
   const run: (text: string, values: unknown[]) => Promise<Result> = handle.pglite
@@ -42,7 +43,7 @@ export function queueDatabase(handle: DatabaseHandle, schema: string, options: {
         } catch (error) {
           if (!ending.has(text)) throw error
           if (attempt >= retries) {
-            console.warn(`job queue: a job's end could not be recorded (${(error as Error).message}); it will expire and be retried`)
+            options.log.warn(`job queue: a job's end could not be recorded (${(error as Error).message}); it will expire and be retried`)
             return { rows: [{ count: '0' }] }
           }
           await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1000))

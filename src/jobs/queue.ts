@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss'
 import type { DatabaseHandle } from '../db/database.ts'
 import { queueDatabase } from './queue-db.ts'
+import type { Logger } from '../log.ts'
 
 export const IMPORT_QUEUE = 'import'
 /** One job per source sends its campaign's queued e-mails; its retries wait for a mail server that was away. */
@@ -14,12 +15,12 @@ export interface QueueSettings {
 }
 
 /** pg-boss on our database (its own pool on PostgreSQL, the one client of the embedded PGlite). */
-export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, options: { supervise?: boolean; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
+export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, log: Logger, options: { supervise?: boolean; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
   // Maintenance is what gives an expired lease's job to another worker.
   const common = { schema: 'pgboss', supervise: options.supervise ?? true, maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30, monitorStateIntervalSeconds: 30 }
-  const db = queueDatabase(handle, common.schema)
+  const db = queueDatabase(handle, common.schema, { log })
   const boss = new PgBoss({ ...common, db })
-  boss.on('error', (error) => console.warn(`job queue: ${error.message}`))
+  boss.on('error', (error) => log.warn(`job queue: ${error.message}`))
   await boss.start()
   // `stately`: for one import, at most one job waiting and one running, whatever the clicks.
   // The run's own lease (on the import row) decides who works on an import; the job's expiry

@@ -1,6 +1,7 @@
 import type { ImportsRepository } from './imports-repository.ts'
 import type { ImportRunner } from './import-runner.ts'
 import { IMPORT_QUEUE, type JobQueue } from './queue.ts'
+import type { Logger } from '../log.ts'
 
 export interface WorkerOptions {
   queue: JobQueue
@@ -8,7 +9,7 @@ export interface WorkerOptions {
   runImport: ImportRunner
   concurrency: number
   retryLimit: number
-  log: { info(msg: string): void; warn(msg: string): void }
+  log: Logger
   pollingIntervalSeconds?: number
 }
 

@@ -26,13 +26,6 @@ export function openMoodleDb(config: MoodleDbConfig): MoodleDb {
   }
 }
 
-/** Runs `query` over `values` in chunks: IN lists stay small enough for any database. */
-export async function inChunks<V, R>(values: V[], query: (chunk: V[]) => Promise<R[]>, size = 1000): Promise<R[]> {
-  const out: R[] = []
-  for (let i = 0; i < values.length; i += size) out.push(...(await query(values.slice(i, i + size))))
-  return out
-}
-
 /** PostgreSQL `42P01`, MySQL `ER_NO_SUCH_TABLE`: Moodle < 4.0 has no recordings table. */
 export function isMissingTable(error: unknown): boolean {
   const code = (error as { code?: string }).code

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import { inChunks, isMissingTable, type MoodleDb } from './moodle-db.ts'
+import { inChunks } from '../db/query-helpers.ts'
+import { isMissingTable, type MoodleDb } from './moodle-db.ts'
 
 /** The SQL the owner resolution needs from a Moodle database; every query takes a whole batch. */
 export function moodleRepository(m: MoodleDb) {

@@ -5,7 +5,9 @@ import type { PodOwnerResolver } from '../pod/pod-owner-resolver.ts'
 import { resolveMoodleOwners, type RecordingToResolve } from '../moodle/moodle-resolver.ts'
 import type { MoodleRepository } from '../moodle/moodle-repository.ts'
 import type { OwnerMapping } from './mapping-file.ts'
-import type { OwnerRow, OwnersRepository, RecordingOwnership, UserInput } from './owners-repository.ts'
+import type { OwnerRow, OwnersRepository, RecordingOwnership } from './owners-repository.ts'
+import type { Logger } from '../log.ts'
+import type { UserInput, UsersRepository } from './users-repository.ts'
 
 export interface OwnerSources {
   /** The Moodle database for a `bbb-origin-server-name`, if one is configured. */
@@ -91,7 +93,7 @@ function fromMapping(mapping: OwnerMapping, list: Recording[]): Found {
  * Moodle-made recordings, Greenlight for Greenlight rooms, then the admin's mapping file; the rest are orphans (given to FALLBACK_OWNER
  * if set, still flagged). A resolver that fails leaves its recordings' owners as they were.
  */
-export function createOwnerService(deps: { repo: OwnersRepository; config: AppConfig['owners']; sources: OwnerSources; log?: (message: string) => void }) {
+export function createOwnerService(deps: { repo: OwnersRepository; users: Pick<UsersRepository, 'upsertUsers'>; config: AppConfig['owners']; sources: OwnerSources; log: Logger }) {
   const { repo, config, sources } = deps
 
   /**
@@ -112,7 +114,7 @@ export function createOwnerService(deps: { repo: OwnersRepository; config: AppCo
   async function writeOwners(source: string, ownership: RecordingOwnership[], wanted: Array<{ rowId: number; owner: Candidate }>) {
     const users = new Map<string, UserInput>()
     for (const { owner } of wanted) if (!users.has(owner.username) || owner.email) users.set(owner.username, owner)
-    const ids = await repo.upsertUsers([...users.values()].map(({ username, email, displayName }) => ({ username, email, displayName })), 'sync')
+    const ids = await deps.users.upsertUsers([...users.values()].map(({ username, email, displayName }) => ({ username, email, displayName })), 'sync')
     const target = new Map<string, OwnerRow>()
     for (const { rowId, owner } of wanted) {
       const row: OwnerRow = { recordingId: rowId, userId: ids.get(owner.username)!, reason: owner.reason, suspended: owner.suspended }
@@ -175,7 +177,7 @@ export function createOwnerService(deps: { repo: OwnersRepository; config: AppCo
       for (const owner of given) wanted.push({ rowId: r.rowId, owner })
       byRecordId.set(r.recordId, given)
     }
-    if (errors.length) deps.log?.(`owners of ${failed.size} recording(s) left as they were: ${errors.join('; ')}`)
+    if (errors.length) deps.log.warn(`owners of ${failed.size} recording(s) left as they were: ${errors.join('; ')}`)
     if (!options.dry) await write(source.name, stored, ownership, wanted, options.now ?? new Date())
     return { tally, byRecordId }
   }

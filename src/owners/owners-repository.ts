@@ -1,11 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB, OwnerReason } from '../db/schema.ts'
-
-export interface UserInput {
-  username: string
-  email: string | null
-  displayName: string | null
-}
+import { containsPattern, forEachChunk, pageWithTotal } from '../db/query-helpers.ts'
 
 export interface OwnerRow {
   recordingId: number
@@ -22,7 +17,7 @@ export interface RecordingOwnership {
   moodleCourseId: number | null
 }
 
-/** SQL of users and recording owners; no decisions here. */
+/** SQL of recording owners (users themselves are written by users-repository.ts); no decisions here. */
 export function createOwnersRepository(db: Kysely<DB>) {
   return {
     /**
@@ -39,71 +34,34 @@ export function createOwnersRepository(db: Kysely<DB>) {
       db.selectFrom('recording_owners as o').innerJoin('recordings as r', 'r.id', 'o.recording_id')
         .select(['o.recording_id', 'o.user_id', 'o.reason', 'o.suspended']).where('r.source', '=', source).where('o.reason', '<>', 'admin').execute(),
 
-    async removeOwners(pairs: Array<{ recordingId: number; userId: number }>): Promise<void> {
-      for (let i = 0; i < pairs.length; i += 5000) {
-        const chunk = pairs.slice(i, i + 5000)
-        await sql`DELETE FROM recording_owners o USING unnest(${chunk.map((p) => p.recordingId)}::int[], ${chunk.map((p) => p.userId)}::int[]) AS d(recording_id, user_id)
-                   WHERE o.recording_id = d.recording_id AND o.user_id = d.user_id AND o.reason <> 'admin'`.execute(db)
-      }
-    },
-
-    /** Creates or refreshes users by username; a known e-mail or name is never blanked. */
-    async upsertUsers(users: UserInput[], createdVia: string): Promise<Map<string, number>> {
-      const ids = new Map<string, number>()
-      for (let i = 0; i < users.length; i += 1000) {
-        const chunk = users.slice(i, i + 1000)
-        const rows = await sql<{ id: number; username: string }>`
-          INSERT INTO users (username, email, display_name, created_via)
-          SELECT u.username, u.email, u.display_name, ${createdVia}
-            FROM unnest(${chunk.map((u) => u.username)}::text[], ${chunk.map((u) => u.email)}::text[], ${chunk.map((u) => u.displayName)}::text[]) AS u(username, email, display_name)
-          ON CONFLICT (username) DO UPDATE SET
-            email = COALESCE(EXCLUDED.email, users.email),
-            display_name = COALESCE(EXCLUDED.display_name, users.display_name),
-            updated_at = CASE WHEN users.email IS DISTINCT FROM COALESCE(EXCLUDED.email, users.email)
-                                OR users.display_name IS DISTINCT FROM COALESCE(EXCLUDED.display_name, users.display_name)
-                              THEN now() ELSE users.updated_at END
-          RETURNING id, username`.execute(db)
-        for (const r of rows.rows) ids.set(r.username, r.id)
-      }
-      return ids
-    },
+    removeOwners: (pairs: Array<{ recordingId: number; userId: number }>) =>
+      forEachChunk(pairs, (chunk) => sql`DELETE FROM recording_owners o USING unnest(${chunk.map((p) => p.recordingId)}::int[], ${chunk.map((p) => p.userId)}::int[]) AS d(recording_id, user_id)
+                   WHERE o.recording_id = d.recording_id AND o.user_id = d.user_id AND o.reason <> 'admin'`.execute(db), 5000),
 
     /** Adds or updates resolver-made owners; an admin's row for the same user stays as it is. */
-    async putOwners(owners: OwnerRow[]): Promise<void> {
-      for (let i = 0; i < owners.length; i += 5000) {
-        const chunk = owners.slice(i, i + 5000)
-        await sql`
+    putOwners: (owners: OwnerRow[]) =>
+      forEachChunk(owners, (chunk) => sql`
           INSERT INTO recording_owners (recording_id, user_id, reason, suspended)
           SELECT * FROM unnest(${chunk.map((o) => o.recordingId)}::int[], ${chunk.map((o) => o.userId)}::int[], ${chunk.map((o) => o.reason)}::text[], ${chunk.map((o) => o.suspended)}::bool[])
           ON CONFLICT (recording_id, user_id) DO UPDATE SET reason = EXCLUDED.reason, suspended = EXCLUDED.suspended
-            WHERE recording_owners.reason <> 'admin'`.execute(db)
-      }
-    },
+            WHERE recording_owners.reason <> 'admin'`.execute(db), 5000),
 
-    async setOwnership(rows: RecordingOwnership[], now: Date): Promise<void> {
-      for (let i = 0; i < rows.length; i += 5000) {
-        const chunk = rows.slice(i, i + 5000)
-        await sql`
+    setOwnership: (rows: RecordingOwnership[], now: Date) =>
+      forEachChunk(rows, (chunk) => sql`
           INSERT INTO recording_ownership (recording_id, owner_match, orphaned, moodle_activity_id, moodle_course_id, checked_at)
           SELECT *, ${now}::timestamptz FROM unnest(${chunk.map((c) => c.id)}::int[], ${chunk.map((c) => c.ownerMatch)}::text[], ${chunk.map((c) => c.orphaned)}::bool[],
                                                   ${chunk.map((c) => c.moodleActivityId)}::bigint[], ${chunk.map((c) => c.moodleCourseId)}::bigint[])
           ON CONFLICT (recording_id) DO UPDATE SET owner_match = EXCLUDED.owner_match, orphaned = EXCLUDED.orphaned,
-            moodle_activity_id = EXCLUDED.moodle_activity_id, moodle_course_id = EXCLUDED.moodle_course_id, checked_at = EXCLUDED.checked_at`.execute(db)
-      }
-    },
+            moodle_activity_id = EXCLUDED.moodle_activity_id, moodle_course_id = EXCLUDED.moodle_course_id, checked_at = EXCLUDED.checked_at`.execute(db), 5000),
 
     /** Users whose username, name or e-mail contains `q`, by username. */
     async searchUsers(filter: { q?: string; limit: number; offset: number }) {
       let query = db.selectFrom('users')
       if (filter.q) {
-        const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        const like = containsPattern(filter.q)
         query = query.where((eb) => eb.or([eb('username', 'ilike', like), eb('display_name', 'ilike', like), eb('email', 'ilike', like)]))
       }
-      const [rows, count] = await Promise.all([
-        query.selectAll().orderBy('username').limit(filter.limit).offset(filter.offset).execute(),
-        query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ])
-      return { total: Number(count.n), rows }
+      return pageWithTotal(query, (q) => q.selectAll().orderBy('username'), filter)
     },
 
     /** Owners of the given recordings, for listings and exports. */

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely'
 import type { Database } from '../db/database.ts'
+import { containsPattern, pageWithTotal } from '../db/query-helpers.ts'
 import { isOrphanSql } from '../db/settlement-sql.ts'
 import type { RecordingsTable } from '../db/schema.ts'
 
@@ -107,14 +108,10 @@ export function createRecordingsRepository(db: Database) {
       if (filter.missing !== undefined) query = query.where('r.missing_since', filter.missing ? 'is not' : 'is', null)
       if (filter.orphaned !== undefined) query = query.where(orphaned, '=', filter.orphaned)
       if (filter.q) {
-        const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        const like = containsPattern(filter.q)
         query = query.where((eb) => eb.or([eb('r.name', 'ilike', like), eb('r.record_id', 'ilike', like), eb('r.meeting_id', 'ilike', like), eb('r.meeting_name', 'ilike', like)]))
       }
-      const [rows, count] = await Promise.all([
-        query.selectAll('r').select([orphaned.as('orphaned'), 'w.owner_match']).orderBy('r.start_time', 'desc').orderBy('r.record_id').limit(filter.limit).offset(filter.offset).execute(),
-        query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ])
-      return { total: Number(count.n), rows }
+      return pageWithTotal(query, (q) => q.selectAll('r').select([orphaned.as('orphaned'), 'w.owner_match']).orderBy('r.start_time', 'desc').orderBy('r.record_id'), filter)
     },
   }
 }

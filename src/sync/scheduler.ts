@@ -1,14 +1,14 @@
-import type { FastifyBaseLogger } from 'fastify'
 import type { SourceConfig } from '../config.ts'
 import { SyncAlreadyRunningError } from './source-lock.ts'
 import type { SyncService } from './sync-service.ts'
+import type { Logger } from '../log.ts'
 
 /**
  * Runs the sync of every source every `intervalSeconds` (SYNC_INTERVAL), first after a random
  * part of the interval so that several hosts do not start together. A source whose sync is
  * still running elsewhere is skipped (the advisory lock says so).
  */
-export function startSyncSchedule(options: { intervalSeconds: number; sources: SourceConfig[]; syncService: SyncService; log: FastifyBaseLogger }) {
+export function startSyncSchedule(options: { intervalSeconds: number; sources: SourceConfig[]; syncService: SyncService; log: Logger }) {
   let timer: NodeJS.Timeout | undefined
   let running = false
   let stopped = false

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts'
+import { pageWithTotal } from '../db/query-helpers.ts'
 import type { OwnersTally } from '../db/schema.ts'
 
 export type SyncRunsRepository = ReturnType<typeof createSyncRunsRepository>
@@ -60,11 +61,7 @@ export function createSyncRunsRepository(db: Database) {
     async list(filter: { source?: string; limit: number; offset: number }) {
       let query = db.selectFrom('sync_runs')
       if (filter.source) query = query.where('source', '=', filter.source)
-      const [rows, count] = await Promise.all([
-        query.selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute(),
-        query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ])
-      return { total: Number(count.n), rows }
+      return pageWithTotal(query, (q) => q.selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc'), filter)
     },
   }
 }

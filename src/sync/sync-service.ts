@@ -6,11 +6,11 @@ import type { DatabaseHandle } from '../db/database.ts'
 import type { OwnersTally } from '../db/schema.ts'
 import type { OwnerService } from '../owners/owner-service.ts'
 import { listRecordings, type ListedRecording, type ListingResult } from './listing.ts'
-import { createRecordingsRepository } from './recordings-repository.ts'
+import type { RecordingsRepository } from './recordings-repository.ts'
 import { createBatchWriter, type BatchItem } from './batch-writer.ts'
 import { newestFirst } from './recording-row.ts'
 import { withSourceLock } from './source-lock.ts'
-import { createSyncRunsRepository, type SyncRunResult } from './sync-runs-repository.ts'
+import type { SyncRunResult, SyncRunsRepository } from './sync-runs-repository.ts'
 import { SyncTally } from './sync-tally.ts'
 
 export interface SyncOptions {
@@ -60,13 +60,14 @@ export interface SyncDeps {
   handle: Pick<DatabaseHandle, 'db' | 'kind'>
   dataDir: string
   clientFor(source: SourceConfig, cache: ReplyCache): BbbClient
+  recordings: RecordingsRepository
+  runs: SyncRunsRepository
   /** Resolves owners after a successful listing. */
   owners?: Pick<OwnerService, 'resolveSource'>
 }
 
 export function createSyncService(deps: SyncDeps) {
-  const recordingsRepo = createRecordingsRepository(deps.handle.db)
-  const runsRepo = createSyncRunsRepository(deps.handle.db)
+  const { recordings: recordingsRepo, runs: runsRepo } = deps
 
   async function syncUnlocked(source: SourceConfig, options: SyncOptions): Promise<SyncSummary> {
     const dry = options.dry ?? false

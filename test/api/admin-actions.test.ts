@@ -51,7 +51,7 @@ t.test('admin actions', async (t) => {
   })
 
   t.test('a sync from the console: the dry run first, then applied', async (t) => {
-    const { app } = await buildApp(t, h.db, h.config, { syncService: h.service })
+    const { app } = await buildApp(t, h.db, h.config, { sync: h.service })
     h.fake.recordings = h.fake.recordings.slice(1)
     const dry = await app.inject({ method: 'POST', url: '/api/v1/admin/sources/old/sync', headers: admin, payload: { dry: true } })
     t.equal(dry.statusCode, 200)

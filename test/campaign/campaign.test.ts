@@ -1,9 +1,9 @@
 import t from 'tap'
-import { openCampaign } from '../../src/campaign/campaign-service.ts'
 import { createCampaignRepository } from '../../src/campaign/campaign-repository.ts'
 import { openImportPipeline } from '../../src/jobs/pipeline.ts'
 import { signToken } from '../../src/auth/tokens.ts'
-import { jwtSecret } from '../helpers/app.ts'
+import { jwtSecret, testServices } from '../helpers/app.ts'
+import { silentLogger } from '../../src/log.ts'
 import { responseErrors } from '../helpers/openapi.ts'
 import { mailbox } from '../helpers/mailbox.ts'
 import { until } from '../helpers/wait.ts'
@@ -20,8 +20,7 @@ t.test('the campaign: an announcement, two reminders, never twice, nothing after
   const h = await portalHarness(t, { count: 20, env: { AUTH: 'demo', SMTP_URL: mail.url, MAIL_FROM: 'BBB <bbb@univ.example>', BBB_SHUTDOWN_AT: shutdownAt.toISOString(), REMINDERS: '7d,1d', MAIL_RATE: '100000', PUBLIC_URL: 'https://portail.univ.example' } })
   await assignOwners(h.db, { dave: [11, 13], erin: [15], frank: [17], gina: [19] })
   await h.db.updateTable('users').set({ email: null }).where('username', '=', 'gina').execute()
-  const campaign = openCampaign(h.db, h.config, jwtSecret)
-  t.teardown(() => campaign.close())
+  const { campaign } = testServices(t, h.db, h.config)
   const to = (who: string) => mail.received.filter((m) => m.to === `${who}@univ.example`)
 
   await campaign.open('chef', 'old')
@@ -92,8 +91,7 @@ t.test('the campaign: an announcement, two reminders, never twice, nothing after
 t.test('a mail server away: nothing is lost or marked refused, the next round sends it; no SMTP: no campaign', async (t) => {
   const mail = await mailbox(t)
   const h = await portalHarness(t, { count: 2, env: { SMTP_URL: mail.url, MAIL_RATE: '100000' } })
-  const campaign = openCampaign(h.db, h.config, jwtSecret)
-  t.teardown(() => campaign.close())
+  const { campaign } = testServices(t, h.db, h.config)
   await campaign.open('chef', 'old')
   mail.state.busy = true
   t.match(await campaign.tick('chef', 'old'), { due: ['announcement'], sent: 0, failed: 0 })
@@ -139,10 +137,9 @@ t.test('from the console: "Ouvrir la campagne", then the announcement leaves in 
 t.test("serve's way: the e-mails go out as a job of the queue, retried while the mail server is away", async (t) => {
   const mail = await mailbox(t)
   const h = await portalHarness(t, { count: 2, env: { SMTP_URL: mail.url, MAIL_RATE: '100000' } })
-  const pipeline = await openImportPipeline(h.config, h.handle, { maintenanceIntervalSeconds: 1, campaignRetryDelaySeconds: 1 })
+  const pipeline = await openImportPipeline(h.config, h.handle, silentLogger, { maintenanceIntervalSeconds: 1, campaignRetryDelaySeconds: 1 })
   t.teardown(() => pipeline.close())
-  const campaign = openCampaign(h.db, h.config, jwtSecret, { jobs: pipeline.queue })
-  t.teardown(() => campaign.close())
+  const { campaign } = testServices(t, h.db, h.config, { pipeline })
   let runs = 0
   await pipeline.queue.workCampaigns(async (source) => {
     try {

@@ -1,7 +1,6 @@
 import t from 'tap'
 import { signToken } from '../../src/auth/tokens.ts'
-import { openCampaign } from '../../src/campaign/campaign-service.ts'
-import { jwtSecret } from '../helpers/app.ts'
+import { jwtSecret, testServices } from '../helpers/app.ts'
 import { cli } from '../helpers/cli.ts'
 import { portalHarness } from '../helpers/portal.ts'
 import { secret } from '../helpers/sync.ts'
@@ -17,7 +16,7 @@ async function waitingSource(t: { teardown(fn: () => unknown): void; testdir(): 
   await h.db.updateTable('recordings').set({ declined_at: new Date() }).where('id', '=', h.ids[2]!).execute()
   const admin = { authorization: `Bearer ${signToken(jwtSecret, { sub: 'chef', admin: true })}` }
   const board = async () => (await h.app.inject({ method: 'GET', url: '/api/v1/admin/sources/old', headers: admin })).json()
-  return { h, shutdownAt, board, campaign: openCampaign(h.db, h.config, jwtSecret) }
+  return { h, shutdownAt, board, campaign: testServices(t, h.db, h.config).campaign }
 }
 
 for (const fate of ['import', 'claim', 'abandon'] as const) {

@@ -1,8 +1,10 @@
 import Fastify from 'fastify'
-import app, { type AppOptions } from '../../src/app.ts'
+import app from '../../src/app.ts'
 import { signToken } from '../../src/auth/tokens.ts'
 import { loadConfig, type AppConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
+import { silentLogger } from '../../src/log.ts'
+import { createServices, type ServiceOptions } from '../../src/services.ts'
 import { freePort } from './net.ts'
 
 export const jwtSecret = 'test-jwt-secret-that-is-long-enough-0123'
@@ -24,14 +26,19 @@ export async function servePortal(t: { teardown(fn: () => unknown): void }, db: 
   return { ...built, base }
 }
 
+/** What a test gives the app beyond the database and configuration (the services default to none of these). */
+export type AppExtras = Pick<ServiceOptions, 'pipeline' | 'sync' | 'notice'>
+
 /** The app as a plugin on a fresh Fastify, with tokens for an admin and a teacher. */
-export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig(), extra: Pick<AppOptions, 'onImportRequested' | 'syncService' | 'notice'> = {}) {
+export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig = testConfig(), extra: AppExtras = {}) {
   const routes: Array<{ method: string; url: string }> = []
   const fastify = Fastify({ logger: false })
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url })
   })
-  await fastify.register(app, { db, jwtSecret, config, ...extra })
+  const services = createServices(config, { db, kind: 'postgres' }, { log: silentLogger, jwtSecret, ...extra })
+  t.teardown(() => services.close())
+  await fastify.register(app, { services })
   await fastify.ready()
   t.teardown(() => fastify.close())
   return {
@@ -40,4 +47,11 @@ export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Dat
     admin: { authorization: `Bearer ${signToken(jwtSecret, { sub: 'admin', admin: true })}` },
     teacher: { authorization: `Bearer ${signToken(jwtSecret, { sub: 'teacher', admin: false })}` },
   }
+}
+
+/** The services on a test database, as serve builds them, closed at the end of the test. */
+export function testServices(t: { teardown(fn: () => unknown): void }, db: Database, config: AppConfig, extra: AppExtras = {}) {
+  const services = createServices(config, { db, kind: 'postgres' }, { log: silentLogger, jwtSecret, ...extra })
+  t.teardown(() => services.close())
+  return services
 }

@@ -6,6 +6,8 @@ import path from 'node:path'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import type { ImportState } from '../../src/db/schema.ts'
 import { openImportPipeline } from '../../src/jobs/pipeline.ts'
+import { createRepositories } from '../../src/services.ts'
+import { memoryLogger } from './log.ts'
 import { signToken } from '../../src/auth/tokens.ts'
 import { buildApp, jwtSecret, testConfig } from './app.ts'
 import { startTestPod, type TestPod } from './test-pod.ts'
@@ -39,11 +41,13 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   const relay = options.relay ? await relayTo(t, handle.url) : undefined
   const workerHandle = relay ? await openDatabase({ databaseUrl: relay.url, dataDir: work }) : handle
   if (relay) t.teardown(() => workerHandle.close())
-  const pipeline = await openImportPipeline(config, workerHandle, { podPollMs: 50, cancelCheckMs: 50, tmpDir: work, maintenanceIntervalSeconds: 1 })
-  t.teardown(() => pipeline.close())
   const logs: string[] = []
-  if (options.startWorker !== false) await pipeline.startWorkers(1, { info: (m) => logs.push(m), warn: (m) => logs.push(m) })
-  const built = await buildApp(t, handle.db, config, { onImportRequested: pipeline.enqueue })
+  const pipeline = await openImportPipeline(config, workerHandle, memoryLogger(logs), { podPollMs: 50, cancelCheckMs: 50, tmpDir: work, maintenanceIntervalSeconds: 1 })
+  t.teardown(() => pipeline.close())
+  /** One worker in this process, on the workers' connection. */
+  const startWorkers = () => pipeline.startWorkers(createRepositories(workerHandle.db).imports, 1)
+  if (options.startWorker !== false) await startWorkers()
+  const built = await buildApp(t, handle.db, config, { pipeline: { enqueue: pipeline.enqueue } })
   const as = (sub: string) => ({ authorization: `Bearer ${signToken(jwtSecret, { sub, admin: false })}` })
   /** Asks for the import of the recording at this position, as its owner would. */
   const requestImport = async (position: number, owner = position === 2 ? 'nouveau' : 'jdupont') => {
@@ -52,8 +56,8 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
     return res.json().id as number
   }
   /** The environment a `bbb-portal worker` process needs to work on this harness. */
-  const workerEnv = { ...settings, DATABASE_URL: handle.url, LOG_LEVEL: 'warn', DATA_DIR: work }
-  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, logs, work, workerEnv, as, requestImport, relay, publishedDir, leftovers: () => readdirSync(work) }
+  const workerEnv = { ...settings, DATABASE_URL: handle.url, LOG_LEVEL: 'info', DATA_DIR: work }
+  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, startWorkers, logs, work, workerEnv, as, requestImport, relay, publishedDir, leftovers: () => readdirSync(work) }
 }
 
 /**

@@ -8,6 +8,7 @@ import { FakeBbb } from '../../src/demo/fake-bbb.ts'
 import { generateSampleRecordings } from '../../src/demo/sample-recordings.ts'
 import { createSyncService } from '../../src/sync/sync-service.ts'
 import { freshDatabase } from './database.ts'
+import { syncRepositories } from './sync-repositories.ts'
 
 interface TapLike {
   teardown(fn: () => unknown): void
@@ -41,7 +42,8 @@ export async function sampleSource(t: TapLike, options: { shutdownInDays?: numbe
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bbbp-sync-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const syncService = createSyncService({
-    handle, dataDir, owners: { resolveSource: async () => ({ tally: {}, byRecordId: new Map() }) },
+    handle,
+    ...syncRepositories(handle.db), dataDir, owners: { resolveSource: async () => ({ tally: {}, byRecordId: new Map() }) },
     clientFor: (s, cache) => createBbbClient({ source: s, connectTimeoutMs: 2000, readTimeoutMs: 5000, cache }),
   })
   await syncService.syncSource(source)

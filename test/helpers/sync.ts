@@ -5,6 +5,9 @@ import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
 import { createOwnerService, type OwnerService, type OwnerSources } from '../../src/owners/owner-service.ts'
 import { createSyncService } from '../../src/sync/sync-service.ts'
 import { freshDatabase } from './database.ts'
+import { syncRepositories } from './sync-repositories.ts'
+import { createRepositories } from '../../src/services.ts'
+import { silentLogger } from '../../src/log.ts'
 
 export const secret = 'fake-shared-secret-0123456789'
 
@@ -25,6 +28,7 @@ export async function syncHarness(t: TapLike, fakeOptions: Partial<FakeBbbOption
   let owners: OwnerService | undefined
   const service = createSyncService({
     handle,
+    ...syncRepositories(handle.db),
     dataDir,
     clientFor: (s, cache) => createBbbClient({ source: s, connectTimeoutMs: 1500, readTimeoutMs, cache }),
     owners: { resolveSource: (...args) => (owners ? owners.resolveSource(...args) : Promise.resolve({ tally: {}, byRecordId: new Map() })) },
@@ -32,7 +36,8 @@ export async function syncHarness(t: TapLike, fakeOptions: Partial<FakeBbbOption
   const rows = () => handle.db.selectFrom('recordings').selectAll().orderBy('record_id').execute()
   /** From now on, syncs resolve owners from these sources (swap them to simulate an outage). */
   const useOwners = (config: AppConfig['owners'], sources: OwnerSources) => {
-    owners = createOwnerService({ repo: createOwnersRepository(handle.db), config, sources })
+    const repos = createRepositories(handle.db)
+    owners = createOwnerService({ repo: repos.owners, users: repos.users, config, sources, log: silentLogger })
   }
   return { handle, db: handle.db, fake, source, service, dataDir, rows, useOwners }
 }

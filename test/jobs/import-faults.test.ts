@@ -4,6 +4,7 @@ import { createImportRunner } from '../../src/jobs/import-runner.ts'
 import { createImportsRepository } from '../../src/jobs/imports-repository.ts'
 import type { PublishTarget } from '../../src/publish/target.ts'
 import { importHarness, startWorkerProcess, waitForImport } from '../helpers/imports.ts'
+import { silentLogger } from '../../src/log.ts'
 
 /** A publishing target that nothing may reach. */
 const unusedTarget: PublishTarget = {
@@ -80,7 +81,7 @@ t.test('a worker killed during the conversion: another takes the import up after
   worker.child.kill('SIGKILL')
   await worker.exited
   t.equal((await waitForImport(h.db, id, ['converting'])).state, 'converting', 'left mid-way')
-  await h.pipeline.startWorkers(1, { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m) })
+  await h.startWorkers()
   const done = await waitForImport(h.db, id, ['done', 'failed'], 60_000)
   t.equal(done.state, 'done', done.error ?? '')
   t.equal(done.attempts, 2, 'the second run finished it')
@@ -90,7 +91,7 @@ t.test('a worker killed during the conversion: another takes the import up after
 t.test('a job fetched while the worker stops is left untouched for another worker', async (t) => {
   const h = await importHarness(t, {}, { startWorker: false })
   const id = await h.requestImport(0)
-  const runImport = createImportRunner({ imports: createImportsRepository(h.db), sources: h.config.sources, target: unusedTarget, connectTimeoutMs: 1000, maxImportBytes: 1 << 20, leaseSeconds: 60, stopping: AbortSignal.abort() })
+  const runImport = createImportRunner({ imports: createImportsRepository(h.db), log: silentLogger, sources: h.config.sources, target: unusedTarget, connectTimeoutMs: 1000, maxImportBytes: 1 << 20, leaseSeconds: 60, stopping: AbortSignal.abort() })
   t.equal(await runImport(id), 'handed back')
   t.match(await h.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), { state: 'queued', attempts: 0, lease_until: null }, 'not begun')
 })
@@ -121,7 +122,7 @@ t.test('a worker stopped (SIGTERM) during the conversion hands its import back a
   const back = await h.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
   t.match(back, { state: 'queued', lease_until: null }, 'back in line, its lease released (not an hour-long wait for it)')
   t.same(h.leftovers(), [], 'its temporary files removed')
-  await h.pipeline.startWorkers(1, { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m) })
+  await h.startWorkers()
   const done = await waitForImport(h.db, id, ['done', 'failed'], 60_000)
   t.equal(done.state, 'done', done.error ?? '')
   t.equal((await h.pod.state()).videos.length, 1, 'one upload')

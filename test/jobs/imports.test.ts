@@ -112,7 +112,7 @@ t.test('an import asked for while the queue was unreachable gets its job from th
   const user = await h.db.selectFrom('users').select('id').where('username', '=', 'jdupont').executeTakeFirstOrThrow()
   // As the API leaves it when the queue cannot be reached: a queued row, no job.
   const row = await h.db.insertInto('imports').values({ recording_id: h.ids[0]!, requested_by: user.id, updated_at: new Date(Date.now() - 120_000) }).returning('id').executeTakeFirstOrThrow()
-  await h.pipeline.startWorkers(1, { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m) })
+  await h.startWorkers()
   const done = await waitForImport(h.db, row.id, ['done', 'failed'])
   t.equal(done.state, 'done', done.error ?? '')
   t.equal((await h.pod.state()).videos.length, 1)

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { queueDatabase } from '../../src/jobs/queue-db.ts'
 import { openQueue } from '../../src/jobs/queue.ts'
+import { silentLogger } from '../../src/log.ts'
 import { openDatabase } from '../../src/db/database.ts'
 import { freshDatabase } from '../helpers/database.ts'
 import { relayTo } from '../helpers/net.ts'
@@ -18,7 +19,7 @@ t.test("a job's end is recorded once PostgreSQL is back, never an unhandled reje
   process.on('unhandledRejection', onUnhandled)
   t.teardown(() => void process.off('unhandledRejection', onUnhandled))
 
-  const queue = await openQueue(handle, { leaseSeconds: 30, retryLimit: 2, retryDelaySeconds: 1 }, { maintenanceIntervalSeconds: 1 })
+  const queue = await openQueue(handle, { leaseSeconds: 30, retryLimit: 2, retryDelaySeconds: 1 }, silentLogger, { maintenanceIntervalSeconds: 1 })
   t.teardown(() => queue.stop())
   const ran: number[] = []
   await queue.boss.work<{ importId: number }>('import', { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
@@ -39,7 +40,7 @@ t.test('a database that stays away: the end is given up, said, and the job left 
   const relay = await relayTo(t, url)
   const handle = await openDatabase({ databaseUrl: relay.url, dataDir: '/nonexistent' })
   t.teardown(() => handle.close())
-  const db = queueDatabase(handle, 'pgboss', { retries: 2, retryDelayMs: 50 })
+  const db = queueDatabase(handle, 'pgboss', { log: silentLogger, retries: 2, retryDelayMs: 50 })
   t.teardown(() => db.close())
   const { createRequire } = await import('node:module')
   const plans = createRequire(import.meta.url)('pg-boss/src/plans.js') as { completeJobs(schema: string): string }

@@ -8,13 +8,14 @@ import type { AppConfig } from '../../src/config.ts'
 import type { FakeRecording } from '../../src/demo/fake-bbb-xml.ts'
 import { openOwnerSources } from '../../src/owners/owner-sources.ts'
 import { openCsvExport } from '../../src/sync/csv-export.ts'
-import { applyMoodleNotice, revertMoodleNotice } from '../../src/moodle/moodle-notice.ts'
+import { applyMoodleNotice, revertMoodleNotice } from '../../src/owners/moodle-notice.ts'
 import { adminQuery, dropWhenIdle, urlFor } from '../helpers/database.ts'
 import { moodleDatabase, type MoodleKind } from '../helpers/moodle.ts'
 import { signToken } from '../../src/auth/tokens.ts'
 import { buildApp, jwtSecret, testConfig } from '../helpers/app.ts'
 import { syncHarness } from '../helpers/sync.ts'
 import { INTRO1, moodleRecordings, rid, seedMoodle, SERVER } from './moodle-fixture.ts'
+import { createRepositories } from '../../src/services.ts'
 
 const base = { published: true, state: 'published', startTime: Date.UTC(2025, 2, 1), endTime: Date.UTC(2025, 2, 1, 1), formats: [{ type: 'presentation', url: 'https://bbb.univ.example/playback/presentation/2.3/x', length: 60 }] }
 const recordings: FakeRecording[] = [
@@ -113,7 +114,7 @@ for (const kind of ['postgres', 'mariadb'] as MoodleKind[]) {
     t.same(await ownersOf(10), ['admin.pod:fallback', 'paul@univ.example:admin'])
 
     // The Moodle notice: applied once, idempotent, reverted byte for byte (or keeping a teacher's edit).
-    const noticeDepsFor = { db: h.db, moodleFor: sources.moodleFor, template: '<p>Fermeture le {deadline} : {portalUrl}</p>', portalUrl: 'https://portail.univ.example' }
+    const noticeDepsFor = { db: h.db, owners: createRepositories(h.db).owners, moodleFor: sources.moodleFor, template: '<p>Fermeture le {deadline} : {portalUrl}</p>', portalUrl: 'https://portail.univ.example' }
     const source = { ...h.source, shutdownAt: new Date('2027-01-31T12:00:00Z') }
     const dryRun = await applyMoodleNotice(noticeDepsFor, source, { dry: true })
     t.same(dryRun.map((c) => [c.activityId, c.action]).sort(), [[1, 'apply'], [2, 'apply'], [3, 'apply'], [4, 'apply']])

@@ -11,7 +11,7 @@ t.test('admin console in Chromium', async (t) => {
   const { handle, fake, syncService, env } = await sampleSource(t, { shutdownInDays: 10 })
   // Nobody was found for them: three orphans.
   await sql`INSERT INTO recording_ownership (recording_id, owner_match, orphaned, checked_at) SELECT id, 'none', true, now() FROM recordings`.execute(handle.db)
-  const { base } = await servePortal(t, handle.db, { AUTH: 'demo', ...env }, { syncService })
+  const { base } = await servePortal(t, handle.db, { AUTH: 'demo', ...env }, { sync: syncService })
   const { browser, page, errors } = await frenchPage(t)
   const count = async (key: string) => Number(await page.locator(`tr[data-count="${key}"] td`).textContent())
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { signToken } from '../../src/auth/tokens.ts'
-import { en } from '../../src/portal/locales/en.ts'
-import { fr } from '../../src/portal/locales/fr.ts'
+import { en } from '../../src/http/locales/en.ts'
+import { fr } from '../../src/http/locales/fr.ts'
 import { jwtSecret } from '../helpers/app.ts'
 import { cookieClient, portalHarness } from '../helpers/portal.ts'
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { safeReturnTo } from '../../src/auth/return-to.ts'
-import { pickLanguage } from '../../src/portal/i18n.ts'
+import { pickLanguage } from '../../src/http/i18n.ts'
 import { cookieClient, portalHarness } from '../helpers/portal.ts'
 
 t.test('safeReturnTo keeps local paths only', async (t) => {
@@ -224,7 +224,7 @@ t.test('without AUTH=demo there is no password-less login', async (t) => {
 })
 
 t.test('callback URLs are logged without their one-time credentials', async (t) => {
-  const { redactUrl } = await import('../../src/server.ts')
+  const { redactUrl } = await import('../../src/log.ts')
   t.equal(redactUrl('/auth/cas/callback?ticket=ST-123-abc'), '/auth/cas/callback?ticket=[redacted]')
   t.equal(redactUrl('/auth/oidc/callback?code=xyz&state=s1&iss=x'), '/auth/oidc/callback?code=[redacted]&state=[redacted]&iss=x')
   t.equal(redactUrl('/recordings?q=ticket'), '/recordings?q=ticket')

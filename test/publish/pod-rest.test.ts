@@ -78,7 +78,7 @@ t.test('a run that finds encoding asked for by an earlier run never asks again; 
   // An earlier run uploaded and asked Pod to encode, then died; Pod's queue has not started it.
   const video = await h.pod.uploadVideo('jdupont', title, `… [bbb-portal import ${id}]`)
   await h.db.updateTable('imports').set({ pod_video_id: String(video.id), pod_asked_at: new Date() }).where('id', '=', id).execute()
-  await h.pipeline.startWorkers(1, { info: (m) => h.logs.push(m), warn: (m) => h.logs.push(m) })
+  await h.startWorkers()
   const failed = await waitForImport(h.db, id, ['done', 'failed'], 60_000)
   t.equal(failed.state, 'failed')
   t.match(failed.error, /Pod has not started encoding the video/)
@@ -109,7 +109,7 @@ t.test('the test Pod answers as Pod does where our old client went wrong', async
   t.equal(refused.status, 400)
   t.match(await refused.json(), { sites: ['This list may not be empty.'], type: ['This field is required.'], video: ['No file was submitted.'] })
   const done = waitForImport(h.db, await h.requestImport(1), ['done', 'failed'], 60_000)
-  await h.pipeline.startWorkers(1, { info: () => {}, warn: () => {} })
+  await h.startWorkers()
   const row = await done
   t.equal(row.state, 'done', row.error ?? '')
   // Pod's default USE_PODFILE=False: once encoding set a thumbnail, reading the video whole fails.

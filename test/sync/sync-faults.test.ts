@@ -10,6 +10,7 @@ import { createSyncService } from '../../src/sync/sync-service.ts'
 import { freshDatabase } from '../helpers/database.ts'
 import { relayTo } from '../helpers/net.ts'
 import { secret } from '../helpers/sync.ts'
+import { syncRepositories } from '../helpers/sync-repositories.ts'
 
 t.test('PostgreSQL restarted during a sync: the run fails cleanly, nothing is marked missing, the next run is fine', async (t) => {
   const direct = await freshDatabase(t)
@@ -21,7 +22,8 @@ t.test('PostgreSQL restarted during a sync: the run fails cleanly, nothing is ma
   t.teardown(() => fake.stop())
   const source = sourceSchema.parse({ name: 'old', url: fake.url, secret, pageSize: 50 })
   const service = createSyncService({
-    handle, dataDir: t.testdir(), owners: { resolveSource: async () => ({ tally: {}, byRecordId: new Map() }) },
+    handle,
+    ...syncRepositories(handle.db), dataDir: t.testdir(), owners: { resolveSource: async () => ({ tally: {}, byRecordId: new Map() }) },
     clientFor: (s, cache) => createBbbClient({ source: s, connectTimeoutMs: 1500, readTimeoutMs: 1500, cache }),
   })
   t.equal((await service.syncSource(source)).status, 'succeeded')

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
-import { recordingSorts, recordingStatuses } from '../portal/my-recordings-repository.ts'
-import type { RecordingsService } from '../portal/recordings-service.ts'
-import { createAnswerCache } from './answer-cache.ts'
-import { afterDay, idParams, isoDay, startOfDay } from './query-fields.ts'
-import { presentImport, presentMyRecording } from './presenters.ts'
+import { recordingSorts, recordingStatuses } from './my-recordings-repository.ts'
+import type { RecordingsService } from './recordings-service.ts'
+import { createAnswerCache } from '../http/answer-cache.ts'
+import { afterDay, idParams, isoDay, startOfDay } from '../http/query-fields.ts'
+import { presentImport } from '../http/presenters.ts'
+import { presentMyRecording } from './presenter.ts'
 
 const commaList = z.string().max(2000).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
 

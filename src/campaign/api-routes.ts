@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { CampaignService } from '../campaign/campaign-service.ts'
+import type { CampaignService } from './campaign-service.ts'
 
 /** The migration campaign of a source (see openapi.yaml): its state, opening it, sending a step now. */
 const campaignRoutes: FastifyPluginAsync<{ campaign: CampaignService }> = async (fastify, { campaign }) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { assetPath } from '../paths.ts'
 import fastifyView from '@fastify/view'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -29,7 +29,7 @@ declare module 'fastify' {
 /** `?embed=1`: the page inside Pod's "Mes vidéos" (no header; EMBED_ORIGINS may frame it). */
 export const isEmbedded = (url: string) => /[?&]embed=1(?:&|$)/.test(url)
 
-export const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url))
+export const viewsDir = assetPath('views')
 const partials = ['status-badge', 'row-action', 'recording-row', 'pagination', 'flash', 'admin-nav'] as const
 
 export default fp(

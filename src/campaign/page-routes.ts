@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { validUnsubscribe } from '../campaign/campaign-mail.ts'
-import type { CampaignService } from '../campaign/campaign-service.ts'
+import { validUnsubscribe } from './campaign-mail.ts'
+import type { CampaignService } from './campaign-service.ts'
 import { notFound } from '../errors.ts'
-import { requireAdminPage } from './admin-pages-routes.ts'
-import { campaignStepLabel } from './audit-view.ts'
-import { translate } from './i18n.ts'
+import { requireAdminPage } from '../admin/page-routes.ts'
+import { campaignStepLabel } from '../admin/audit-view.ts'
+import { translate } from '../http/i18n.ts'
 import { formatDate } from '../dates.ts'
 
 const unsubscribeFields = z.object({ source: z.string().max(63), user: z.coerce.number().int().positive(), sig: z.string().max(100) })

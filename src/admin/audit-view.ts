@@ -1,4 +1,4 @@
-import { hasMessage, translate, type Language } from './i18n.ts'
+import { hasMessage, translate, type Language } from '../http/i18n.ts'
 import { formatDate } from '../dates.ts'
 
 /** One journal entry as the repository gives it: the log row and the recording it is about. */

@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Database } from '../db/database.ts'
+import { containsPattern } from '../db/query-helpers.ts'
 import type { ImportState } from '../db/schema.ts'
 
 /** What a teacher sees of a recording: derived from its latest import and the decline. */
@@ -74,7 +75,7 @@ export function createMyRecordingsRepository(db: Database) {
   const filters = (f: MyRecordingsFilter) => {
     const where: Array<(eb: any) => Expression<SqlBool>> = []
     if (f.q) {
-      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const like = containsPattern(f.q)
       where.push((eb) => eb.or([eb('name', 'ilike', like), eb('meeting_name', 'ilike', like), eb('course', 'ilike', like), eb('record_id', '=', f.q)]))
     }
     if (f.status?.length) where.push((eb) => eb('status', 'in', f.status))

@@ -12,3 +12,12 @@ export const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YY
 export const startOfDay = (day: string) => new Date(`${day}T00:00:00Z`)
 /** The first instant after a day: a `to` day is included whole. */
 export const afterDay = (day: string) => new Date(startOfDay(day).getTime() + 86_400_000)
+
+/** `?limit=&offset=` of the admin lists: 50 rows by default, 500 at most. */
+export const pageFields = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+}
+
+/** A source's name in a path. */
+export const sourceParams = z.strictObject({ name: z.string().max(63) })

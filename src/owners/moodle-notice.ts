@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { SourceConfig } from '../config.ts'
 import type { DB } from '../db/schema.ts'
-import { createOwnersRepository } from '../owners/owners-repository.ts'
-import type { MoodleRepository } from './moodle-repository.ts'
+import type { OwnersRepository } from './owners-repository.ts'
+import type { MoodleRepository } from '../moodle/moodle-repository.ts'
 
 export const DEFAULT_NOTICE = `<p><strong>Les enregistrements de cette activité seront supprimés le {deadline}</strong> avec l'ancien serveur BigBlueButton. Pour garder les vôtres, choisissez-les sur <a href="{portalUrl}">{portalUrl}</a> : ils seront importés dans Pod.</p>`
 
@@ -34,6 +34,7 @@ export interface NoticeChange {
 
 export interface NoticeDeps {
   db: Kysely<DB>
+  owners: Pick<OwnersRepository, 'recordingsOf'>
   moodleFor(serverName: string): { name: string; repo: MoodleRepository } | undefined
   template: string
   portalUrl: string
@@ -44,7 +45,7 @@ const frenchDate = (d: Date | undefined) => (d ? d.toLocaleDateString('fr-FR', {
 /** Activities of the source's Moodle-made recordings, by Moodle database. */
 async function activitiesOf(deps: NoticeDeps, source: string) {
   const byMoodle = new Map<string, { repo: MoodleRepository; ids: Set<number> }>()
-  for (const r of await createOwnersRepository(deps.db).recordingsOf(source)) {
+  for (const r of await deps.owners.recordingsOf(source)) {
     const moodle = r.moodle_activity_id === null ? undefined : deps.moodleFor((r.metadata['bbb-origin-server-name'] ?? '').trim())
     if (!moodle) continue
     const entry = byMoodle.get(moodle.name) ?? { repo: moodle.repo, ids: new Set<number>() }

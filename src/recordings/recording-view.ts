@@ -1,7 +1,7 @@
 import { isActiveImport } from '../db/schema.ts'
 import type { MyRecordingRow } from './my-recordings-repository.ts'
-import { translate, type Language } from './i18n.ts'
-import { playbackUrlOf } from '../api/presenters.ts'
+import { translate, type Language } from '../http/i18n.ts'
+import { playbackUrlOf } from './presenter.ts'
 import { resultLink } from '../publish/target.ts'
 
 /** The status badge's words, shared by the page and its live updates. */

@@ -1,4 +1,4 @@
-import type { SyncSummary } from '../sync/sync-service.ts'
+import type { SyncSummary } from './sync-service.ts'
 
 const SHOWN = 20
 
