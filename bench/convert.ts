@@ -108,7 +108,9 @@ function treeRssKb(root: number): number {
 
 async function convertOnce(dir: string, output: string): Promise<{ wall: number; peakMB: number; line: string }> {
   const started = performance.now()
-  const child = spawn(process.execPath, [path.join(here, '..', 'bin', 'bbb-portal.js'), 'convert', dir, output, '--local'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // BENCH_NODE_FLAGS: Node/V8 flags to try on the converter's process (e.g. --max-semi-space-size=2).
+  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeFlags, path.join(here, '..', 'bin', 'bbb-portal.js'), 'convert', dir, output, '--local'], { stdio: ['ignore', 'pipe', 'inherit'] })
   let peak = 0
   const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 200)
   let line = ''
