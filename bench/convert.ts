@@ -52,7 +52,8 @@ function tldrawSpec(): PresentationSpec {
   const put = (t: number, shape: Record<string, unknown>, versions: Array<Record<string, unknown>>) => {
     const slide = Math.floor(t / 180) + 1
     const page = (pages[String(slide)] ??= { timestamp: (slide - 1) * 180, shapes: [] })
-    versions.forEach((v, i) => page.shapes.push({ id: page.shapes.length + 1, timestamp: Number((t + i * 0.4).toFixed(1)), undo: -1, shape_data: { ...shape, ...v } }))
+    versions.forEach((v, i) => page.shapes.push({ id: page.shapes.length + 1, timestamp: Number((t + i * 0.4).toFixed(1)), undo: -1, shape_data: { ...shape,
+      ...v } }))
   }
   const style = (k: number) => ({ color: ['black', 'red', 'blue', 'green'][k % 4], size: ['small', 'medium', 'large'][k % 3], dash: 'draw', isFilled: false, scale: 1 })
   for (let k = 0; k < 2000; k++) {
@@ -108,8 +109,8 @@ function treeRssKb(root: number): number {
 
 async function convertOnce(dir: string, output: string): Promise<{ wall: number; peakMB: number; line: string }> {
   const started = performance.now()
-  // BENCH_NODE_FLAGS: Node/V8 flags to try on the converter's process (e.g. --max-semi-space-size=2).
-  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+  // The converter runs with the worker unit's Node flags; BENCH_NODE_FLAGS tries others ('' for none).
+  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...nodeFlags, path.join(here, '..', 'bin', 'bbb-portal.js'), 'convert', dir, output, '--local'], { stdio: ['ignore', 'pipe', 'inherit'] })
   let peak = 0
   const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 200)
@@ -120,7 +121,6 @@ async function convertOnce(dir: string, output: string): Promise<{ wall: number;
   if (code !== 0) throw new Error(`convert failed (${code})`)
   return { wall: (performance.now() - started) / 1000, peakMB: peak / 1024, line: line.trim() }
 }
-
 
 /** `which`: the cases to run, among `slides`, `screen` and `tldraw`. */
 export async function benchConvert(runs: number, which: string[] = ['slides', 'screen', 'tldraw']): Promise<void> {

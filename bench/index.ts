@@ -50,7 +50,6 @@ async function syncOnce(url: string, dataDir: string, extraEnv: Record<string, s
   return result as { counts: { listed: number }; owners?: { resolved: number; orphaned: number }; wallSeconds: number; peakRssMB: number }
 }
 
-
 if (values.cases.split(',').includes('parse')) benchParse(n, runs)
 
 const cases = ([['paged', 'bbb-2.6'], ['full', 'bbb-2.5']] as const).filter(([listing]) => values.cases.split(',').includes(listing))
@@ -104,7 +103,8 @@ if (values.cases.split(',').includes('owners')) {
     for (let i = 0; i < runs; i++) {
       const without = await firstSync({})
       const r = await firstSync({ MOODLE_DB_URL: moodle.url })
-      results.push({ wallSeconds: r.wallSeconds, peakRssMB: r.peakRssMB, listed: r.counts.listed, resolved: r.owners?.resolved ?? 0, ownersSeconds: r.wallSeconds - without.wallSeconds })
+      results.push({ wallSeconds: r.wallSeconds, peakRssMB: r.peakRssMB, listed: r.counts.listed, resolved: r.owners?.resolved ?? 0,
+        ownersSeconds: r.wallSeconds - without.wallSeconds })
     }
   } finally {
     fake.stop()

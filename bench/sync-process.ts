@@ -9,4 +9,5 @@ const started = performance.now()
 const summary = await runtime.services.sync.syncSource(runtime.config.sources[0]!)
 const wallSeconds = (performance.now() - started) / 1000
 await runtime.close()
-console.log(JSON.stringify({ status: summary.status, error: summary.error, counts: summary.counts, owners: summary.owners, wallSeconds, peakRssMB: process.resourceUsage().maxRSS / 1024 }))
+console.log(JSON.stringify({ status: summary.status, error: summary.error, counts: summary.counts, owners: summary.owners, wallSeconds,
+  peakRssMB: process.resourceUsage().maxRSS / 1024 }))

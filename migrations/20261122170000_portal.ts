@@ -30,7 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // A teacher's list sorts and pages their recordings on these columns alone (index-only scans).
   await sql`CREATE INDEX recordings_listing ON recordings (id) INCLUDE (start_time, duration_seconds, state, declined_at, name)`.execute(db)
 
-  // An import's business state; the queue's own bookkeeping lives elsewhere (pipeline issue).
+  // An import's business state; the queue's own bookkeeping lives in pg-boss's tables.
   await sql`
     CREATE TABLE imports (
       id             integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

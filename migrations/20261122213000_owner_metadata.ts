@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely'
 // plugins `bn-origin`, in any case). Each sync took them apart from every recording's whole
 // metadata after its listing, when nothing else can run; kept here by the database when the
 // metadata is written, whoever writes it, they are read as they are.
-const keys = sql.raw(`'bbb-origin', 'bn-origin', 'bbb-origin-server-name', 'bbb-context-id', 'bbb-recording-name', 'bbb-context-label', 'meetingid'`)
+const keys = sql.raw('\'bbb-origin\', \'bn-origin\', \'bbb-origin-server-name\', \'bbb-context-id\', \'bbb-recording-name\', \'bbb-context-label\', \'meetingid\'')
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE recordings ADD COLUMN owner_metadata jsonb NOT NULL DEFAULT '{}'`.execute(db)

@@ -33,7 +33,6 @@ export interface AppOptions {
   scheduleCampaigns?: boolean
 }
 
-
 /** The whole web application as one plugin; src/server.ts only listens. */
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { services, scheduleCampaigns }) => {
   const { config, db, repos, campaign } = services
@@ -65,12 +64,13 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { services, schedule
   await fastify.register(fastifyStatic, { root: assetPath('public'), prefix: '/static/', maxAge: '1h', index: false })
   await fastify.register(authPlugin, { sessions: repos.sessions, users: repos.users, secret: jwtSecret, config })
   await fastify.register(viewPlugin, { secureCookies: config.auth.secureCookies, timeZone: config.timeZone })
-  await fastify.register(metricsPlugin, { db, token: config.api.metricsToken })
+  await fastify.register(metricsPlugin, { imports: repos.imports, token: config.api.metricsToken, queueSizes: services.queueSizes })
 
   const deadlines = new Map(config.sources.map((s) => [s.name, s.shutdownAt]))
   const sourceNames = config.sources.map((s) => s.name)
   await fastify.register(loginRoutes, { users: repos.users, config })
-  await fastify.register(recordingsPageRoutes, { service: services.recordings, deadlines, secureCookies: config.auth.secureCookies, exportDir: config.imports.exportDir })
+  await fastify.register(recordingsPageRoutes, { service: services.recordings, deadlines, secureCookies: config.auth.secureCookies,
+    exportDir: config.imports.exportDir })
   await fastify.register(adminPageRoutes, { service: services.admin, sourceNames })
   await fastify.register(campaignPageRoutes, { campaign, secret: jwtSecret })
   if (scheduleCampaigns) {
@@ -86,7 +86,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { services, schedule
       allowedHeaders: ['Authorization', 'Content-Type', 'X-CSRF-Token'], maxAge: 600,
     })
     if (config.api.rateLimit) api.addHook('onRequest', fastify.rateLimit({ max: config.api.rateLimit, timeWindow: '1 minute' }))
-    await api.register(recordingsApiRoutes, { service: services.recordings, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000, publicUrl: config.publicUrl })
+    await api.register(recordingsApiRoutes, { service: services.recordings, deadlines, cacheTtlMs: config.api.cacheTtlSeconds * 1000,
+      publicUrl: config.publicUrl })
     await api.register(async (admin) => {
       await admin.register(adminApiRecordingsRoutes, { service: services.admin, recordings: repos.recordings, owners: repos.owners })
       await admin.register(adminApiImportsRoutes, { service: services.admin })

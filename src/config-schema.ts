@@ -65,9 +65,9 @@ const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes
   typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
 )
 
-export const recordingStates = ['processing', 'processed', 'published', 'unpublished', 'deleted'] as const
+const recordingStates = ['processing', 'processed', 'published', 'unpublished', 'deleted'] as const
 export const listingStrategies = ['auto', 'paged', 'full', 'by-record-id'] as const
-export const checksumAlgorithms = ['sha1', 'sha256', 'sha512'] as const
+const checksumAlgorithms = ['sha1', 'sha256', 'sha512'] as const
 
 export const sourceSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, 'letters, digits, "-", "_" or "." (max 63)'),
@@ -100,7 +100,7 @@ export const sourceSchema = z.object({
 export type SourceConfig = z.infer<typeof sourceSchema>
 
 /** Pod's meetings first, as Pod's own migration script decides (each only when configured). */
-export const ownerResolvers = ['pod', 'moodle', 'greenlight', 'mapping'] as const
+const ownerResolvers = ['pod', 'moodle', 'greenlight', 'mapping'] as const
 const moodleUrl = z.string().regex(/^(postgres(ql)?|mysql|mariadb):\/\//, 'must start with postgres://, mysql:// or mariadb://')
 const moodleDbSchema = z.object({ url: moodleUrl, prefix: z.string().regex(/^[a-z0-9_]{0,20}$/i, 'letters, digits and "_"').default('mdl_') })
 export type MoodleDbConfig = z.infer<typeof moodleDbSchema>
@@ -209,7 +209,6 @@ export const envSchema = z.object({
 
 /** Every environment variable the service reads (the test keeps .env.example complete). */
 export const environmentVariables = Object.keys(envSchema.shape)
-
 
 /** A signer of API tokens besides us (e.g. Pod): its issuer, a key or secret, the audience. */
 export const jwtIssuerSchema = z.strictObject({

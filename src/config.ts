@@ -54,7 +54,6 @@ function sourceFromEnv(env: Partial<Record<keyof z.infer<typeof envSchema>, stri
   }
 }
 
-
 function parseJwtIssuers(text: string | undefined, problems: string[]): JwtIssuerConfig[] {
   if (!text) return []
   let raw: unknown

@@ -17,6 +17,10 @@ export class HttpProblem extends Error {
 export const unauthorized = (detail = 'A valid bearer token is required.') => new HttpProblem(401, 'Unauthorized', detail)
 export const forbidden = (detail = 'This needs an administrator.') => new HttpProblem(403, 'Forbidden', detail)
 export const notFound = (detail = 'Nothing here.') => new HttpProblem(404, 'Not Found', detail)
+/** The request is fine but the recording's or import's state forbids it now; `code` says which rule. */
+export const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
+/** Something this process lacks (a configured part, a service it does not run). */
+export const unavailable = (detail: string) => new HttpProblem(503, 'Service Unavailable', detail)
 
 /**
  * The one retry rule: an error says whether trying again can help (`retryable`), set where it is

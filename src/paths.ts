@@ -14,7 +14,7 @@ function findRoot(from: string): string {
   }
 }
 
-export const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)))
+const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)))
 
 /** A file or folder shipped with the code (views, public, openapi.yaml), by its path from the root. */
 export const assetPath = (...parts: string[]) => path.join(projectRoot, ...parts)

@@ -35,14 +35,14 @@ export function createRepositories(db: Database) {
     users: createUsersRepository(db),
   }
 }
-export type Repositories = ReturnType<typeof createRepositories>
+type Repositories = ReturnType<typeof createRepositories>
 
 export interface ServiceOptions {
   log: Logger
   /** Signs tokens, sessions and unsubscribe links; JWT_SECRET or the one kept in DATA_DIR by default. */
   jwtSecret?: string
   /** The job queue, when this process has one: imports and the campaign's e-mails go through it. */
-  pipeline?: { enqueue(importId: number): Promise<void>; queue?: { sendCampaign(source: string): Promise<unknown> } }
+  pipeline?: { enqueue(importId: number): Promise<void>; queue?: { sendCampaign(source: string): Promise<unknown>; sizes(): Promise<Record<string, number>> } }
   /** Where owners come from. A process given them resolves owners at each sync and runs syncs and the Moodle notice from the console (serve, demo). */
   ownerSources?: OwnerSources
   /** A sync service made elsewhere (tests drive a fake BBB through their own). */
@@ -75,12 +75,16 @@ export function createServices(config: AppConfig, handle: Pick<DatabaseHandle, '
   })
   const recordings = createRecordingsService({ recordings: repos.myRecordings, imports: repos.imports, onImportRequested: enqueue })
   const campaign = createCampaignService({
-    db, repo: repos.campaigns, admin: repos.admin, imports: repos.imports, users: repos.users, mailer: campaignMailer(config.campaign.templatesDir), sources: config.sources,
+    db, repo: repos.campaigns, admin: repos.admin, imports: repos.imports, users: repos.users, mailer: campaignMailer(config.campaign.templatesDir),
+    sources: config.sources,
     enqueue, jobs: pipeline?.queue, log: log.child({ part: 'campaign' }),
-    settings: { ...config.campaign, smtpUrl: config.imports.smtpUrl, mailFrom: config.imports.mailFrom, publicUrl: config.publicUrl, timeZone: config.timeZone, secret: jwtSecret },
+    settings: { ...config.campaign, smtpUrl: config.imports.smtpUrl, mailFrom: config.imports.mailFrom, publicUrl: config.publicUrl, timeZone: config.timeZone,
+      secret: jwtSecret },
   })
   return {
     config, handle, db, log, jwtSecret, repos, enqueue, owners, sync, notice, admin, recordings, campaign,
+    /** The import queue's jobs by state, for /metrics (when this process has the queue). */
+    queueSizes: pipeline?.queue?.sizes,
     close: () => campaign.close(),
   }
 }

@@ -3,7 +3,7 @@ import type { RecordingFormat } from '../bbb/recording.ts'
 import type { Database } from '../db/database.ts'
 import { containsPattern } from '../db/query-helpers.ts'
 import { activeImportStates, type OwnerReason } from '../db/schema.ts'
-import { isOrphanSql, settledStates, settlementSql } from '../db/settlement-sql.ts'
+import { isOrphanSql, latestImportSql, settledStates, settlementSql } from '../db/settlement-sql.ts'
 
 /** The statuses an orphan can have (never `awaiting`: an orphan awaits an owner, `orphaned`), and `unsettled`. */
 export const orphanStatuses = ['unsettled', 'orphaned', 'inProgress', 'failed', 'missing', ...settledStates] as const
@@ -21,6 +21,27 @@ export interface OrphanFilter {
   originServer?: string
   q?: string
   status?: (typeof orphanStatuses)[number]
+}
+
+/** A line of a source's report, as the SQL below gives it. */
+interface ReportRow {
+  id: number
+  record_id: string
+  meeting_name: string
+  name: string
+  start_time: Date
+  published: boolean
+  state: string
+  metadata: Record<string, string>
+  formats: RecordingFormat[]
+  settlement: string
+  owners: string | null
+  import_state: string | null
+  pod_video_url: string | null
+  abandoned_reason: string | null
+  missing_since: Date | null
+  orphan: boolean
+  owners_without_email: string | null
 }
 
 export function createAdminRepository(db: Database) {
@@ -45,7 +66,7 @@ export function createAdminRepository(db: Database) {
       const { rows } = await sql<{ settlement: string; n: string; seconds: string }>`
         SELECT ${settlementSql} AS settlement, count(*) AS n, coalesce(sum(r.duration_seconds), 0) AS seconds
         FROM recordings r
-        LEFT JOIN LATERAL (SELECT state FROM imports WHERE imports.recording_id = r.id ORDER BY id DESC LIMIT 1) li ON true
+        ${latestImportSql}
         WHERE r.source = ${source} AND r.state <> 'deleted'
         GROUP BY 1`.execute(db)
       return rows.map((r) => ({ settlement: r.settlement, count: Number(r.n), seconds: Number(r.seconds) }))
@@ -64,18 +85,14 @@ export function createAdminRepository(db: Database) {
 
     /** Every recording of a source for the report: what Pod's CSV has, owners, where it stands. */
     async reportRows(source: string) {
-      const { rows } = await sql<{
-        id: number; record_id: string; meeting_name: string; name: string; start_time: Date; published: boolean; state: string
-        metadata: Record<string, string>; formats: RecordingFormat[]; settlement: string; owners: string | null; import_state: string | null
-        pod_video_url: string | null; abandoned_reason: string | null; missing_since: Date | null; orphan: boolean; owners_without_email: string | null
-      }>`
+      const { rows } = await sql<ReportRow>`
         SELECT r.id, r.record_id, r.meeting_name, r.name, r.start_time, r.published, r.state, r.metadata, r.formats, ${settlementSql} AS settlement,
           ${ownersSql} AS owners, ${isOrphanSql} AS orphan,
           (SELECT string_agg(u.username, ', ' ORDER BY u.username) FROM recording_owners o JOIN users u ON u.id = o.user_id
             WHERE o.recording_id = r.id AND o.reason <> 'fallback' AND (u.email IS NULL OR u.email = '')) AS owners_without_email,
           li.state AS import_state, li.pod_video_url, r.abandoned_reason, r.missing_since
         FROM recordings r
-        LEFT JOIN LATERAL (SELECT state, pod_video_url FROM imports WHERE imports.recording_id = r.id ORDER BY id DESC LIMIT 1) li ON true
+        ${latestImportSql}
         WHERE r.source = ${source} AND r.state <> 'deleted'
         ORDER BY r.start_time DESC, r.record_id`.execute(db)
       return rows
@@ -148,7 +165,8 @@ export function createAdminRepository(db: Database) {
 
     async setAbandoned(id: number, abandoned: { reason: string; by: string } | null) {
       await db.updateTable('recordings')
-        .set(abandoned ? { abandoned_at: new Date(), abandoned_reason: abandoned.reason, abandoned_by: abandoned.by } : { abandoned_at: null, abandoned_reason: null, abandoned_by: null })
+        .set(abandoned ? { abandoned_at: new Date(), abandoned_reason: abandoned.reason, abandoned_by: abandoned.by } : { abandoned_at: null,
+          abandoned_reason: null, abandoned_by: null })
         .where('id', '=', id).execute()
     },
 

@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../config.ts'
 import { daysUntil } from '../dates.ts'
-import { HttpProblem, notFound } from '../errors.ts'
+import { conflict, HttpProblem, notFound, unavailable } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import { requestImport } from '../jobs/request-import.ts'
 import { applyMoodleNotice, revertMoodleNotice, type NoticeDeps } from '../owners/moodle-notice.ts'
@@ -13,7 +13,6 @@ import type { UsersRepository } from '../owners/users-repository.ts'
 
 const settlements = ['imported', 'inProgress', 'awaiting', 'declined', 'orphaned', 'failed', 'missing', 'abandoned'] as const
 const settled = new Set<string>(settledStates)
-const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
 const normalize = (usernames: string[]) => [...new Set(usernames.map((u) => u.trim().toLowerCase()).filter(Boolean))]
 
 export interface AdminServiceDeps {
@@ -29,8 +28,6 @@ export interface AdminServiceDeps {
   syncService?: Pick<SyncService, 'syncSource'>
   notice?: NoticeDeps
 }
-
-const unavailable = (detail: string) => new HttpProblem(503, 'Service Unavailable', detail)
 
 /** What admins do; every change is written to the audit log with who, before and after. */
 export function createAdminService({ repo, users, imports, sources, timeZone, enqueue, syncRuns, syncService, notice }: AdminServiceDeps) {
@@ -82,9 +79,11 @@ export function createAdminService({ repo, users, imports, sources, timeZone, en
     async dashboard(name: string, now = new Date()) {
       const source = sourceOf(name)
       const [rows, activity, retired, orphans, deadlineRun] = await Promise.all([
-        repo.settlement(name), repo.importActivity(name, new Date(now.getTime() - 86_400_000)), repo.retired(name), repo.countOrphans({ source: name }), repo.deadlineRun(name),
+        repo.settlement(name), repo.importActivity(name, new Date(now.getTime() - 86_400_000)), repo.retired(name), repo.countOrphans({ source: name }),
+        repo.deadlineRun(name),
       ])
-      const counts = Object.fromEntries(settlements.map((s) => [s, rows.find((r) => r.settlement === s)?.count ?? 0])) as Record<(typeof settlements)[number], number>
+      const counts = Object.fromEntries(settlements.map((s) => [s, rows.find((r) => r.settlement === s)?.count ?? 0])) as Record<(typeof settlements)[number],
+        number>
       const total = rows.reduce((n, r) => n + r.count, 0)
       const seconds = rows.reduce((n, r) => n + r.seconds, 0)
       const openSeconds = rows.filter((r) => !settled.has(r.settlement)).reduce((n, r) => n + r.seconds, 0)
@@ -196,7 +195,8 @@ export function createAdminService({ repo, users, imports, sources, timeZone, en
       const source = sourceOf(name)
       const rows = await repo.reportRows(name)
       return rows.map((r) => {
-        const pod = podCsvRow({ meetingName: r.meeting_name, metadata: r.metadata, startTime: new Date(r.start_time), published: r.published, state: r.state, formats: r.formats }, source.playback23)
+        const pod = podCsvRow({ meetingName: r.meeting_name, metadata: r.metadata, startTime: new Date(r.start_time), published: r.published, state: r.state,
+          formats: r.formats }, source.playback23)
         return {
           ...Object.fromEntries(podCsvColumns.slice(0, -1).map((column, i) => [column, pod[i]!])),
           Moodle_owners: r.owners ?? '',

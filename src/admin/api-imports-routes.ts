@@ -12,7 +12,8 @@ const adminApiImportsRoutes: FastifyPluginAsync<{ service: AdminService }> = asy
   fastify.get('/imports/failed', async (request) => {
     const q = z.strictObject(pageFields).parse(request.query)
     const rows = await service.failedImports(q.limit, q.offset)
-    return { data: rows.map((r) => ({ id: r.id, recordingId: r.recording_id, source: r.source, name: r.name, username: r.username, error: r.error, attempts: r.attempts, finishedAt: r.finished_at?.toISOString() ?? null })) }
+    return { data: rows.map((r) => ({ id: r.id, recordingId: r.recording_id, source: r.source, name: r.name, username: r.username, error: r.error,
+      attempts: r.attempts, finishedAt: r.finished_at?.toISOString() ?? null })) }
   })
   fastify.post('/imports/:id/retry', async (request, reply) => reply.status(202).send(presentImport(await service.retryImport(actor(request), idParams.parse(request.params).id))))
   fastify.post('/imports/retry-failed', async (request) => service.retryAllFailed(actor(request)))

@@ -21,12 +21,13 @@ const recordingsQuery = z.strictObject({
 })
 const usersQuery = z.strictObject({ q: z.string().max(200).optional(), ...pageFields })
 const orphansFilter = z.strictObject({
-  source: z.string().max(63).optional(), contextLabel: z.string().max(300).optional(), originServer: z.string().max(300).optional(), q: z.string().max(200).optional(),
+  source: z.string().max(63).optional(), contextLabel: z.string().max(300).optional(), originServer: z.string().max(300).optional(),
+  q: z.string().max(200).optional(),
   status: z.enum(orphanStatuses).optional(),
 })
 
 /** `/api/v1/admin/recordings…`, `/orphans/assign` and `/users`: every recording, its owners, its fate (see openapi.yaml). */
-export interface AdminRecordingsDeps {
+interface AdminRecordingsDeps {
   service: AdminService
   recordings: Pick<RecordingsRepository, 'list'>
   owners: Pick<OwnersRepository, 'ownersOf' | 'searchUsers'>

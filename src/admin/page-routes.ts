@@ -16,14 +16,16 @@ import { formatDate } from '../dates.ts'
 
 const PAGE_SIZE = 50
 const orphanQuery = z.object({
-  source: optional(z.string().max(63)), contextLabel: optional(z.string().max(300)), originServer: optional(z.string().max(300)), q: optional(z.string().max(200)),
+  source: optional(z.string().max(63)), contextLabel: optional(z.string().max(300)), originServer: optional(z.string().max(300)),
+  q: optional(z.string().max(200)),
   status: optional(z.enum(orphanStatuses)),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 })
-const orphanFilterOf = ({ source, contextLabel, originServer, q, status }: z.infer<typeof orphanQuery>): OrphanFilter => ({ source, contextLabel, originServer, q, status })
+const orphanFilterOf = ({ source, contextLabel, originServer, q, status }: z.infer<typeof orphanQuery>): OrphanFilter => ({ source, contextLabel, originServer,
+  q, status })
 const usernamesOf = (text: unknown) => String(text ?? '').split(/[,\s]+/).map((u) => u.trim()).filter(Boolean)
 
-export interface AdminPagesOptions {
+interface AdminPagesOptions {
   service: AdminService
   sourceNames: string[]
 }

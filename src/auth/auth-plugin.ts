@@ -20,7 +20,7 @@ declare module '@fastify/jwt' {
 }
 
 /** Who is calling: a logged-in session or a bearer token. */
-export interface Viewer {
+interface Viewer {
   userId: number
   username: string
   email: string | null
@@ -53,7 +53,7 @@ declare module 'fastify' {
   }
 }
 
-export interface AuthOptions {
+interface AuthOptions {
   sessions: SessionsRepository
   users: UsersRepository
   secret: string

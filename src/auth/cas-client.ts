@@ -40,8 +40,10 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v)
 const strings = (v: unknown): string[] => [v].flat().filter((x) => x !== undefined && x !== null && x !== '').map((x) => String(typeof x === 'object' ? (x as Record<string, unknown>)['#text'] ?? '' : x))
 
 /** Reads a `/p3/serviceValidate` reply; throws CasError on a failure or anything unexpected. */
-export function parseValidation(xml: string, cas: CasConfig): SsoIdentity {
+function parseValidation(xml: string, cas: CasConfig): SsoIdentity {
   if (declaresEntities(xml)) throw new CasError('the CAS reply declares a DTD or entities; refused')
+  // The parsed XML tree: untyped input, each field read with a check below.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let doc: Record<string, any>
   try {
     doc = parser.parse(xml)

@@ -14,12 +14,12 @@ export interface SsoIdentity {
 
 type AuthConfig = AppConfig['auth']
 
-export function isAllowed(identity: SsoIdentity, auth: Pick<AuthConfig, 'allowedAffiliations'>): boolean {
+function isAllowed(identity: SsoIdentity, auth: Pick<AuthConfig, 'allowedAffiliations'>): boolean {
   if (!auth.allowedAffiliations.length) return true
   return identity.affiliations.some((a) => auth.allowedAffiliations.includes(a.toLowerCase()))
 }
 
-export function isAdmin(identity: SsoIdentity, auth: Pick<AuthConfig, 'adminUsers' | 'adminAttribute'>): boolean {
+function isAdmin(identity: SsoIdentity, auth: Pick<AuthConfig, 'adminUsers' | 'adminAttribute'>): boolean {
   if (auth.adminUsers.includes(identity.username.toLowerCase())) return true
   const rule = auth.adminAttribute
   return rule !== undefined && (identity.attributes[rule.name] ?? []).some((v) => v.toLowerCase() === rule.value.toLowerCase())

@@ -35,7 +35,8 @@ const loginRoutes: FastifyPluginAsync<{ users: UsersRepository; config: AppConfi
     const unsigned = raw ? request.unsignCookie(raw) : undefined
     return safeReturnTo(unsigned?.valid ? unsigned.value : undefined, home)
   }
-  const logIn = async (request: FastifyRequest, reply: FastifyReply, identity: SsoIdentity, method: string, extra: { casTicket?: string; admin?: boolean } = {}) => {
+  const logIn = async (request: FastifyRequest, reply: FastifyReply, identity: SsoIdentity, method: string,
+    extra: { casTicket?: string; admin?: boolean } = {}) => {
     const { user, admin } = await admitIdentity(users, identity, config)
     const isAdmin = admin || extra.admin === true
     await reply.startSession({ userId: user.id, isAdmin, authMethod: method, casTicket: extra.casTicket })

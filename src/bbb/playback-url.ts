@@ -4,7 +4,7 @@ import type { RecordingFormat } from './recording.ts'
  * Pod's SCRIPT_PLAYBACK_URL_23: links to the ≤2.2 player (`/2.0/playback.html?meetingId=ID`,
  * also 0.9.0) become the 2.3 player's `/2.3/ID`. Other URLs are returned unchanged.
  */
-export function toPlayback23(url: string): string {
+function toPlayback23(url: string): string {
   const parsed = new URL(url)
   const match = /^(.*\/playback\/presentation)\/(?:2\.0|0\.9\.0)\/playback\.html$/.exec(parsed.pathname)
   const id = parsed.searchParams.get('meetingId')

@@ -13,7 +13,8 @@ const campaignRoutes: FastifyPluginAsync<{ campaign: CampaignService }> = async 
     return {
       ...state,
       owners: state.owners.map((o) => ({ username: o.username, email: o.email, recordings: o.recordings, waiting: o.waiting, lastToldAt: o.lastToldAt })),
-      mails: state.mails.map((m) => ({ id: m.id, step: m.step, state: m.state, error: m.error, recordings: m.recordings, username: m.username, email: m.email, plannedAt: m.planned_at.toISOString(), sentAt: m.sent_at?.toISOString() ?? null })),
+      mails: state.mails.map((m) => ({ id: m.id, step: m.step, state: m.state, error: m.error, recordings: m.recordings, username: m.username, email: m.email,
+        plannedAt: m.planned_at.toISOString(), sentAt: m.sent_at?.toISOString() ?? null })),
     }
   })
   // Both plan at once and send in the background, at MAIL_RATE: the state route shows the progress.

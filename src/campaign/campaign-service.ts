@@ -4,7 +4,7 @@ import type { SourceConfig } from '../config.ts'
 import { parseDuration } from '../config-schema.ts'
 import type { Database } from '../db/database.ts'
 import { daysUntil, formatDate } from '../dates.ts'
-import { HttpProblem, notFound } from '../errors.ts'
+import { conflict, HttpProblem, notFound, unavailable } from '../errors.ts'
 import { queueImports } from '../jobs/convert-all.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import type { UsersRepository } from '../owners/users-repository.ts'
@@ -32,8 +32,7 @@ export interface CampaignDeps {
 
 type Tally = { sent: number; failed: number; skipped: number; retryLater: boolean }
 const inBoth = (date: Date, timeZone: string) => ({ fr: formatDate('fr', date, timeZone, false), en: formatDate('en', date, timeZone, false) })
-const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
-const noSmtp = () => new HttpProblem(503, 'Service Unavailable', 'No SMTP server is configured (SMTP_URL): the campaign cannot send its e-mails.')
+const noSmtp = () => unavailable('No SMTP server is configured (SMTP_URL): the campaign cannot send its e-mails.')
 /** An SMTP reply code of 5xx refuses for good (an unknown address); anything else may pass later. */
 const refusedForGood = (error: unknown) => Number((error as { responseCode?: number }).responseCode) >= 500
 
@@ -142,10 +141,12 @@ export function createCampaignService(deps: CampaignDeps) {
       const source = sourceOf(name)
       const now = options.now ?? new Date()
       const campaign = await repo.campaign(name)
-      const result = { open: Boolean(campaign), due: [] as string[], superseded: [] as string[], planned: {} as Record<string, number>, sent: 0, failed: 0, skipped: 0 }
+      const result = { open: Boolean(campaign), due: [] as string[], superseded: [] as string[], planned: {} as Record<string, number>, sent: 0, failed: 0,
+        skipped: 0 }
       if (!campaign) return result
       const claimed = new Set((await repo.steps(name)).map((s) => s.step))
-      const due = schedule(source, campaign.opened_at).filter((s) => s.dueAt <= now && (!source.shutdownAt || now < source.shutdownAt) && !claimed.has(s.step)).map((s) => s.step)
+      const due = schedule(source,
+        campaign.opened_at).filter((s) => s.dueAt <= now && (!source.shutdownAt || now < source.shutdownAt) && !claimed.has(s.step)).map((s) => s.step)
       const chosen = due.includes('announcement') ? 'announcement' : due.at(-1)
       result.due = chosen ? [chosen] : []
       result.superseded = due.filter((s) => s !== chosen)

@@ -19,7 +19,7 @@ export interface CheckResult {
 const TIMEOUT_MS = 15_000
 
 /** Runs one check within a time limit; whatever it throws becomes its failure line. */
-export async function checked(part: string, run: () => Promise<string>): Promise<CheckResult> {
+async function checked(part: string, run: () => Promise<string>): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS)))
   try {

@@ -78,7 +78,8 @@ program
     })
     if (options.withWorker) await pipeline!.startWorkers(services.repos.imports, c.imports.concurrency)
     console.log(`bbb-portal listening on ${fastify.listeningOrigin}`)
-    const scheduler = c.syncIntervalSeconds ? startSyncSchedule({ intervalSeconds: c.syncIntervalSeconds, sources: c.sources, syncService: services.sync, log }) : undefined
+    const scheduler = c.syncIntervalSeconds ? startSyncSchedule({ intervalSeconds: c.syncIntervalSeconds, sources: c.sources, syncService: services.sync,
+      log }) : undefined
     // The same checks as `bbb-portal check`, logged once; a broken part does not stop the service.
     void runChecks(c).then((results) => results.forEach((r) => (r.ok ? log.info(checkLine(r)) : log.warn(checkLine(r)))))
   })

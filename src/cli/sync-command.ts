@@ -24,7 +24,7 @@ const positiveInt = (value: string) => {
   return Number(value)
 }
 
-export interface SyncCommandOptions {
+interface SyncCommandOptions {
   source?: string[]
   dry?: boolean
   min?: number
@@ -71,7 +71,7 @@ export function syncCommand(loadConfig: () => AppConfig): Command {
     })
 }
 
-export async function runSyncCommand(config: AppConfig, options: SyncCommandOptions): Promise<number> {
+async function runSyncCommand(config: AppConfig, options: SyncCommandOptions): Promise<number> {
   const names = options.source
   let sources = config.sources
   if (names?.length) {

@@ -16,7 +16,7 @@ export type ChapterLanguage = keyof typeof LABELS
 const slideNumber = (href: string) => Number(/slide-?(\d+)\.\w+$/.exec(href)?.[1] ?? 0)
 
 /** A title from a slide's text: its first line that says something, cut at 80 characters. */
-export function titleFromText(text: string | null | undefined): string | undefined {
+function titleFromText(text: string | null | undefined): string | undefined {
   const line = text?.split(/\r?\n/).map((l) => l.replace(/\s+/g, ' ').trim()).find((l) => /\p{L}/u.test(l))
   return line ? (line.length > 80 ? `${line.slice(0, 79)}…` : line) : undefined
 }

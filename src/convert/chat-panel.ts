@@ -9,7 +9,10 @@ import { textSvg } from './tldraw/text.ts'
  * the text; a poll's result as the player writes it (a line per answer with its bar and
  * percentage). Only what was written by then shows, the newest at the bottom.
  */
-const AVATARS = [[123, 31, 162], [106, 27, 154], [74, 20, 140], [94, 53, 177], [81, 45, 168], [69, 39, 160], [49, 27, 146], [57, 73, 171], [48, 63, 159], [40, 53, 147], [26, 35, 126], [25, 118, 210], [21, 101, 192], [13, 71, 161], [2, 119, 189], [1, 87, 155]]
+const AVATARS = [
+  [123, 31, 162], [106, 27, 154], [74, 20, 140], [94, 53, 177], [81, 45, 168], [69, 39, 160], [49, 27, 146], [57, 73, 171],
+  [48, 63, 159], [40, 53, 147], [26, 35, 126], [25, 118, 210], [21, 101, 192], [13, 71, 161], [2, 119, 189], [1, 87, 155],
+]
 const TEXT = '#333333', GREY = '#d4d9df'
 
 /** The player's string-hash: from the last character, h × 33 xor the code. */

@@ -30,7 +30,7 @@ export function parseChat(xml: string | null): ChatItem[] {
   }
   return (doc.popcorn?.chattimeline ?? []).flatMap((c) => {
     const t = Number.parseFloat(c.in ?? '')
-    if (!Number.isFinite(t) || c.target && c.target !== 'chat') return []
+    if (!Number.isFinite(t) || (c.target && c.target !== 'chat')) return []
     return [{ kind: 'message' as const, t, name: String(c.name ?? ''), moderator: c.senderRole === 'MODERATOR', emphasized: c.chatEmphasizedText === 'true', text: decodeHtml(String(c.message ?? '')) }]
   })
 }

@@ -74,7 +74,8 @@ async function media(source: AssetSource, dir: string, options: ConvertOptions, 
 }
 
 /** The chapters file: one chapter per slide change, titled by the slides' text files where BBB wrote them. */
-async function chaptersFile(source: AssetSource, p: Presentation, range: { from: number; to: number }, dir: string, lang: ChapterLanguage | undefined): Promise<string | undefined> {
+async function chaptersFile(source: AssetSource, p: Presentation, range: { from: number; to: number }, dir: string,
+  lang: ChapterLanguage | undefined): Promise<string | undefined> {
   const texts = new Map<string, string | null>()
   for (const href of new Set(p.slides.flatMap((s) => (s.textHref ? [s.textHref] : [])))) {
     texts.set(href, (await source.read(safeAssetPath(href), 64 * 1024).catch(() => null))?.toString('utf8') ?? null)
@@ -117,7 +118,8 @@ export async function convertPlayback(input: string, output: string, options: Co
     const columnWidth = Math.round(width / 4 / 2) * 2
     const chat = chatTimeline(p.chat, p.polls, options.chat ?? 'none')
     if ((options.chat ?? 'none') !== 'none' && !chat.length) warn('no chat message or poll in this recording: no chat panel')
-    const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1, panelTimes: chat.map((c) => c.t),
+    const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1,
+      panelTimes: chat.map((c) => c.t),
       columnOn: webcam?.layout === 'side' ? webcam.on : [],
     })
     const plan: RenderPlan = {
@@ -129,7 +131,8 @@ export async function convertPlayback(input: string, output: string, options: Co
     }
     const loadImage = (href: string) => playback.source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
     // The chat column keeps the cameras' place at its top when the recording has cameras.
-    const chatPanel = chat.length ? (n: number) => chatPanelSvg(chat, n, { width: columnWidth, height, top: webcam ? Math.round((columnWidth * 3) / 4) : 0 }, options.lang) : undefined
+    const chatPanel = chat.length ? (n: number) => chatPanelSvg(chat, n, { width: columnWidth, height, top: webcam ? Math.round((columnWidth * 3) / 4) : 0 },
+      options.lang) : undefined
     const renderer = new FrameRenderer(p, { width, height, columnWidth, chat: chatPanel }, loadImage, warn)
     const videoFile = path.join(tmp, 'picture.mp4'), audioFile = path.join(tmp, 'sound.m4a')
     const stop = new AbortController()

@@ -104,7 +104,7 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
   if (plan.webcam) {
     args.push(...inputArgs(plan.webcam.file, plan))
     const on = `enable='${cams}'`
-    const cam = `[${++input}:v]`
+    const cam = `[${input + 1}:v]`
     if (plan.webcam.layout === 'fill') {
       filters.push(fit(cam, W, 'cam'))
       step(`overlay=0:0:eof_action=pass:${on}`, '[cam]')

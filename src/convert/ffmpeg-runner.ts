@@ -78,7 +78,7 @@ function exitError(binary: string, code: number | null, signal: NodeJS.Signals |
   return new ConvertError(`${binary} failed (exit ${code}): ${tail}`)
 }
 
-export interface ProbedStream {
+interface ProbedStream {
   codec_type: 'video' | 'audio' | 'subtitle' | string
   codec_name?: string
   width?: number

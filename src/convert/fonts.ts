@@ -41,7 +41,7 @@ const require = createRequire(import.meta.url)
 const cacheDir = path.join(os.tmpdir(), 'bbb-portal-fonts')
 
 /** WOFF 1.0 → SFNT: the same tables, inflated where compressed, behind an SFNT directory. */
-export function woffToSfnt(woff: Buffer): Buffer {
+function woffToSfnt(woff: Buffer): Buffer {
   if (woff.readUInt32BE(0) !== 0x774f4646) throw new Error('not a WOFF file')
   const count = woff.readUInt16BE(12)
   const tables = Array.from({ length: count }, (_, i) => {

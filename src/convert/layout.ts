@@ -7,7 +7,7 @@ export type WebcamChoice = Exclude<WebcamLayout, 'fill'> | 'auto'
 export const webcamChoices: WebcamChoice[] = ['auto', 'side', 'pip', 'none']
 
 /** Slides other than BBB's logo and screenshare placeholders, or a screenshare: something to show besides the cameras. */
-export function hasContent(p: Pick<Presentation, 'slides' | 'deskshare'>): boolean {
+function hasContent(p: Pick<Presentation, 'slides' | 'deskshare'>): boolean {
   return p.deskshare.length > 0 || p.slides.some((s) => !/(^|\/)(logo|deskshare)\.png$/.test(s.href))
 }
 

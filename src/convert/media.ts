@@ -39,7 +39,10 @@ export interface Interval {
 /** A 16×16 grey frame that varies: a camera's picture, not BBB's uniform filler. */
 const varies = (frame: Buffer) => {
   let sum = 0, squares = 0
-  for (const v of frame) (sum += v), (squares += v * v)
+  for (const v of frame) {
+    sum += v
+    squares += v * v
+  }
   const mean = sum / frame.length
   return squares / frame.length - mean * mean > 25
 }

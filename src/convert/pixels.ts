@@ -28,7 +28,8 @@ export function union(a: Rect | undefined, b: Rect | undefined): Rect | undefine
  * even rectangle (the whole picture by default). Done once per distinct picture, it sends ffmpeg
  * 1.5 bytes per pixel instead of 4 and spares it a conversion.
  */
-export function rgbaToI420(rgba: Buffer, width: number, height: number, out: Buffer = Buffer.allocUnsafe((width * height * 3) / 2), rect: Rect = { x: 0, y: 0, w: width, h: height }): Buffer {
+export function rgbaToI420(rgba: Buffer, width: number, height: number, out: Buffer = Buffer.allocUnsafe((width * height * 3) / 2), rect: Rect = { x: 0, y: 0,
+  w: width, h: height }): Buffer {
   const uOffset = width * height, vOffset = uOffset + uOffset / 4, half = width / 2
   for (let y = rect.y; y < rect.y + rect.h; y++) {
     let i = (y * width + rect.x) * 4, o = y * width + rect.x
@@ -55,7 +56,9 @@ export const CURSOR = rgbaToI420(Buffer.from(Array.from({ length: 4 }, () => [25
 export function blendOver(bottom: Buffer, top: Buffer, width?: number, rect?: Rect): void {
   const top32 = new Uint32Array(top.buffer, top.byteOffset, top.length >> 2)
   const bottom32 = new Uint32Array(bottom.buffer, bottom.byteOffset, bottom.length >> 2)
-  const rows = rect && width ? Array.from({ length: rect.h }, (_, k) => [(rect.y + k) * width + rect.x, (rect.y + k) * width + rect.x + rect.w]) : [[0, top32.length]]
+  const rows = rect && width
+    ? Array.from({ length: rect.h }, (_, k) => [(rect.y + k) * width + rect.x, (rect.y + k) * width + rect.x + rect.w])
+    : [[0, top32.length]]
   for (const [from, to] of rows) {
     for (let i = from!; i < to!; i++) {
       const px = top32[i]!

@@ -23,7 +23,8 @@ export async function loadPresentation(source: AssetSource, warn: (message: stri
   // BBB 2.6+ keeps the whiteboard in tldraw.json; older versions in shapes.svg.
   const fromTldraw = tldraw ? parseTldraw(tldraw.toString('utf8'), slides, warn) : undefined
   return {
-    recordId: meta.recordId, name: meta.name, durationS: meta.durationS, slides, ink: [...svgInk, ...(fromTldraw?.ink ?? [])].sort((a, b) => a.timestamp - b.timestamp),
+    recordId: meta.recordId, name: meta.name, durationS: meta.durationS, slides,
+    ink: [...svgInk, ...(fromTldraw?.ink ?? [])].sort((a, b) => a.timestamp - b.timestamp),
     panzooms: zoom.panzooms, tldraw: zoom.tldraw || !!fromTldraw, bbbVersion: fromTldraw?.bbbVersion,
     cursor: parseCursor(text(cursor)), deskshare: parseDeskshare(text(deskshare)), chat: parseChat(text(chat)), polls: parsePolls(text(polls)),
   }

@@ -63,16 +63,16 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
   const add = (t: number) => {
     if (t > options.from && t < options.to) times.add(Math.round(t * 1000) / 1000)
   }
-  for (const s of p.slides) add(s.in), add(s.out)
+  for (const s of p.slides) [s.in, s.out].forEach(add)
   for (const z of p.panzooms) add(z.t)
-  for (const d of p.deskshare) add(d.start), add(d.stop)
-  if (options.annotations) for (const v of p.ink) add(v.timestamp), v.undo >= 0 && add(v.undo)
+  for (const d of p.deskshare) [d.start, d.stop].forEach(add)
+  if (options.annotations) for (const v of p.ink) [v.timestamp, ...(v.undo >= 0 ? [v.undo] : [])].forEach(add)
   const cursor: CursorEvent[] = options.cursor ? p.cursor : []
   for (const c of cursor) add(c.t)
   const panelTimes = options.panelTimes ?? []
   for (const t of panelTimes) add(t)
   const columnOn = options.columnOn ?? []
-  for (const c of columnOn) add(c.start + options.from), add(c.stop + options.from)
+  for (const c of columnOn) [c.start + options.from, c.stop + options.from].forEach(add)
 
   const inkBySlide = new Map<string, Array<{ index: number; v: InkVersion }>>()
   p.ink.forEach((v, index) => {
@@ -96,7 +96,8 @@ export function buildTimeline(p: Presentation, options: TimelineOptions): FrameS
     const ink = s && options.annotations ? visibleInk(inkBySlide.get(s.id) ?? [], t) : []
     const raw = lastAtOrBefore(cursor, t)
     // Pre-tldraw cursors are fractions of the view; tldraw ones are page coordinates.
-    const c = raw && !(raw.x === -1 && raw.y === -1) && p.tldraw ? { x: ((raw.x - offset) / scale - viewBox[0]) / viewBox[2], y: ((raw.y - offset) / scale - viewBox[1]) / viewBox[3] } : raw
+    const c = raw && !(raw.x === -1 && raw.y === -1) && p.tldraw ? { x: ((raw.x - offset) / scale - viewBox[0]) / viewBox[2],
+      y: ((raw.y - offset) / scale - viewBox[1]) / viewBox[3] } : raw
     const panel = countAtOrBefore(panelTimes, t)
     const column = columnOn.some((c) => t - options.from >= c.start && t - options.from < c.stop)
     const frame: FrameState = {

@@ -4,7 +4,7 @@ import type { AssetSource } from './asset-source.ts'
 import { ConvertError } from './errors.ts'
 
 /** The file the video format's index.html plays (`video-0.m4v` with the default preset). */
-export function videoFileName(indexHtml: string | null): string[] {
+function videoFileName(indexHtml: string | null): string[] {
   const names = [...(indexHtml ?? '').matchAll(/<source[^>]*\ssrc\s*=\s*["']([^"'?#]+)["']/gi)].map((m) => m[1]!.replace(/^\.\//, ''))
   return [...new Set([...names.filter((n) => /^[A-Za-z0-9_.-]+\.(?:m4v|mp4|webm)$/.test(n)), 'video-0.m4v', 'video-0.mp4', 'video-0.webm'])]
 }

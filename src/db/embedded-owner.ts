@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 /** Another process holds the embedded database: opening it as a second instance would lose writes. */
-export class EmbeddedDatabaseBusy extends Error {}
+class EmbeddedDatabaseBusy extends Error {}
 
 interface Owner {
   pid: number

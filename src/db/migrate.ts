@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely'
 import type { Database } from './database.ts'
 
-export const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url))
+const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url))
 
 export function createMigrator(db: Database): Migrator {
   return new Migrator({

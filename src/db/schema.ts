@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 import type { RecordingFormat } from '../bbb/recording.ts'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -50,7 +50,7 @@ export interface UsersTable {
 
 export type OwnerReason = 'moodle-user' | 'moodle-owner' | `moodle-role:${string}` | 'greenlight-owner' | 'greenlight-shared' | 'pod-owner' | 'mapping' | 'admin' | 'fallback'
 
-export interface RecordingOwnersTable {
+interface RecordingOwnersTable {
   recording_id: number
   user_id: number
   reason: OwnerReason
@@ -60,7 +60,7 @@ export interface RecordingOwnersTable {
 }
 
 /** How a recording's owners were found; no row before the first owner resolution. */
-export interface RecordingOwnershipTable {
+interface RecordingOwnershipTable {
   recording_id: number
   /** `moodle:recordings`, `greenlight`, `mapping`…, `none` for orphans. */
   owner_match: string
@@ -70,7 +70,7 @@ export interface RecordingOwnershipTable {
   checked_at: Timestamp
 }
 
-export interface SyncRunsTable {
+interface SyncRunsTable {
   id: Generated<number>
   source: string
   started_at: Generated<Date>
@@ -102,7 +102,7 @@ export interface OwnersTally {
   errors?: string[]
 }
 
-export interface MoodleNoticesTable {
+interface MoodleNoticesTable {
   source: string
   moodle: string
   activity_id: number
@@ -112,7 +112,7 @@ export interface MoodleNoticesTable {
   reverted_at: Date | null
 }
 
-export interface SessionsTable {
+interface SessionsTable {
   token_hash: string
   user_id: number
   is_admin: boolean
@@ -130,7 +130,7 @@ export const activeImportStates = ['queued', 'fetching', 'converting', 'uploadin
 /** Whether an import (or a status named after its state) is still under way. */
 export const isActiveImport = (state: string | null | undefined) => (activeImportStates as readonly string[]).includes(state ?? '')
 
-export interface ImportsTable {
+interface ImportsTable {
   id: Generated<number>
   recording_id: number
   requested_by: number
@@ -149,13 +149,13 @@ export interface ImportsTable {
   finished_at: Date | null
 }
 
-export interface RetiredSourcesTable {
+interface RetiredSourcesTable {
   source: string
   retired_at: Generated<Date>
   retired_by: string
 }
 
-export interface AuditLogTable {
+interface AuditLogTable {
   id: Generated<string>
   at: Generated<Date>
   actor: string
@@ -166,7 +166,7 @@ export interface AuditLogTable {
   after: Json<unknown> | null
 }
 
-export interface CampaignsTable {
+interface CampaignsTable {
   source: string
   opened_at: Generated<Date>
   opened_by: string
@@ -174,7 +174,7 @@ export interface CampaignsTable {
   sender_until: Date | null
 }
 
-export interface CampaignStepsTable {
+interface CampaignStepsTable {
   source: string
   step: string
   planned_at: Generated<Date>
@@ -185,7 +185,7 @@ export interface CampaignStepsTable {
 
 export type CampaignMailState = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped'
 
-export interface CampaignMailsTable {
+interface CampaignMailsTable {
   id: Generated<number>
   source: string
   /** `announcement`, or `reminder-<offset>` (e.g. `reminder-7d`). */
@@ -200,13 +200,13 @@ export interface CampaignMailsTable {
   sent_at: Date | null
 }
 
-export interface CampaignUnsubscribesTable {
+interface CampaignUnsubscribesTable {
   source: string
   user_id: number
   at: Generated<Date>
 }
 
-export interface DeadlineRunsTable {
+interface DeadlineRunsTable {
   source: string
   fate: string
   started_at: Generated<Date>
@@ -234,9 +234,8 @@ export interface DB {
   deadline_runs: DeadlineRunsTable
 }
 
-export type RecordingRow = Selectable<RecordingsTable>
+type RecordingRow = Selectable<RecordingsTable>
 /** A recording as the admin API lists it: with how its owners were found. */
 export type RecordingWithOwnership = RecordingRow & { orphaned: boolean; owner_match: string | null }
 export type SyncRunRow = Selectable<SyncRunsTable>
 export type ImportRow = Selectable<ImportsTable>
-export type UserRow = Selectable<UsersTable>

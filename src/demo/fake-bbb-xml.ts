@@ -2,7 +2,7 @@
  * getRecordings XML as BBB 2.x writes it (RecMetaResponse.toXml, field order kept), used by
  * the fake BBB of the demo, the tests and the benchmark.
  */
-export interface FakeFormat {
+interface FakeFormat {
   type: string
   /** Absolute, or a path starting with "/" resolved against the fake server's URL. */
   url: string
@@ -52,8 +52,8 @@ export function recordingXml(r: FakeRecording, options: RenderOptions): string {
     .map((f) => {
       const previews = f.previews?.length
         ? `<preview><images>${f.previews
-            .map((p) => `<image width="${p.width}" height="${p.height}" alt="${escapeXml(p.alt)}">${escapeXml(absolute(p.url, options.baseUrl))}</image>`)
-            .join('')}</images></preview>`
+          .map((p) => `<image width="${p.width}" height="${p.height}" alt="${escapeXml(p.alt)}">${escapeXml(absolute(p.url, options.baseUrl))}</image>`)
+          .join('')}</images></preview>`
         : ''
       return (
         `<format><type>${escapeXml(f.type)}</type><url>${escapeXml(absolute(f.url, options.baseUrl))}</url>` +

@@ -7,7 +7,7 @@ import { moodleActivities } from './sample-recordings.ts'
 const PREFIX = 'sample_moodle_'
 
 /** The people of the sample Moodle: the teacher of both courses and a co-teacher of the first. */
-export const sampleMoodlePeople = {
+const sampleMoodlePeople = {
   teacher: { id: 2, username: 'enseignant', firstname: 'Camille', lastname: 'Enseignant' },
   coTeacher: { id: 3, username: 'marie.curie', firstname: 'Marie', lastname: 'Curie' },
   student: { id: 4, username: 'etudiant', firstname: 'Léo', lastname: 'Étudiant' },
@@ -53,6 +53,7 @@ function sampleRows(): Record<string, Row[]> {
  * Moodle: the demo's recordings get their owners the way production's do, from the activities'
  * creators and the courses' teachers; the Greenlight room has none there and stays an orphan.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database: the sample is written with raw SQL
 export async function sampleMoodle(db: Kysely<any>): Promise<MoodleDb> {
   const exists = await sql<{ found: string | null }>`SELECT to_regclass(${`${PREFIX}user`})::text AS found`.execute(db)
   if (!exists.rows[0]?.found) {

@@ -10,7 +10,7 @@ export interface SampleSlide {
 }
 
 export const SLIDE_WIDTH = 1600
-export const SLIDE_HEIGHT = 900
+const SLIDE_HEIGHT = 900
 const ACCENT = '#1f4e8c'
 
 // Simple diagrams on the right half of the slide (x 900–1500, y 260–780), drawn as a teacher's deck would.

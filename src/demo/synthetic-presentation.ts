@@ -96,7 +96,7 @@ export async function writeSyntheticPresentation(root: string, spec: Presentatio
       const rate = `r=${spec.webcam.fps ?? 15}:d=${spec.durationS}`
       const picture = spec.webcam.blank ? `color=c=white:s=320x240:${rate}`
         : spec.webcam.on ? `color=c=white:s=320x240:${rate}[w];testsrc2=s=320x240:${rate}[c];[w][c]overlay=enable='${spec.webcam.on.map(([a, b]) => `between(t,${a},${b})`).join('+')}'`
-        : `testsrc2=s=320x240:${rate}`
+          : `testsrc2=s=320x240:${rate}`
       await ffmpeg(['-f', 'lavfi', '-i', picture, ...audioArgs(spec), '-c:v', vcodec, ...fast, '-g', String(spec.webcam.fps ?? 15), '-pix_fmt', 'yuv420p', '-c:a', acodec, '-b:a', '48k', '-shortest', path.join(dir, 'video', `webcams.${ext}`)])
     } else {
       await mkdir(path.join(dir, 'audio'), { recursive: true })

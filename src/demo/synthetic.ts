@@ -40,7 +40,7 @@ export function syntheticRecording(i: number, baseUrl = 'https://bbb.example.edu
         previews: [1, 2, 3].map((n) => ({ url: `${baseUrl}/presentation/${recordId}/presentation/${sha1(`p${i}`)}-${startTime}/thumbnails/thumb-${n}.png`, width: 176, height: 136, alt: `Diapositive ${n}` })),
       },
       i % 2 ? { type: 'video', url: `${baseUrl}/playback/video/${recordId}/`, processingTime: 300_000, length: minutes, size: 90_000_000 + i }
-            : { type: 'podcast', url: `${baseUrl}/podcast/${recordId}/audio.ogg`, processingTime: 20_000, length: minutes, size: 9_000_000 + i },
+        : { type: 'podcast', url: `${baseUrl}/podcast/${recordId}/audio.ogg`, processingTime: 20_000, length: minutes, size: 9_000_000 + i },
     ],
   }
 }

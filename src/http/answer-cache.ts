@@ -24,4 +24,3 @@ export function createAnswerCache(ttlMs: number, maxUsers = 10_000) {
     },
   }
 }
-export type AnswerCache = ReturnType<typeof createAnswerCache>

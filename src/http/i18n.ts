@@ -3,7 +3,7 @@ import { en } from './locales/en.ts'
 
 export const languages = ['fr', 'en'] as const
 export type Language = (typeof languages)[number]
-export type MessageKey = keyof typeof fr
+type MessageKey = keyof typeof fr
 const dictionaries: Record<Language, Record<MessageKey, string>> = { fr, en }
 
 /** The user's choice (cookie) first, then Accept-Language, then French. */

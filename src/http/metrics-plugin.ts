@@ -1,27 +1,27 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
-import { sql } from 'kysely'
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { Database } from '../db/database.ts'
+import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import { notFound, unauthorized } from '../errors.ts'
 import { importStates } from '../db/schema.ts'
 import { registerImportMetrics } from '../jobs/import-metrics.ts'
 
 /**
  * Prometheus metrics at /metrics: the process's defaults, request durations by route, imports
- * by state and the queue's depth (read from the database at each scrape, so any process
- * answers for all), and the import step durations of this process's workers. They tell who uses
+ * by state (read from the database at each scrape, so any process answers for all), the job
+ * queue's depth (pg-boss's count, where the process runs the queue, as serve does), and the
+ * import step durations of this process's workers. They tell who uses
  * the service and how much, so they are served only to the holder of METRICS_TOKEN.
  */
 export default fp(
-  async (fastify, { db, token }: { db: Database; token?: string }) => {
+  async (fastify, { imports, token, queueSizes }: { imports: Pick<ImportsRepository, 'countByState'>; token?: string; queueSizes?: () => Promise<Record<string, number>> }) => {
     const registry = new Registry()
     collectDefaultMetrics({ register: registry })
     registerImportMetrics(registry)
     new Gauge({
       name: 'bbb_portal_imports', help: 'Imports by state', labelNames: ['state'], registers: [registry],
       async collect() {
-        const rows = await db.selectFrom('imports').select(['state', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('state').execute()
+        const rows = await imports.countByState()
         for (const state of importStates) this.set({ state }, Number(rows.find((r) => r.state === state)?.n ?? 0))
       },
     })
@@ -29,12 +29,8 @@ export default fp(
       name: 'bbb_portal_import_queue_jobs', help: 'Jobs of the import queue by state (pg-boss)', labelNames: ['state'], registers: [registry],
       async collect() {
         this.reset()
-        try {
-          const { rows } = await sql<{ state: string; n: string }>`SELECT state, count(*) AS n FROM pgboss.job WHERE name = 'import' AND state < 'completed' GROUP BY state`.execute(db)
-          for (const r of rows) this.set({ state: r.state }, Number(r.n))
-        } catch {
-          // No queue yet (no process has started one): nothing to count.
-        }
+        // A process without the job queue (none opened) has nothing to count.
+        for (const [state, n] of Object.entries(await queueSizes?.() ?? {})) this.set({ state }, n)
       },
     })
     const durations = new Histogram({

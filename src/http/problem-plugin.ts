@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import { ZodError } from 'zod'
 import { HttpProblem } from '../errors.ts'
 
-export interface Problem {
+interface Problem {
   type: string
   title: string
   status: number
@@ -14,7 +14,7 @@ export interface Problem {
 }
 
 /** Maps any error to an RFC 7807 body; 5xx details are masked (logged, never sent). */
-export function toProblem(error: unknown, instance?: string): Problem {
+function toProblem(error: unknown, instance?: string): Problem {
   if (error instanceof HttpProblem) {
     return { type: 'about:blank', title: error.title, status: error.status, detail: error.detail, instance, ...error.extra }
   }

@@ -12,9 +12,8 @@ export function formatDuration(lang: Language, seconds: number): string {
   return h ? translate(lang, 'duration.hm', { h, m: String(minutes % 60).padStart(2, '0') }) : translate(lang, 'duration.m', { m: minutes })
 }
 
-
 /** How an owner came to a recording, in words: `moodle-role:editingteacher` is a role with its name. */
-export function ownerReasonText(lang: Language, reason: string): string {
+function ownerReasonText(lang: Language, reason: string): string {
   const [kind, role] = reason.split(/:(.*)/s)
   return translate(lang, `reason.${kind}`, { role })
 }
@@ -23,7 +22,7 @@ export function ownerReasonText(lang: Language, reason: string): string {
  * An error's own words on a page: in the reader's language when its code has them, as written
  * (English) on English pages, never on French ones, nor for a server error.
  */
-export function problemDetail(lang: Language, problem: { status: number; detail?: string; code?: unknown }): string | undefined {
+function problemDetail(lang: Language, problem: { status: number; detail?: string; code?: unknown }): string | undefined {
   if (problem.status >= 500) return undefined
   if (typeof problem.code === 'string' && hasMessage(`error.code.${problem.code}`)) return translate(lang, `error.code.${problem.code}`)
   return lang === 'en' ? problem.detail : undefined

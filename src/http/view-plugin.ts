@@ -29,7 +29,7 @@ declare module 'fastify' {
 /** `?embed=1`: the page inside Pod's "Mes vidéos" (no header; EMBED_ORIGINS may frame it). */
 export const isEmbedded = (url: string) => /[?&]embed=1(?:&|$)/.test(url)
 
-export const viewsDir = assetPath('views')
+const viewsDir = assetPath('views')
 const partials = ['status-badge', 'row-action', 'recording-row', 'pagination', 'flash', 'admin-nav'] as const
 
 export default fp(
@@ -75,7 +75,8 @@ export default fp(
       const title = typeof data.title === 'string' ? data.title : typeof data.titleKey === 'string' ? translate(lang, data.titleKey) : appName
       const documentTitle = title === appName ? appName : `${title} · ${appName}`
       return this.status(status).type('text/html; charset=utf-8').view(`pages/${template}`, {
-        ...data, title, documentTitle, lang, timeZone, viewer: this.request.viewer, csrfToken: this.csrfToken(), currentPath: this.request.url, embed: isEmbedded(this.request.url),
+        ...data, title, documentTitle, lang, timeZone, viewer: this.request.viewer, csrfToken: this.csrfToken(), currentPath: this.request.url,
+        embed: isEmbedded(this.request.url),
         flash: takeFlash(this.request, this),
       })
     })

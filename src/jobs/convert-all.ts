@@ -3,7 +3,7 @@ import type { ImportsRepository } from './imports-repository.ts'
 import { requestImport } from './request-import.ts'
 
 /** Who asks for imports nobody asked for (`sync --convert-all` of recordings without an owner). */
-export const SYSTEM_USER = 'bbb-portal'
+const SYSTEM_USER = 'bbb-portal'
 
 export interface ConvertAllResult {
   /** recordID → the owner the import is made for. */
@@ -27,7 +27,8 @@ export async function queueImports(deps: { imports: ImportsRepository; users: Pi
   let queued = 0
   let alreadyThere = 0
   for (const row of first.values()) {
-    if ((await requestImport({ imports: deps.imports, enqueue: options.enqueue }, row.id, row.user_id ?? system.id, { plainClaim: options.plainClaim ?? true })).created) queued++
+    if ((await requestImport({ imports: deps.imports, enqueue: options.enqueue }, row.id, row.user_id ?? system.id,
+      { plainClaim: options.plainClaim ?? true })).created) queued++
     else alreadyThere++
   }
   return { planned, queued, alreadyThere }

@@ -17,16 +17,15 @@ export function createImportMailer(smtpUrl: string, from: string, portalUrl: str
       const link = done ? resultLink(notice.link, portalUrl) : null
       const subject = !done ? `Échec de l'importation : ${notice.title}` : link?.kind === 'download' ? `Vidéo prête : ${notice.title}` : `Importé dans Pod : ${notice.title}`
       const text = done
-        ? [`Bonjour,`, ``, doneLine(notice.title, link, 'fr'), ...(options.draft && link?.kind === 'pod' ? [`Il y est en brouillon : publiez-le quand vous le souhaitez.`] : []), ``, `---`,
-          `${doneLine(notice.title, link, 'en')}${options.draft && link?.kind === 'pod' ? ' (It is a draft there.)' : ''}`]
-        : [`Bonjour,`, ``, `L'importation de « ${notice.title} » a échoué : ${notice.reason}`, `Vous pouvez la relancer depuis ${portalUrl}/recordings (« Réessayer »).`,
-          ``, `---`, `The import of "${notice.title}" failed: ${notice.reason}. Retry it from ${portalUrl}/recordings.`]
+        ? ['Bonjour,', '', doneLine(notice.title, link, 'fr'), ...(options.draft && link?.kind === 'pod' ? ['Il y est en brouillon : publiez-le quand vous le souhaitez.'] : []), '', '---',
+            `${doneLine(notice.title, link, 'en')}${options.draft && link?.kind === 'pod' ? ' (It is a draft there.)' : ''}`]
+        : ['Bonjour,', '', `L'importation de « ${notice.title} » a échoué : ${notice.reason}`, `Vous pouvez la relancer depuis ${portalUrl}/recordings (« Réessayer »).`,
+            '', '---', `The import of "${notice.title}" failed: ${notice.reason}. Retry it from ${portalUrl}/recordings.`]
       await transport.sendMail({ from, to: notice.to, subject, text: text.join('\n') })
     },
     close: () => transport.close(),
   }
 }
-export type ImportMailer = ReturnType<typeof createImportMailer>
 
 /** The line that says where the video is now: Pod's page, Pod's claim list, or the portal's download. */
 function doneLine(title: string, link: ResultLink | null, lang: 'fr' | 'en'): string {

@@ -1,7 +1,7 @@
 import { Histogram, type Registry } from 'prom-client'
 
 /** Durations of the import steps, observed by the workers of this process. */
-export const importStepSeconds = new Histogram({
+const importStepSeconds = new Histogram({
   name: 'bbb_portal_import_step_seconds',
   help: 'Duration of import steps (convert, publish) in this process',
   labelNames: ['step', 'outcome'],

@@ -24,6 +24,8 @@ export function createImportsRepository(db: Database) {
         .orderBy('r.start_time', 'desc').orderBy('o.created_at').orderBy('u.id')
         .execute(),
 
+    countByState: () => db.selectFrom('imports').select(['state', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('state').execute(),
+
     /** The live or done import of a recording. */
     async liveOf(recordingId: number) {
       return db.selectFrom('imports').selectAll().where('recording_id', '=', recordingId)
@@ -54,7 +56,8 @@ export function createImportsRepository(db: Database) {
      * Moves a run on and renews its lease; false when the run no longer holds the import
      * (cancelled, or its lease was lost): the run must stop.
      */
-    async advance(importId: number, token: string, leaseSeconds: number, change: { state?: ImportState; progress?: number | null; pod_video_id?: string; pod_video_url?: string; pod_asked_at?: Date } = {}) {
+    async advance(importId: number, token: string, leaseSeconds: number,
+      change: { state?: ImportState; progress?: number | null; pod_video_id?: string; pod_video_url?: string; pod_asked_at?: Date } = {}) {
       const result = await db.updateTable('imports').set({ ...change, lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`, updated_at: new Date() })
         .where('id', '=', importId).where('lease_token', '=', token).where('state', 'in', activeImportStates).executeTakeFirst()
       return Number(result.numUpdatedRows) > 0

@@ -10,8 +10,10 @@ import { openQueue } from './queue.ts'
 import { startWorkers } from './worker.ts'
 
 /** The job queue of imports on our database, and workers when this process runs some. */
-export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, log: Logger, options: { podPollMs?: number; cancelCheckMs?: number; tmpDir?: string; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
-  const queue = await openQueue(handle, config.imports, log, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds, campaignRetryDelaySeconds: options.campaignRetryDelaySeconds })
+export async function openImportPipeline(config: AppConfig, handle: DatabaseHandle, log: Logger,
+  options: { podPollMs?: number; cancelCheckMs?: number; tmpDir?: string; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
+  const queue = await openQueue(handle, config.imports, log, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
+    campaignRetryDelaySeconds: options.campaignRetryDelaySeconds })
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined
   const stopping = new AbortController()
   const pod = config.imports.pod ? createPodClient(config.imports.pod, { connectTimeoutMs: config.connectTimeoutMs }) : undefined
@@ -26,7 +28,8 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
     async startWorkers(imports: ImportsRepository, concurrency = config.imports.concurrency) {
       const runImport = createImportRunner({
         imports, sources: config.sources, target: publishTargetFor(config, pod, options), connectTimeoutMs: config.connectTimeoutMs,
-        maxImportBytes: config.imports.maxImportBytes, chat: config.imports.chat, leaseSeconds: config.imports.leaseSeconds, cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log,
+        maxImportBytes: config.imports.maxImportBytes, chat: config.imports.chat, leaseSeconds: config.imports.leaseSeconds,
+        cancelCheckMs: options.cancelCheckMs, tmpDir: options.tmpDir, log,
         notify: mailer?.send, stopping: stopping.signal,
       })
       workers = await startWorkers({ queue, imports, runImport, concurrency, retryLimit: config.imports.retryLimit, log })

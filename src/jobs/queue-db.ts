@@ -22,10 +22,10 @@ export function queueDatabase(handle: DatabaseHandle, schema: string, options: {
   let pool: pg.Pool | undefined
   const run: (text: string, values: unknown[]) => Promise<Result> = handle.pglite
     ? async (text, values) => {
-        if (values?.length) return handle.pglite!.query(text, values)
-        const results = await handle.pglite!.exec(text)
-        return { rows: results.at(-1)?.rows ?? [] }
-      }
+      if (values?.length) return handle.pglite!.query(text, values)
+      const results = await handle.pglite!.exec(text)
+      return { rows: results.at(-1)?.rows ?? [] }
+    }
     : (text, values) => {
         if (!pool) {
           pool = new pg.Pool({ connectionString: handle.databaseUrl!, max: 4 })

@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts'
 
 export const IMPORT_QUEUE = 'import'
 /** One job per source sends its campaign's queued e-mails; its retries wait for a mail server that was away. */
-export const CAMPAIGN_QUEUE = 'campaign'
+const CAMPAIGN_QUEUE = 'campaign'
 
 export interface QueueSettings {
   /** How long a worker may hold an import before it is given to another (its lease). */
@@ -15,7 +15,8 @@ export interface QueueSettings {
 }
 
 /** pg-boss on our database (its own pool on PostgreSQL, the one client of the embedded PGlite). */
-export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, log: Logger, options: { supervise?: boolean; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
+export async function openQueue(handle: DatabaseHandle, settings: QueueSettings, log: Logger,
+  options: { supervise?: boolean; maintenanceIntervalSeconds?: number; campaignRetryDelaySeconds?: number } = {}) {
   // Maintenance is what gives an expired lease's job to another worker.
   const common = { schema: 'pgboss', supervise: options.supervise ?? true, maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30, monitorStateIntervalSeconds: 30 }
   const db = queueDatabase(handle, common.schema, { log })
@@ -42,6 +43,13 @@ export async function openQueue(handle: DatabaseHandle, settings: QueueSettings,
     },
     async depth() {
       return boss.getQueueSize(IMPORT_QUEUE)
+    },
+    /** The import queue's jobs by state, as pg-boss counts them. */
+    async sizes() {
+      const [created, upToRetry, upToActive] = await Promise.all([
+        boss.getQueueSize(IMPORT_QUEUE, { before: 'retry' }), boss.getQueueSize(IMPORT_QUEUE, { before: 'active' }), boss.getQueueSize(IMPORT_QUEUE, { before: 'completed' }),
+      ])
+      return { created, retry: upToRetry - created, active: upToActive - upToRetry }
     },
     /** Asks for the source's campaign e-mails to be sent (nothing more when a job already waits). */
     async sendCampaign(source: string) {

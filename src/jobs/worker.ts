@@ -20,7 +20,8 @@ export interface WorkerOptions {
 export async function startWorkers(o: WorkerOptions) {
   const ids: string[] = []
   for (let i = 0; i < o.concurrency; i++) {
-    ids.push(await o.queue.boss.work<{ importId: number }>(IMPORT_QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2 }, async ([job]) => {
+    ids.push(await o.queue.boss.work<{ importId: number }>(IMPORT_QUEUE, { batchSize: 1, includeMetadata: true,
+      pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2 }, async ([job]) => {
       if (!job) return
       try {
         const outcome = await o.runImport(job.data.importId, { last: job.retryCount >= o.retryLimit })

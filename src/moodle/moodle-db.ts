@@ -6,6 +6,8 @@ import type { MoodleDbConfig } from '../config.ts'
 /** A Moodle database, PostgreSQL or MySQL/MariaDB, read through raw SQL with its table prefix. */
 export interface MoodleDb {
   readonly kind: 'postgres' | 'mysql'
+  /** Read through raw SQL only: Moodle's tables carry the site's prefix, so there is no schema type. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   db: Kysely<any>
   /** A prefixed, quoted table name: `table('user')` is `mdl_user`. */
   table(name: string): RawBuilder<unknown>
@@ -17,6 +19,7 @@ export function openMoodleDb(config: MoodleDbConfig): MoodleDb {
   const dialect = mysql
     ? new MysqlDialect({ pool: createPool({ uri: config.url.replace(/^mariadb:/, 'mysql:'), connectionLimit: 4, connectTimeout: 10_000, supportBigNumbers: true, bigNumberStrings: false }) })
     : new PostgresDialect({ pool: new pg.Pool({ connectionString: config.url, max: 4, connectionTimeoutMillis: 10_000 }) })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = new Kysely<any>({ dialect })
   return {
     kind: mysql ? 'mysql' : 'postgres',

@@ -43,10 +43,11 @@ export function moodleRepository(m: MoodleDb) {
       return row?.value ?? '0'
     },
     /** Role assignments in these contexts, of these roles (or of any role when `roleIds` is null). */
-    assignments: (contextIds: number[], roleIds: number[] | null) => inChunks(contextIds, (chunk) => rows<{ contextid: number; roleid: number; userid: number }>(
-      roleIds
-        ? sql`SELECT contextid, roleid, userid FROM ${t('role_assignments')} WHERE contextid IN (${ids(chunk)}) AND roleid IN (${ids(roleIds)})`
-        : sql`SELECT contextid, roleid, userid FROM ${t('role_assignments')} WHERE contextid IN (${ids(chunk)})`)),
+    assignments: (contextIds: number[], roleIds: number[] | null) => inChunks(contextIds,
+      (chunk) => rows<{ contextid: number; roleid: number; userid: number }>(
+        roleIds
+          ? sql`SELECT contextid, roleid, userid FROM ${t('role_assignments')} WHERE contextid IN (${ids(chunk)}) AND roleid IN (${ids(roleIds)})`
+          : sql`SELECT contextid, roleid, userid FROM ${t('role_assignments')} WHERE contextid IN (${ids(chunk)})`)),
     addLogs: (activityIds: number[]) => inChunks(activityIds, (chunk) => rows<{ bigbluebuttonbnid: number; userid: number }>(
       sql`SELECT bigbluebuttonbnid, userid FROM ${t('bigbluebuttonbn_logs')} WHERE log = 'Add' AND bigbluebuttonbnid IN (${ids(chunk)}) ORDER BY id`)),
     enrolments: (userIds: number[], courseIds: number[]) => inChunks(userIds, (chunk) => rows<{ userid: number; courseid: number }>(sql`
@@ -60,8 +61,9 @@ export function moodleRepository(m: MoodleDb) {
         WHERE id = ${activityId} AND ${expected === null ? sql`intro IS NULL` : sql`intro = ${expected}`}`.execute(m.db)
       return Number(result.numAffectedRows ?? 0) > 0
     },
-    users: (userIds: number[]) => inChunks(userIds, (chunk) => rows<{ id: number; username: string; email: string; firstname: string; lastname: string; deleted: number; suspended: number }>(
-      sql`SELECT id, username, email, firstname, lastname, deleted, suspended FROM ${t('user')} WHERE id IN (${ids(chunk)})`)),
+    users: (userIds: number[]) => inChunks(userIds,
+      (chunk) => rows<{ id: number; username: string; email: string; firstname: string; lastname: string; deleted: number; suspended: number }>(
+        sql`SELECT id, username, email, firstname, lastname, deleted, suspended FROM ${t('user')} WHERE id IN (${ids(chunk)})`)),
   }
 }
 export type MoodleRepository = ReturnType<typeof moodleRepository>

@@ -9,7 +9,7 @@ export interface RecordingToResolve {
   metadata: Record<string, string>
 }
 
-export interface FoundOwner {
+interface FoundOwner {
   username: string
   email: string | null
   displayName: string
@@ -35,7 +35,7 @@ function sameActivityName(activityName: string, recordingName: string): boolean 
   return r.endsWith('...') && r.length > 3 && a.startsWith(r.slice(0, -3))
 }
 
-/** Step 1 to 3 of the issue: recordings table, then the meetingID, then course id + name. */
+/** An activity for each recording, as Pod looks it up: its recordings table, then the meetingID, then course id and name. */
 async function findActivities(repo: MoodleRepository, recordings: RecordingToResolve[]) {
   const found = new Map<string, { match: MoodleResolution['match']; activityId: number; courseId: number }>()
   for (const row of await repo.recordingRows(recordings.map((r) => r.recordId))) {
@@ -49,7 +49,8 @@ async function findActivities(repo: MoodleRepository, recordings: RecordingToRes
   for (const { r, id } of parsed) {
     const candidates = id ? bySeed.get(id.seed) ?? [] : []
     // The activity itself, else a restored copy in the same course (same seed), else any copy.
-    const pick = candidates.find((c) => c.id === id!.instanceId && c.course === id!.courseId) ?? candidates.find((c) => c.course === id!.courseId) ?? candidates[0]
+    const pick = candidates.find((c) => c.id === id!.instanceId && c.course === id!.courseId)
+      ?? candidates.find((c) => c.course === id!.courseId) ?? candidates[0]
     if (pick) found.set(r.recordId, { match: 'moodle:meetingid', activityId: pick.id, courseId: pick.course })
   }
   const rest = recordings.filter((r) => !found.has(r.recordId) && /^\d+$/.test(meta(r, 'bbb-context-id') ?? '') && meta(r, 'bbb-recording-name'))
@@ -73,7 +74,8 @@ const pathIds = (path: string | null) => (path ?? '').split('/').filter(Boolean)
 async function moderatorsByActivity(repo: MoodleRepository, activityIds: number[]): Promise<Map<number, FoundOwner[]>> {
   const [activities, roleRows, defaultSetting] = await Promise.all([repo.activities(activityIds), repo.roles(), repo.moderatorDefault()])
   const roles = new Map(roleRows.map((r) => [n(r.id), r.shortname]))
-  const coursePaths = new Map((await repo.courseContextPaths([...new Set(activities.filter((a) => !a.path).map((a) => a.course))])).map((c) => [n(c.instanceid), c.path]))
+  const coursePaths = new Map((await repo.courseContextPaths([...new Set(activities.filter((a) => !a.path).map((a) => a.course))])).map((c) => [n(c.instanceid),
+    c.path]))
   const plans = activities.map((a) => {
     const rules = parseParticipants(a.participants)
     return { ...a, rules, contexts: pathIds(a.path ?? coursePaths.get(a.course) ?? null), ...neededRoles(rules, defaultSetting, roles) }
@@ -85,11 +87,13 @@ async function moderatorsByActivity(repo: MoodleRepository, activityIds: number[
     repo.assignments(contextsFor((p) => p.anyRole), null),
   ])
   const byContext = new Map<number, Array<{ userId: number; roleId: number }>>()
-  for (const a of [...someRoles, ...anyRole]) byContext.set(n(a.contextid), [...(byContext.get(n(a.contextid)) ?? []), { userId: n(a.userid), roleId: n(a.roleid) }])
+  for (const a of [...someRoles, ...anyRole]) byContext.set(n(a.contextid), [...(byContext.get(n(a.contextid)) ?? []), { userId: n(a.userid),
+    roleId: n(a.roleid) }])
   // The owner counts only with the default rules, and only while enrolled in the course.
   const usingDefaults = plans.filter((p) => !p.rules)
   const addLogs = new Map<number, number>()
-  for (const log of await repo.addLogs(usingDefaults.map((p) => p.id))) if (!addLogs.has(n(log.bigbluebuttonbnid))) addLogs.set(n(log.bigbluebuttonbnid), n(log.userid))
+  for (const log of await repo.addLogs(usingDefaults.map((p) => p.id))) if (!addLogs.has(n(log.bigbluebuttonbnid))) addLogs.set(n(log.bigbluebuttonbnid),
+    n(log.userid))
   const enrolled = new Set((await repo.enrolments([...new Set(addLogs.values())], [...new Set(usingDefaults.map((p) => p.course))])).map((e) => `${n(e.userid)}:${n(e.courseid)}`))
 
   const reasons = new Map<number, Map<number, ModeratorReason>>()

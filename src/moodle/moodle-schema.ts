@@ -4,14 +4,14 @@
  * sample Moodle and the tests' Moodle databases.
  */
 export type MoodleKind = 'postgres' | 'mariadb'
-export type MoodleColumn = [name: string, type: 'seq' | 'int10' | 'int4' | 'int2' | 'int1' | 'char' | 'text', nullable?: boolean]
+type MoodleColumn = [name: string, type: 'seq' | 'int10' | 'int4' | 'int2' | 'int1' | 'char' | 'text', nullable?: boolean]
 const types: Record<MoodleKind, Record<MoodleColumn[1], string>> = {
   postgres: { seq: 'BIGSERIAL PRIMARY KEY', int10: 'BIGINT', int4: 'SMALLINT', int2: 'SMALLINT', int1: 'SMALLINT', char: 'VARCHAR(255)', text: 'TEXT' },
   mariadb: { seq: 'BIGINT AUTO_INCREMENT PRIMARY KEY', int10: 'BIGINT', int4: 'SMALLINT', int2: 'TINYINT', int1: 'TINYINT', char: 'VARCHAR(255)', text: 'LONGTEXT' },
 }
 
 /** The part of Moodle 4.x's schema the owner resolution reads (install.xml column types). */
-export const moodleTables: Record<string, MoodleColumn[]> = {
+const moodleTables: Record<string, MoodleColumn[]> = {
   bigbluebuttonbn: [['id', 'seq'], ['type', 'int2'], ['course', 'int10'], ['name', 'char'], ['intro', 'text', true], ['introformat', 'int4'], ['meetingid', 'char'], ['moderatorpass', 'char'], ['viewerpass', 'char'], ['participants', 'text', true], ['record', 'int1'], ['timecreated', 'int10'], ['timemodified', 'int10']],
   bigbluebuttonbn_recordings: [['id', 'seq'], ['courseid', 'int10'], ['bigbluebuttonbnid', 'int10'], ['groupid', 'int10', true], ['recordingid', 'char'], ['headless', 'int1'], ['imported', 'int1'], ['status', 'int1'], ['importeddata', 'text', true], ['timecreated', 'int10'], ['usermodified', 'int10'], ['timemodified', 'int10']],
   bigbluebuttonbn_logs: [['id', 'seq'], ['courseid', 'int10'], ['bigbluebuttonbnid', 'int10'], ['userid', 'int10', true], ['timecreated', 'int10'], ['meetingid', 'char'], ['log', 'char'], ['meta', 'text', true]],
@@ -27,7 +27,6 @@ export const moodleTables: Record<string, MoodleColumn[]> = {
 }
 
 const defaults: Record<MoodleColumn[1], unknown> = { seq: undefined, int10: 0, int4: 0, int2: 0, int1: 0, char: '', text: '' }
-
 
 /** CREATE TABLE statements for these tables, with `prefix` (Moodle's `mdl_`). */
 export function moodleDdl(kind: MoodleKind, prefix: string): string[] {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 
-export type MappingKind = 'meetingID' | 'recordID' | 'bbb-context-label'
+type MappingKind = 'meetingID' | 'recordID' | 'bbb-context-label'
 
 /** The admin's mapping: which usernames own the recordings of a meeting, a recording or a course label. */
 export interface OwnerMapping {
@@ -23,7 +23,7 @@ export function parseOwnerMapping(text: string, file = 'mapping file'): OwnerMap
     // `info` gives each row's line in the file, comments and blank lines included.
     rows = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, comment: '#', info: true }) as unknown as typeof rows
   } catch (error) {
-    throw new Error(`${file}: not valid CSV (${(error as Error).message})`)
+    throw new Error(`${file}: not valid CSV (${(error as Error).message})`, { cause: error })
   }
   const header = rows[0]?.record[0]?.toLowerCase()
   const only = KINDS.find((k) => k.toLowerCase() === header)
@@ -46,7 +46,7 @@ export function readOwnerMapping(file: string): OwnerMapping {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new Error(`OWNER_MAPPING_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+    throw new Error(`OWNER_MAPPING_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause: error })
   }
   return parseOwnerMapping(text, file)
 }

@@ -4,19 +4,19 @@ import type { DB } from '../db/schema.ts'
 import type { OwnersRepository } from './owners-repository.ts'
 import type { MoodleRepository } from '../moodle/moodle-repository.ts'
 
-export const DEFAULT_NOTICE = `<p><strong>Les enregistrements de cette activité seront supprimés le {deadline}</strong> avec l'ancien serveur BigBlueButton. Pour garder les vôtres, choisissez-les sur <a href="{portalUrl}">{portalUrl}</a> : ils seront importés dans Pod.</p>`
+export const DEFAULT_NOTICE = '<p><strong>Les enregistrements de cette activité seront supprimés le {deadline}</strong> avec l\'ancien serveur BigBlueButton. Pour garder les vôtres, choisissez-les sur <a href="{portalUrl}">{portalUrl}</a> : ils seront importés dans Pod.</p>'
 
 const start = (source: string) => `<!-- bbb-portal-notice:${source} -->`
 const END = '<!-- /bbb-portal-notice -->'
 
 /** The notice block, between markers that make applying idempotent and reverting exact. */
-export function noticeBlock(template: string, source: string, values: { deadline: string; portalUrl: string }): string {
+function noticeBlock(template: string, source: string, values: { deadline: string; portalUrl: string }): string {
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
   const body = template.replaceAll('{deadline}', escape(values.deadline)).replaceAll('{portalUrl}', escape(values.portalUrl))
   return `${start(source)}${body}${END}`
 }
 
-export function stripNotice(intro: string, source: string): string {
+function stripNotice(intro: string, source: string): string {
   const from = intro.indexOf(start(source))
   if (from < 0) return intro
   const to = intro.indexOf(END, from)

@@ -56,7 +56,8 @@ async function fromMoodle(sources: OwnerSources, list: Recording[]): Promise<Fou
   return Promise.all([...byDb].map(async ([name, { repo, list: mine }]) => {
     try {
       const decisions = new Map<string, Decision>()
-      for (const [recordId, f] of await resolveMoodleOwners(repo, mine)) decisions.set(recordId, { match: f.match, owners: f.owners, moodleActivityId: f.activityId, moodleCourseId: f.courseId })
+      for (const [recordId, f] of await resolveMoodleOwners(repo, mine)) decisions.set(recordId, { match: f.match, owners: f.owners,
+        moodleActivityId: f.activityId, moodleCourseId: f.courseId })
       return { decisions, failed: [] }
     } catch (error) {
       return { decisions: new Map(), failed: mine, error: `Moodle ${name}: ${(error as Error).message}` }
@@ -65,7 +66,8 @@ async function fromMoodle(sources: OwnerSources, list: Recording[]): Promise<Fou
 }
 
 /** Greenlight rooms and Pod meetings: a recording's meetingID names the room or meeting it was made in. */
-async function byMeetingId(resolver: { ownersByMeetingId(ids: string[]): Promise<Map<string, Array<UserInput & { reason: OwnerReason }>>> }, match: string, label: string, list: Recording[]): Promise<Found> {
+async function byMeetingId(resolver: { ownersByMeetingId(ids: string[]): Promise<Map<string, Array<UserInput & { reason: OwnerReason }>>> }, match: string,
+  label: string, list: Recording[]): Promise<Found> {
   try {
     const found = await resolver.ownersByMeetingId([...new Set(list.map((r) => r.meetingId))])
     const decisions = new Map<string, Decision>()
@@ -105,7 +107,8 @@ export function createOwnerService(deps: { repo: OwnersRepository; users: Pick<U
     const before = new Map(stored.map((r) => [r.id, r]))
     const changed = ownership.filter((o) => {
       const was = before.get(o.id)!
-      return was.owner_match !== o.ownerMatch || was.orphaned !== o.orphaned || numOrNull(was.moodle_activity_id) !== o.moodleActivityId || numOrNull(was.moodle_course_id) !== o.moodleCourseId
+      return was.owner_match !== o.ownerMatch || was.orphaned !== o.orphaned
+        || numOrNull(was.moodle_activity_id) !== o.moodleActivityId || numOrNull(was.moodle_course_id) !== o.moodleCourseId
     })
     const results = await Promise.allSettled([writeOwners(source, ownership, wanted), repo.setOwnership(changed, now)])
     for (const r of results) if (r.status === 'rejected') throw r.reason
@@ -133,12 +136,14 @@ export function createOwnerService(deps: { repo: OwnersRepository; users: Pick<U
    * `listed`: in a dry run, the recordings the listing found (nothing was stored), so that a
    * first dry run shows owners too.
    */
-  async function resolveSource(source: SourceConfig, options: { dry?: boolean; now?: Date; listed?: RecordingToResolve[] } = {}): Promise<{ tally: OwnersTally; byRecordId: Map<string, Candidate[]> }> {
+  async function resolveSource(source: SourceConfig,
+    options: { dry?: boolean; now?: Date; listed?: RecordingToResolve[] } = {}): Promise<{ tally: OwnersTally; byRecordId: Map<string, Candidate[]> }> {
     const stored = await repo.recordingsOf(source.name)
     const recordings: Recording[] = stored.map((r) => ({ rowId: r.id, recordId: r.record_id, meetingId: r.meeting_id, metadata: r.metadata }))
     if (options.dry && options.listed) {
       const known = new Set(recordings.map((r) => r.recordId))
-      for (const r of options.listed) if (!known.has(r.recordId)) recordings.push({ rowId: -1, recordId: r.recordId, meetingId: r.meetingId, metadata: lowerKeys(r.metadata) })
+      for (const r of options.listed) if (!known.has(r.recordId)) recordings.push({ rowId: -1, recordId: r.recordId, meetingId: r.meetingId,
+        metadata: lowerKeys(r.metadata) })
     }
 
     const decisions = new Map<string, Decision>()
@@ -151,9 +156,9 @@ export function createOwnerService(deps: { repo: OwnersRepository; users: Pick<U
       const pending = recordings.filter((r) => !decisions.has(r.recordId) && !failed.has(r.recordId))
       const found = resolver === 'moodle' ? await fromMoodle(sources, pending.filter((r) => madeBy(r, 'moodle')))
         : resolver === 'greenlight' && sources.greenlight ? [await byMeetingId(sources.greenlight, 'greenlight', 'Greenlight', pending.filter((r) => madeBy(r, 'greenlight')))]
-        : resolver === 'pod' && sources.pod ? [await byMeetingId(sources.pod, 'pod', 'Pod', pending)]
-        : resolver === 'mapping' && sources.mapping ? [fromMapping(sources.mapping, pending)]
-        : []
+          : resolver === 'pod' && sources.pod ? [await byMeetingId(sources.pod, 'pod', 'Pod', pending)]
+            : resolver === 'mapping' && sources.mapping ? [fromMapping(sources.mapping, pending)]
+              : []
       for (const f of found) {
         for (const [recordId, d] of f.decisions) decisions.set(recordId, d)
         for (const r of f.failed) failed.add(r.recordId)

@@ -53,7 +53,8 @@ export type PodClient = ReturnType<typeof createPodClient>
 
 export function createPodClient(pod: { url: string; token: string }, options: { dispatcher?: Dispatcher; connectTimeoutMs?: number } = {}) {
   const base = pod.url.replace(/\/+$/, '')
-  const dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 }, headersTimeout: 15 * 60_000, bodyTimeout: 15 * 60_000 })
+  const dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 }, headersTimeout: 15 * 60_000,
+    bodyTimeout: 15 * 60_000 })
 
   /** 5xx, 429 and network failures are thrown as they are (retrying may help); other 4xx are permanent. */
   async function call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: FormData | Record<string, unknown>, signal?: AbortSignal): Promise<T> {
@@ -68,7 +69,7 @@ export function createPodClient(pod: { url: string; token: string }, options: { 
     if (status >= 500 || status === 429) throw new Error(`Pod answered HTTP ${status} to ${method} ${path}`)
     if (status === 401) throw new PermanentImportError(`Pod refused POD_TOKEN (HTTP 401): ${text.slice(0, 200)}`)
     if (status === 403) throw new PermanentImportError(`the account of POD_TOKEN is not staff in Pod (HTTP 403): ${text.slice(0, 200)}`)
-    if (status === 413) throw new PermanentImportError(`the file is larger than Pod's web server accepts (HTTP 413, nginx client_max_body_size)`)
+    if (status === 413) throw new PermanentImportError('the file is larger than Pod\'s web server accepts (HTTP 413, nginx client_max_body_size)')
     if (status >= 400) throw new PermanentImportError(`Pod refused ${method} ${path} (HTTP ${status}): ${text.slice(0, 500)}`, status)
     try {
       return JSON.parse(text) as T

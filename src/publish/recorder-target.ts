@@ -26,7 +26,7 @@ export interface RecorderSettings {
 }
 
 /** Django's slugify: ASCII letters, digits, "_" and "-", lowercase. */
-export function slugify(text: string): string {
+function slugify(text: string): string {
   return text.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').toLowerCase().replace(/[^\w\s-]/g, '').trim().replace(/[-\s]+/g, '-').replace(/^[-_]+|[-_]+$/g, '')
 }
 

@@ -57,4 +57,3 @@ export function safeFileName(title: string, recordId: string): string {
   const id = recordId.replace(/[^A-Za-z0-9_-]+/g, '').slice(0, 80)
   return `${base}--${id}.mp4`
 }
-

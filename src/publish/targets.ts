@@ -7,7 +7,7 @@ import { recorderTarget } from './recorder-target.ts'
 import { claimListPath, type PublishTarget } from './target.ts'
 
 /** A group's id from its name (`/etc/group`) or number: Pod's user must be able to move claimed files. */
-export function groupId(group: string): number {
+function groupId(group: string): number {
   if (/^\d+$/.test(group)) return Number(group)
   const line = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[0] === group)
   if (!line) throw new Error(`RECORDER_GROUP: no group "${group}" on this machine`)
@@ -24,7 +24,8 @@ export function publishTargetFor(config: AppConfig, pod: PodClient | undefined, 
     return recorderTarget({
       dir: recorder.dir, podDir: recorder.podDir, timeZone: config.timeZone,
       sharing: { gid: recorder.group === undefined ? undefined : groupId(recorder.group) },
-      assign: recorder.assign && pod && settings ? { pod, recorderId: settings.recorderId, createUsers: settings.createUsers, staffUsers: settings.staffUsers, encodeTimeoutSeconds: settings.encodeTimeoutSeconds } : undefined,
+      assign: recorder.assign && pod && settings ? { pod, recorderId: settings.recorderId, createUsers: settings.createUsers, staffUsers: settings.staffUsers,
+        encodeTimeoutSeconds: settings.encodeTimeoutSeconds } : undefined,
       claimPage: settings && `${settings.url}${claimListPath}`,
     }, { pollMs: options.podPollMs })
   }

@@ -11,13 +11,13 @@ import { presentMyRecording } from './presenter.ts'
 const commaList = z.string().max(2000).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
 
 /** The API's query of "my recordings" (dates are whole days; the page's lenient form is in pages-routes). */
-export const myRecordingsQuery = z.strictObject({
+const myRecordingsQuery = z.strictObject({
   q: z.string().trim().max(200).optional().transform((v) => v || undefined),
   status: commaList.pipe(z.array(z.enum(recordingStatuses))).optional(),
   course: z.string().max(300).optional(),
   from: isoDay.optional().transform((v) => (v ? startOfDay(v) : undefined)),
   to: isoDay.optional().transform((v) => (v ? afterDay(v) : undefined)),
-  ids: commaList.pipe(z.array(z.string().regex(/^\d{1,9}$/, "must be ids").transform(Number)).max(200)).optional(),
+  ids: commaList.pipe(z.array(z.string().regex(/^\d{1,9}$/, 'must be ids').transform(Number)).max(200)).optional(),
   sort: z.enum(recordingSorts).default('newest'),
   limit: z.coerce.number().int().min(1).max(200).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -38,7 +38,14 @@ function parseListQuery(request: { url: string; query: unknown }) {
 }
 
 /** The teacher's API (`/api/v1`), used by Pod's front end and by our own pages' scripts. */
-const recordingsRoutes: FastifyPluginAsync<{ service: RecordingsService; deadlines: ReadonlyMap<string, Date | undefined>; cacheTtlMs: number; publicUrl: string }> = async (fastify, { service, deadlines, cacheTtlMs, publicUrl }) => {
+interface RecordingsApiOptions {
+  service: RecordingsService
+  deadlines: ReadonlyMap<string, Date | undefined>
+  cacheTtlMs: number
+  publicUrl: string
+}
+
+const recordingsRoutes: FastifyPluginAsync<RecordingsApiOptions> = async (fastify, { service, deadlines, cacheTtlMs, publicUrl }) => {
   fastify.addHook('onRequest', fastify.requireUser)
   const userId = (request: { viewer: { userId: number } | null }) => request.viewer!.userId
   const lists = createAnswerCache(cacheTtlMs)

@@ -1,11 +1,10 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Database } from '../db/database.ts'
 import { containsPattern } from '../db/query-helpers.ts'
-import type { ImportState } from '../db/schema.ts'
 
 /** What a teacher sees of a recording: derived from its latest import and the decline. */
 export const recordingStatuses = ['pending', 'queued', 'fetching', 'converting', 'uploading', 'encoding', 'done', 'failed', 'declined'] as const
-export type RecordingStatus = (typeof recordingStatuses)[number]
+type RecordingStatus = (typeof recordingStatuses)[number]
 export const recordingSorts = ['newest', 'oldest', 'name', 'longest'] as const
 
 export interface MyRecordingsFilter {
@@ -27,7 +26,7 @@ const statusSql = sql<RecordingStatus>`CASE
   WHEN li.state = 'failed' THEN 'failed'
   ELSE 'pending' END`
 /** The course or context a recording was made in, as the clients that create meetings name it. */
-export const courseSql = sql<string>`coalesce(nullif(r.metadata->>'bbb-context-name', ''), nullif(r.metadata->>'bbb-context-label', ''), nullif(r.metadata->>'bbb-context', ''), '')`
+const courseSql = sql<string>`coalesce(nullif(r.metadata->>'bbb-context-name', ''), nullif(r.metadata->>'bbb-context-label', ''), nullif(r.metadata->>'bbb-context', ''), '')`
 
 const orderBy = {
   newest: sql`start_time DESC, id DESC`,
@@ -73,6 +72,8 @@ export function createMyRecordingsRepository(db: Database) {
       .$if(withText, (qb) => qb.select(['r.record_id', 'r.meeting_name', courseSql.as('course')]))
 
   const filters = (f: MyRecordingsFilter) => {
+    // The builder of the `m` subquery below, whose type Kysely spells only at the call site.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const where: Array<(eb: any) => Expression<SqlBool>> = []
     if (f.q) {
       const like = containsPattern(f.q)
@@ -141,4 +142,3 @@ export function createMyRecordingsRepository(db: Database) {
   }
 }
 export type MyRecordingRow = NonNullable<Awaited<ReturnType<ReturnType<typeof createMyRecordingsRepository>['get']>>>
-export type { ImportState }

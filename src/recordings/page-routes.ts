@@ -34,7 +34,7 @@ const bulkBody = z.object({
 const downloadName = z.object({ name: z.string().max(300).regex(/^[^/\\\0]+\.mp4$/) })
 const backOf = (body: unknown) => safeReturnTo((body as { back?: unknown } | undefined)?.back)
 
-export interface PagesOptions {
+interface PagesOptions {
   service: RecordingsService
   deadlines: ReadonlyMap<string, Date | undefined>
   /** Cookies only over https when the portal is served so. */
@@ -74,7 +74,8 @@ const pagesRoutes: FastifyPluginAsync<PagesOptions> = async (fastify, { service,
       rows: rows.map((r) => recordingView(request.lang, r)),
       courses, statuses: recordingStatuses, sorts: recordingSorts,
       banners: deadlineBanners(request.lang, fastify.timeZone, sources, deadlines),
-      pagination: pages > 1 ? { page: query.page, pages, previous: query.page > 1 ? link(query.page - 1) : null, next: query.page < pages ? link(query.page + 1) : null } : null,
+      pagination: pages > 1 ? { page: query.page, pages, previous: query.page > 1 ? link(query.page - 1) : null,
+        next: query.page < pages ? link(query.page + 1) : null } : null,
       back: request.url,
     })
   })

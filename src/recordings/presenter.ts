@@ -18,7 +18,8 @@ export function presentMyRecording(r: MyRecordingRow, deadlines: ReadonlyMap<str
     course: r.course || null,
     startTime: iso(r.start_time),
     durationSeconds: r.duration_seconds,
-    formats: r.formats.map((f) => ({ type: f.type, url: f.url, previews: f.previews.map((p) => ({ url: p.url, width: p.width, height: p.height, alt: p.alt })) })),
+    formats: r.formats.map((f) => ({ type: f.type, url: f.url, previews: f.previews.map((p) => ({ url: p.url, width: p.width, height: p.height,
+      alt: p.alt })) })),
     playbackUrl: playbackUrlOf(r.formats),
     status: r.status,
     import: r.import_id === null

@@ -5,7 +5,7 @@ import { playbackUrlOf } from './presenter.ts'
 import { resultLink } from '../publish/target.ts'
 
 /** The status badge's words, shared by the page and its live updates. */
-export function statusLabel(lang: Language, r: Pick<MyRecordingRow, 'status' | 'import_progress' | 'import_attempts'>): string {
+function statusLabel(lang: Language, r: Pick<MyRecordingRow, 'status' | 'import_progress' | 'import_attempts'>): string {
   // A queued import that already failed once waits for its retry in the queue.
   if (r.status === 'queued' && (r.import_attempts ?? 0) > 0) return translate(lang, 'status.waiting')
   if (r.status === 'converting' && r.import_progress !== null) return translate(lang, 'status.convertingAt', { progress: r.import_progress })
@@ -41,4 +41,3 @@ export function recordingView(lang: Language, r: MyRecordingRow) {
     canCancel: isActiveImport(r.status),
   }
 }
-export type RecordingView = ReturnType<typeof recordingView>

@@ -1,10 +1,8 @@
 import { isActiveImport, type ImportRow } from '../db/schema.ts'
-import { HttpProblem, notFound } from '../errors.ts'
+import { conflict, notFound } from '../errors.ts'
 import type { ImportsRepository } from '../jobs/imports-repository.ts'
 import { requestImport } from '../jobs/request-import.ts'
 import type { MyRecordingsFilter, MyRecordingRow, createMyRecordingsRepository } from './my-recordings-repository.ts'
-
-const conflict = (detail: string, code: string) => new HttpProblem(409, 'Conflict', detail, { code })
 
 export interface RecordingsServiceDeps {
   recordings: ReturnType<typeof createMyRecordingsRepository>

@@ -43,7 +43,7 @@ export interface CsvExport {
 }
 
 /** Pod's owners column: `First Last (username)` entries joined by `, `. */
-export const ownersCell = (owners: Array<{ username: string; displayName: string | null }>) =>
+const ownersCell = (owners: Array<{ username: string; displayName: string | null }>) =>
   [...owners].sort((a, b) => a.username.localeCompare(b.username)).map((o) => (o.displayName ? `${o.displayName} (${o.username})` : o.username)).join(', ')
 
 /**

@@ -7,7 +7,7 @@ import { parseRecording } from '../bbb/recording.ts'
 /** A recording of the listing, its recordID known. */
 export type ListedRecording = RawRecording & { recordId: string }
 
-export type ListingMode = 'paged' | 'full' | 'by-record-id'
+type ListingMode = 'paged' | 'full' | 'by-record-id'
 
 export interface ListingResult {
   mode: ListingMode
@@ -48,113 +48,130 @@ function identify(raw: RawRecording, sink: ListingSink): ListedRecording | null 
   return null
 }
 
+/** What a listing has seen so far, and its hand-over to the sink: shared by the three strategies. */
+function listingState(client: BbbClient, source: Pick<SourceConfig, 'states'>, sink: ListingSink, onProgress?: (listed: number, total: number | null) => void) {
+  const listing = {
+    client,
+    sink,
+    states: stateParam(source),
+    seen: new Set<string>(),
+    pending: [] as ListedRecording[],
+    onProgress,
+
+    accept(raw: RawRecording) {
+      const listed = identify(raw, sink)
+      if (!listed || listing.seen.has(listed.recordId)) return // pages can shift: each recording once
+      listing.seen.add(listed.recordId)
+      listing.pending.push(listed)
+    },
+
+    async flush() {
+      const batch = listing.pending
+      listing.pending = []
+      if (batch.length) await sink.recordings(batch)
+      onProgress?.(listing.seen.size, null)
+    },
+
+    /** `recordID=` batches: each recording with all its formats, by recordID. */
+    async byIds(ids: string[]): Promise<Map<string, ListedRecording>> {
+      const found = new Map<string, ListedRecording>()
+      const wanted = new Set(ids)
+      const slices: string[][] = []
+      for (let i = 0; i < ids.length; i += IDS_PER_CALL) slices.push(ids.slice(i, i + IDS_PER_CALL))
+      const limit = pLimit(ID_CALLS_AT_ONCE)
+      const answers = await Promise.all(slices.map((slice) => limit(async () => {
+        const raws: RawRecording[] = []
+        await client.getRecordings({ recordID: slice.join(','), ...listing.states }, (raw) => void raws.push(raw))
+        return raws
+      }))).catch((error) => {
+        limit.clearQueue() // no more calls once one failed
+        throw error
+      })
+      // In the order asked, whatever order the answers came in.
+      for (const raw of answers.flat()) {
+        const listed = identify(raw, sink)
+        // recordID is a prefix match: keep only what was asked.
+        if (listed && wanted.has(listed.recordId)) found.set(listed.recordId, listed)
+      }
+      return found
+    },
+  }
+  return listing
+}
+type Listing = ReturnType<typeof listingState>
+
 export async function listRecordings(
   client: BbbClient,
   source: Pick<SourceConfig, 'listing' | 'states' | 'pageSize'>,
   sink: ListingSink,
   options: { recordIds?: string[]; onProgress?: (listed: number, total: number | null) => void } = {},
 ): Promise<ListingResult> {
-  const seen = new Set<string>()
-  const states = stateParam(source)
-  let pending: ListedRecording[] = []
-
-  const accept = (raw: RawRecording) => {
-    const listed = identify(raw, sink)
-    if (!listed || seen.has(listed.recordId)) return // pages can shift: each recording once
-    seen.add(listed.recordId)
-    pending.push(listed)
-  }
-  const flush = async () => {
-    const batch = pending
-    pending = []
-    if (batch.length) await sink.recordings(batch)
-    options.onProgress?.(seen.size, null)
-  }
-
-  /** `recordID=` batches: each recording with all its formats, by recordID. */
-  async function byIds(ids: string[]): Promise<Map<string, ListedRecording>> {
-    const found = new Map<string, ListedRecording>()
-    const wanted = new Set(ids)
-    const slices: string[][] = []
-    for (let i = 0; i < ids.length; i += IDS_PER_CALL) slices.push(ids.slice(i, i + IDS_PER_CALL))
-    const limit = pLimit(ID_CALLS_AT_ONCE)
-    const answers = await Promise.all(slices.map((slice) => limit(async () => {
-      const raws: RawRecording[] = []
-      await client.getRecordings({ recordID: slice.join(','), ...states }, (raw) => void raws.push(raw))
-      return raws
-    }))).catch((error) => {
-      limit.clearQueue() // no more calls once one failed
-      throw error
-    })
-    // In the order asked, whatever order the answers came in.
-    for (const raw of answers.flat()) {
-      const listed = identify(raw, sink)
-      // recordID is a prefix match: keep only what was asked.
-      if (listed && wanted.has(listed.recordId)) found.set(listed.recordId, listed)
-    }
-    return found
-  }
-
-  if (source.listing === 'by-record-id') {
-    const ids = [...new Set(options.recordIds ?? [])]
-    if (!ids.length) throw new Error('listing "by-record-id" needs recordIDs: give --record-ids FILE or recordIdsFile in the source config')
-    for (let i = 0; i < ids.length; i += STREAM_BATCH) {
-      const found = await byIds(ids.slice(i, i + STREAM_BATCH))
-      for (const listed of found.values()) accept(listed)
-      await flush()
-    }
-    return { mode: 'by-record-id', complete: true, scope: ids }
-  }
-
+  const listing = listingState(client, source, sink, options.onProgress)
+  if (source.listing === 'by-record-id') return listByRecordIds(listing, options.recordIds ?? [])
   const paging = source.listing !== 'full'
-  const firstParams: GetRecordingsParams = paging ? { ...states, offset: 0, limit: source.pageSize } : states
   // A reply is streamed to the sink in batches unless it is a page, whose formats are
   // completed first; a page holds at most 100 recordings, so a larger reply is a full one.
-  const onStreamed = async (raw: RawRecording) => {
-    accept(raw)
-    if (pending.length >= STREAM_BATCH) await flush()
-  }
-  const first = await client.getRecordings(firstParams, onStreamed)
-  if (!paging || first.totalElements === null) {
-    if (source.listing === 'paged') throw new Error('listing "paged" asked, but the server does not page (no totalElements: BBB < 2.6 or Scalelite); use "auto" or "full"')
-    await flush()
-    return { mode: 'full', complete: true }
-  }
+  const first = await client.getRecordings(paging ? { ...listing.states, offset: 0, limit: source.pageSize } : listing.states, async (raw) => {
+    listing.accept(raw)
+    if (listing.pending.length >= STREAM_BATCH) await listing.flush()
+  })
+  if (paging && first.totalElements !== null) return listPages(listing, source.pageSize, first.totalElements)
+  if (source.listing === 'paged') throw new Error('listing "paged" asked, but the server does not page (no totalElements: BBB < 2.6 or Scalelite); use "auto" or "full"')
+  await listing.flush()
+  return { mode: 'full', complete: true }
+}
 
-  // Paged (BBB >= 2.6): a page may list one format per recording; the same recording asked
-  // by recordID (no limit) lists them all, so that answer is the one kept.
-  const totals = new Set<number>([first.totalElements])
-  let total = first.totalElements
+/** The recordIDs of a file, by batches of `recordID=` calls (servers that refuse an unfiltered listing). */
+async function listByRecordIds(listing: Listing, recordIds: string[]): Promise<ListingResult> {
+  const ids = [...new Set(recordIds)]
+  if (!ids.length) throw new Error('listing "by-record-id" needs recordIDs: give --record-ids FILE or recordIdsFile in the source config')
+  for (let i = 0; i < ids.length; i += STREAM_BATCH) {
+    const found = await listing.byIds(ids.slice(i, i + STREAM_BATCH))
+    for (const listed of found.values()) listing.accept(listed)
+    await listing.flush()
+  }
+  return { mode: 'by-record-id', complete: true, scope: ids }
+}
+
+/**
+ * The pages after the first (BBB >= 2.6), whose recordings are already pending: a page may list
+ * one format per recording; the same recording asked by recordID (no limit) lists them all, so
+ * that answer is the one kept.
+ */
+async function listPages(listing: Listing, pageSize: number, firstTotal: number): Promise<ListingResult> {
+  const totals = new Set<number>([firstTotal])
+  let total = firstTotal
   let offset = 0
   // Completed pages go to the sink by STREAM_BATCH, as a full reply does, not page by page:
   // each hand-over costs the sink a database round trip that the listing waits for.
   let completed: ListedRecording[] = []
   const handOver = async () => {
-    pending = completed
+    listing.pending = completed
     completed = []
-    await flush()
+    await listing.flush()
   }
   try {
     for (;;) {
-      const pageEntries = pending.length
-      const nextOffset = offset + source.pageSize
+      const pageEntries = listing.pending.length
+      const nextOffset = offset + pageSize
       // An empty page ends the listing too, so a server that lies about its total cannot loop us.
-      const last = nextOffset >= total || (pageEntries === 0 && nextOffset > source.pageSize)
+      const last = nextOffset >= total || (pageEntries === 0 && nextOffset > pageSize)
       // The next page is fetched while this one is completed.
       const nextRaws: RawRecording[] = []
-      const nextPage = last ? undefined : client.getRecordings({ ...states, offset: nextOffset, limit: source.pageSize }, (raw) => void nextRaws.push(raw))
+      const nextPage = last ? undefined : listing.client.getRecordings({ ...listing.states, offset: nextOffset, limit: pageSize },
+        (raw) => void nextRaws.push(raw))
       nextPage?.catch(() => {}) // its failure is reported where it is awaited below
-      if (pending.length) {
-        const byId = await byIds(pending.map((r) => r.recordId))
-        for (const r of pending) completed.push(byId.get(r.recordId) ?? r)
-        pending = []
+      if (listing.pending.length) {
+        const byId = await listing.byIds(listing.pending.map((r) => r.recordId))
+        for (const r of listing.pending) completed.push(byId.get(r.recordId) ?? r)
+        listing.pending = []
       }
       if (completed.length >= STREAM_BATCH || !nextPage) await handOver()
-      options.onProgress?.(seen.size, total)
+      listing.onProgress?.(listing.seen.size, total)
       offset = nextOffset
       if (!nextPage) break
       const envelope = await nextPage
-      for (const raw of nextRaws) accept(raw)
+      for (const raw of nextRaws) listing.accept(raw)
       if (envelope.totalElements !== null) {
         totals.add(envelope.totalElements)
         total = envelope.totalElements
@@ -164,7 +181,8 @@ export async function listRecordings(
     await handOver() // what was completed is stored even when a later call failed
     throw error
   }
+  const seen = listing.seen.size
   if (totals.size > 1) return { mode: 'paged', complete: false, incompleteReason: `the server's total changed during the listing (${[...totals].join(' → ')}): recordings may have been skipped` }
-  if (seen.size < total) return { mode: 'paged', complete: false, incompleteReason: `the pages held ${seen.size} distinct recordings of the ${total} announced: pages shifted while listing` }
+  if (seen < total) return { mode: 'paged', complete: false, incompleteReason: `the pages held ${seen} distinct recordings of the ${total} announced: pages shifted while listing` }
   return { mode: 'paged', complete: true }
 }

@@ -47,7 +47,7 @@ export interface SyncSummary {
   finishedAt: Date
 }
 
-export class EmptyListingRefusedError extends Error {
+class EmptyListingRefusedError extends Error {
   constructor(source: string, present: number) {
     super(`source "${source}" listed no recording while ${present} are known: refusing to mark them all missing (give --allow-empty if the server really is empty)`)
     this.name = 'EmptyListingRefusedError'
@@ -67,115 +67,141 @@ export interface SyncDeps {
 }
 
 export function createSyncService(deps: SyncDeps) {
-  const { recordings: recordingsRepo, runs: runsRepo } = deps
-
-  async function syncUnlocked(source: SourceConfig, options: SyncOptions): Promise<SyncSummary> {
-    const dry = options.dry ?? false
-    const fromCache = options.useCache ?? false
-    const windowed = options.min !== undefined || options.max !== undefined
-    // We hold the source's lock: a run still "running" was cut off (a crash, a kill).
-    await runsRepo.failInterrupted(source.name)
-    const run = await runsRepo.start(source.name, dry, { listing: source.listing, min: options.min, max: options.max, useCache: fromCache, allowEmpty: options.allowEmpty ?? false })
-    const now = new Date()
-    const tally = new SyncTally()
-    // A dry run stores nothing: the owners of what it lists are resolved from the listing itself.
-    const listed: Array<{ recordId: string; meetingId: string; metadata: Record<string, string> }> = []
-    const csv = options.csv && {
-      write: async (recordings: Recording[]) => {
-        if (dry) for (const r of recordings) listed.push({ recordId: r.recordId, meetingId: r.meetingId, metadata: r.metadata })
-        await options.csv!.write(recordings)
-      },
-    }
-    // Read under the source's lock: no other sync adds recordings to it meanwhile.
-    const sourceWasEmpty = !(await recordingsRepo.holdsAny(source.name))
-    const writer = createBatchWriter({ repository: recordingsRepo, source: source.name, runId: run.id, now, dry, tally, csv, sourceWasEmpty })
-    const collected: ListedRecording[] = []
-    const cache = ReplyCache.forSource(deps.dataDir, source.name, fromCache)
-    const sink = {
-      recordings: async (batch: ListedRecording[]) => {
-        await cache.add(batch.map((r) => r.xml))
-        if (windowed) collected.push(...batch)
-        else await writer.store(batch)
-      },
-      invalid: (recordId: string | null, reason: string) => tally.reportInvalid(recordId, reason),
-    }
-    // The cache holds one full reply, whatever listing made it.
-    const listingOf = fromCache ? { ...source, listing: 'full' as const } : source
-
-    let listing: ListingResult | undefined
-    let incompleteReason: string | null = null
-    let error: string | null = null
-    let owners: OwnersTally | undefined
-    try {
-      try {
-        listing = await listRecordings(deps.clientFor(source, cache), listingOf, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
-      } finally {
-        await writer.flush() // what was received is stored, even when the listing failed
-      }
-      if (windowed) {
-        for (const batch of windowOf(collected, options, tally)) await writer.store(batch)
-        await writer.flush()
-      }
-      incompleteReason = whyNotComplete(listing, tally.unidentified, windowed, fromCache)
-      if (!incompleteReason) await markMissing(listing)
-      // Fresh statistics for the queries that follow this sync, gathered while the owners are
-      // resolved (ANALYZE does not block their writes).
-      const analyzed = writer.written() > 0 ? recordingsRepo.analyze() : undefined
-      analyzed?.catch(() => {}) // reported where it is awaited below
-      try {
-        if (deps.owners) {
-          const resolved = await deps.owners.resolveSource(source, { dry, now, listed: dry ? listed : undefined })
-          owners = resolved.tally
-          options.csv?.setOwners?.(resolved.byRecordId)
-        }
-      } finally {
-        await analyzed
-      }
-      await cache.commit(listing.mode)
-    } catch (caught) {
-      error = caught instanceof Error ? caught.message : String(caught)
-      await cache.discard()
-    }
-
-    async function markMissing(result: ListingResult) {
-      if (tally.counts.listed === 0 && !options.allowEmpty) {
-        const present = await recordingsRepo.countPresent(source.name)
-        if (present > 0) throw new EmptyListingRefusedError(source.name, present)
-      }
-      const invalidIds = [...tally.invalidIds]
-      if (dry) {
-        const scope = result.scope ? new Set(result.scope) : undefined
-        const gone = (await recordingsRepo.presentRecordIds(source.name)).filter((id) => !tally.seen.has(id) && !tally.invalidIds.has(id) && (!scope || scope.has(id)))
-        tally.counts.missing = gone.length
-        for (const id of gone) tally.note('missing', id)
-      } else {
-        await recordingsRepo.touch(source.name, invalidIds, run.id, now) // still on the server: not missing
-        tally.counts.missing = await recordingsRepo.markMissing(source.name, run.id, now, result.scope)
-      }
-    }
-
-    const result: SyncRunResult = {
-      status: error ? 'failed' : 'succeeded',
-      listing: listing?.mode ?? null,
-      complete: !error && !incompleteReason,
-      counts: tally.counts,
-      invalid: tally.invalid,
-      owners,
-      error,
-    }
-    await runsRepo.finish(run.id, result)
-    return {
-      runId: run.id, source: source.name, dry, status: result.status, listing: result.listing, complete: result.complete,
-      incompleteReason: error ? null : incompleteReason, fromCache, counts: tally.counts, changes: tally.changes, invalid: tally.invalid, owners, error,
-      startedAt: run.started_at, finishedAt: new Date(),
-    }
-  }
-
   return {
     /** Lists one source and stores what it holds; never overlaps another sync of that source. */
     syncSource(source: SourceConfig, options: SyncOptions = {}): Promise<SyncSummary> {
-      return withSourceLock(deps.handle, source.name, () => syncUnlocked(source, options))
+      return withSourceLock(deps.handle, source.name, () => syncUnlocked(deps, source, options))
     },
+  }
+}
+
+/** One sync, under the source's lock: begin, list and store, mark what is gone, resolve owners, finish. */
+async function syncUnlocked(deps: SyncDeps, source: SourceConfig, options: SyncOptions): Promise<SyncSummary> {
+  const run = await beginRun(deps, source, options)
+  let listing: ListingResult | undefined
+  let incompleteReason: string | null = null
+  let error: string | null = null
+  let owners: OwnersTally | undefined
+  try {
+    listing = await listAndStore(deps, run, source)
+    incompleteReason = whyNotComplete(listing, run.tally.unidentified, run.windowed, run.fromCache)
+    if (!incompleteReason) await markMissing(deps, run, source.name, listing)
+    owners = await resolveOwners(deps, run, source)
+    await run.cache.commit(listing.mode)
+  } catch (caught) {
+    error = caught instanceof Error ? caught.message : String(caught)
+    await run.cache.discard()
+  }
+  return finishRun(deps, run, source.name, { listing, incompleteReason, error, owners })
+}
+
+type SyncRun = Awaited<ReturnType<typeof beginRun>>
+
+/** The run's row, its tally, and where the listing goes: the reply cache, then the database (or the --min/--max window first). */
+async function beginRun(deps: SyncDeps, source: SourceConfig, options: SyncOptions) {
+  const { recordings, runs } = deps
+  const dry = options.dry ?? false
+  const fromCache = options.useCache ?? false
+  const windowed = options.min !== undefined || options.max !== undefined
+  // We hold the source's lock: a run still "running" was cut off (a crash, a kill).
+  await runs.failInterrupted(source.name)
+  const row = await runs.start(source.name, dry, { listing: source.listing, min: options.min, max: options.max, useCache: fromCache,
+    allowEmpty: options.allowEmpty ?? false })
+  const now = new Date()
+  const tally = new SyncTally()
+  // A dry run stores nothing: the owners of what it lists are resolved from the listing itself.
+  const listed: Array<{ recordId: string; meetingId: string; metadata: Record<string, string> }> = []
+  const csv = options.csv && {
+    write: async (batch: Recording[]) => {
+      if (dry) for (const r of batch) listed.push({ recordId: r.recordId, meetingId: r.meetingId, metadata: r.metadata })
+      await options.csv!.write(batch)
+    },
+  }
+  // Read under the source's lock: no other sync adds recordings to it meanwhile.
+  const sourceWasEmpty = !(await recordings.holdsAny(source.name))
+  const writer = createBatchWriter({ repository: recordings, source: source.name, runId: row.id, now, dry, tally, csv, sourceWasEmpty })
+  const cache = ReplyCache.forSource(deps.dataDir, source.name, fromCache)
+  return { row, options, dry, fromCache, windowed, now, tally, listed, writer, cache, collected: [] as ListedRecording[] }
+}
+
+/** Lists the source and stores each batch as it comes (what was received is stored even when the listing fails). */
+async function listAndStore(deps: SyncDeps, run: SyncRun, source: SourceConfig): Promise<ListingResult> {
+  const { writer, cache, tally, options } = run
+  const sink = {
+    recordings: async (batch: ListedRecording[]) => {
+      await cache.add(batch.map((r) => r.xml))
+      if (run.windowed) run.collected.push(...batch)
+      else await writer.store(batch)
+    },
+    invalid: (recordId: string | null, reason: string) => tally.reportInvalid(recordId, reason),
+  }
+  // The cache holds one full reply, whatever listing made it.
+  const listingOf = run.fromCache ? { ...source, listing: 'full' as const } : source
+  let listing: ListingResult
+  try {
+    listing = await listRecordings(deps.clientFor(source, cache), listingOf, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
+  } finally {
+    await writer.flush()
+  }
+  if (run.windowed) {
+    for (const batch of windowOf(run.collected, options, tally)) await writer.store(batch)
+    await writer.flush()
+  }
+  return listing
+}
+
+/** After a whole listing: what the server no longer holds is marked missing (counted only, in a dry run). */
+async function markMissing(deps: SyncDeps, run: SyncRun, source: string, result: ListingResult) {
+  const { recordings } = deps
+  const { tally } = run
+  if (tally.counts.listed === 0 && !run.options.allowEmpty) {
+    const present = await recordings.countPresent(source)
+    if (present > 0) throw new EmptyListingRefusedError(source, present)
+  }
+  if (run.dry) {
+    const scope = result.scope ? new Set(result.scope) : undefined
+    const gone = (await recordings.presentRecordIds(source)).filter((id) => !tally.seen.has(id) && !tally.invalidIds.has(id) && (!scope || scope.has(id)))
+    tally.counts.missing = gone.length
+    for (const id of gone) tally.note('missing', id)
+  } else {
+    await recordings.touch(source, [...tally.invalidIds], run.row.id, run.now) // still on the server: not missing
+    tally.counts.missing = await recordings.markMissing(source, run.row.id, run.now, result.scope)
+  }
+}
+
+/** The owners of what was listed, while fresh statistics are gathered for the queries that follow (ANALYZE does not block their writes). */
+async function resolveOwners(deps: SyncDeps, run: SyncRun, source: SourceConfig): Promise<OwnersTally | undefined> {
+  const analyzed = run.writer.written() > 0 ? deps.recordings.analyze() : undefined
+  analyzed?.catch(() => {}) // reported where it is awaited below
+  try {
+    if (!deps.owners) return undefined
+    const resolved = await deps.owners.resolveSource(source, { dry: run.dry, now: run.now, listed: run.dry ? run.listed : undefined })
+    run.options.csv?.setOwners?.(resolved.byRecordId)
+    return resolved.tally
+  } finally {
+    await analyzed
+  }
+}
+
+async function finishRun(deps: SyncDeps, run: SyncRun, source: string,
+  outcome: { listing?: ListingResult; incompleteReason: string | null; error: string | null; owners?: OwnersTally }): Promise<SyncSummary> {
+  const { tally } = run
+  const { error, owners } = outcome
+  const result: SyncRunResult = {
+    status: error ? 'failed' : 'succeeded',
+    listing: outcome.listing?.mode ?? null,
+    complete: !error && !outcome.incompleteReason,
+    counts: tally.counts,
+    invalid: tally.invalid,
+    owners,
+    error,
+  }
+  await deps.runs.finish(run.row.id, result)
+  return {
+    runId: run.row.id, source, dry: run.dry, status: result.status, listing: result.listing, complete: result.complete,
+    incompleteReason: error ? null : outcome.incompleteReason, fromCache: run.fromCache, counts: tally.counts, changes: tally.changes, invalid: tally.invalid,
+    owners, error,
+    startedAt: run.row.started_at, finishedAt: new Date(),
   }
 }
 
@@ -195,8 +221,6 @@ function windowOf(collected: ListedRecording[], options: Pick<SyncOptions, 'min'
   return batches
 }
 
-export type SyncService = ReturnType<typeof createSyncService>
-
 /** Missing recordings are marked only after a whole, live, successful listing. */
 function whyNotComplete(listing: ListingResult, unidentified: number, windowed: boolean, fromCache: boolean): string | null {
   if (!listing.complete) return listing.incompleteReason ?? 'the listing is not complete'
@@ -205,3 +229,5 @@ function whyNotComplete(listing: ListingResult, unidentified: number, windowed: 
   if (unidentified) return `${unidentified} recording(s) could not even be identified`
   return null
 }
+
+export type SyncService = ReturnType<typeof createSyncService>

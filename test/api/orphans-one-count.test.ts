@@ -47,7 +47,8 @@ t.test('the dashboard, the orphans page, the report and the API count orphans th
   }
 
   // 10 flagged, minus the one an admin gave an owner and the deleted one: 8 orphans, 3 of them settled.
-  t.same(await counts(), { dashboard: 8, dashboardPage: 8, page: 8, api: 8, report: 8, waitingDashboard: 5, waitingPage: 5, waitingReport: 5, unsettledPage: 5 })
+  t.same(await counts(), { dashboard: 8, dashboardPage: 8, page: 8, api: 8, report: 8, waitingDashboard: 5, waitingPage: 5, waitingReport: 5,
+    unsettledPage: 5 })
 
   const page = (await chef.get('/admin/orphans')).body
   const row = (id: number) => new RegExp(`<tr id="orphan-${id}">[\\s\\S]*?</tr>`).exec(page)?.[0] ?? ''

@@ -9,7 +9,8 @@ t.test('teacher API', async (t) => {
   const h = await portalHarness(t, { count: 30 })
   const { app, alice, bob, carol, ids } = h
   const call = (method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string>) => app.inject({ method, url, headers })
-  const conforms = (t: { same(a: unknown, b: unknown, m: string): unknown }, method: string, path: string, res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }) => {
+  const conforms = (t: { same(a: unknown, b: unknown, m: string): unknown }, method: string, path: string,
+    res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }) => {
     const type = String(res.headers['content-type']).startsWith('application/problem+json') ? 'application/problem+json' : 'application/json'
     t.same(responseErrors(method, path, res.statusCode, res.json(), type), [], `${method} ${path} ${res.statusCode} matches openapi.yaml`)
   }

@@ -17,7 +17,7 @@ t.test('bbb-portal sync --convert-all', async (t) => {
   const dry = await cli(['sync', '--convert-all', '--dry', '--max', '3'], env)
   t.equal(dry.code, 0, dry.stderr)
   t.match(dry.stdout, /convert-all \(dry\): would queue 3 import\(s\)/)
-  t.match(dry.stdout, /for alice/, "owned ones for their owner")
+  t.match(dry.stdout, /for alice/, 'owned ones for their owner')
   t.match(dry.stdout, /for bbb-portal/, 'orphans for the system user')
   t.equal((await h.db.selectFrom('imports').select('id').execute()).length, 0, 'dry: nothing queued')
 

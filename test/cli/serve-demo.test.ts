@@ -8,7 +8,6 @@ import { bin } from '../helpers/cli.ts'
 import { freePort } from '../helpers/net.ts'
 import { secret, syncHarness } from '../helpers/sync.ts'
 
-
 /** Starts a long-running command; resolves once `ready` appears in its output. */
 async function start(t: { teardown(fn: () => unknown): void }, args: string[], env: Record<string, string>, ready: RegExp) {
   const child: ChildProcess = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env } })
@@ -46,7 +45,8 @@ t.test('demo: embedded database, its own BBB, a first sync, the web server', asy
   t.same(await health.json(), { status: 'ok' })
   const token = /Bearer ([\w.-]+)/.exec(out)?.[1]
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/admin/recordings`, { headers: { authorization: `Bearer ${token}` } })
-  const body = (await res.json()) as { total: number; data: Array<{ name: string; orphaned: boolean; owners: Array<{ username: string; reason: string }>; formats: Array<{ previews: unknown[] }> }> }
+  type Listed = { name: string; orphaned: boolean; owners: Array<{ username: string; reason: string }>; formats: Array<{ previews: unknown[] }> }
+  const body = (await res.json()) as { total: number; data: Listed[] }
   t.equal(body.total, 3)
   t.ok(body.data.some((r) => r.name === 'Algèbre linéaire — séance 1'))
   // The sample BBB serves what it lists: a preview image generated with ffmpeg.

@@ -19,7 +19,8 @@ const url = `${host.url}playback/presentation/2.3/${RECORD_ID}`
 const allowed = { CONVERT_ALLOWED_HOSTS: new URL(host.url).host }
 
 function node(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => execFile(process.execPath, args, { cwd, timeout: 120_000 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })))
+  return new Promise((resolve) => execFile(process.execPath, args, { cwd, timeout: 120_000 },
+    (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })))
 }
 
 t.test('bbb-portal convert: cameras beside the slides by default (as the player), or picture-in-picture, or none', async (t) => {

@@ -11,7 +11,8 @@ import { playbackHost, RECORD_ID } from '../helpers/playback.ts'
 
 const ffmpeg = (args: string[]) => new Promise((resolve, reject) => execFile('ffmpeg', ['-v', 'error', '-y', ...args], (e) => (e ? reject(e) : resolve(null))))
 const RED: [number, number, number] = [255, 0, 0], GREEN: [number, number, number] = [0, 255, 0], BLUE: [number, number, number] = [0, 0, 255]
-const BLACK: [number, number, number] = [0, 0, 0], YELLOW: [number, number, number] = [255, 255, 0], MAGENTA: [number, number, number] = [255, 0, 255], WHITE: [number, number, number] = [255, 255, 255]
+const BLACK: [number, number, number] = [0, 0, 0], YELLOW: [number, number, number] = [255, 255, 0], MAGENTA: [number, number, number] = [255, 0, 255],
+  WHITE: [number, number, number] = [255, 255, 255]
 
 // 30 s: a red PNG slide with a black box drawn at 3 s and undone at 8 s, a green JPG slide with a
 // yellow box and a zoom on it at 13 s and the cursor in the middle at 15 s, a blue SVG slide
@@ -41,7 +42,7 @@ const out = mkdtempSync(path.join(os.tmpdir(), 'bbb-convert-out-'))
 t.teardown(() => fs.rmSync(out, { recursive: true, force: true }))
 
 const output = path.join(out, 'rich.mp4')
-let progress: number[] = []
+const progress: number[] = []
 const plain = { ...spec, recordId: `${RECORD_ID.slice(0, -1)}1`, deskshare: undefined, captions: undefined }
 
 t.before(async () => {
@@ -63,7 +64,8 @@ t.test('the output is a complete H.264 + AAC MP4 as long as the recording, with 
 
 t.test('one chapter per slide, titled by the slide\'s text where BBB wrote it, "Diapositive N" elsewhere', async (t) => {
   const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => execFile('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_chapters', output], (e, stdout) => (e ? reject(e) : resolve({ stdout }))))
-  const chapters = (JSON.parse(stdout).chapters as Array<{ start_time: string; end_time: string; tags: { title: string } }>).map((c) => [Number(c.start_time), Number(c.end_time), c.tags.title])
+  const chapters = (JSON.parse(stdout).chapters as Array<{ start_time: string; end_time: string; tags: { title: string } }>).map((c) => [Number(c.start_time),
+    Number(c.end_time), c.tags.title])
   t.same(chapters, [[0, 10, 'Diapositive 1'], [10, 20, 'Le marché du travail'], [20, 30, 'Diapositive 3']])
 })
 
@@ -90,7 +92,7 @@ t.test('frames show the slide, ink, zoom, cursor and screenshare of their time',
   f = await at(16.5)
   t.notOk(near(f(640, 360), RED, 60), 'cursor hidden at 16 s')
   f = await at(18.5)
-  t.ok(near(f(200, 120), [255, 128, 0]), "poll result image drawn where BBB put it (zoomed view)")
+  t.ok(near(f(200, 120), [255, 128, 0]), 'poll result image drawn where BBB put it (zoomed view)')
   f = await at(21)
   t.ok(near(f(100, 100), BLUE) && near(f(640, 360), WHITE), 'SVG slide (BBB 2.6) rasterised')
   f = await at(23.5)

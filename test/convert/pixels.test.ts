@@ -1,5 +1,5 @@
 import t from 'tap'
-import { layerOver, rgbaToI420, sideBySide } from '../../src/convert/pixels.ts'
+import { rgbaToI420 } from '../../src/convert/pixels.ts'
 
 t.test('RGBA to I420 matches ffmpeg (BT.601, limited range)', async (t) => {
   const pixels = (rgb: number[]) => Buffer.from(Array.from({ length: 4 }, () => [...rgb, 255]).flat())

@@ -61,7 +61,8 @@ t.test('BBB 2.7 (tldraw 1): its palette, pencil width, fills, fonts and sizes', 
   t.ok(countNear(frame, { x: [at(860, 0)[0], at(1100, 0)[0]], y: [at(0, 322)[1], at(0, 338)[1]] }, [0x0e, 0x98, 0xad], 60) > 6, 'a line (an arrow without heads) in dots of cyan #0e98ad')
   // Script text at 48 (tldraw 2's 24 before): two lines of "Bonjour / le monde", about 90 units high.
   const indigo: Rgb = [0x42, 0x63, 0xeb]
-  const rows = Array.from({ length: 140 }, (_, i) => at(0, 440 + i)[1]).filter((y) => countNear(frame, { x: [at(100, 0)[0], at(300, 0)[0]], y: [y, y + 1] }, indigo, 60) > 0)
+  const rows = Array.from({ length: 140 }, (_, i) => at(0, 440 + i)[1]).filter((y) => countNear(frame, { x: [at(100, 0)[0], at(300, 0)[0]], y: [y, y + 1] },
+    indigo, 60) > 0)
   const height = rows.length ? (rows.at(-1)! - rows[0]!) / 0.889 : 0
   t.ok(height > 75 && height < 110, `the text is ${height.toFixed(0)} page units high`)
   t.ok(near(frame(...at(1100, 600)), [0xfd, 0xdf, 0x8e], 12), 'the sticky note #fddf8e (yellow, 45% towards #fafafa)')
@@ -88,7 +89,8 @@ t.test('BBB 3.0 (tldraw 2): its palette, fills, geo kinds, highlighter, bound ar
   // Fixed-width text aligned right: both lines end at x 450 + 220.
   const ink = (y0: number, y1: number) => {
     let right = 0
-    for (let x = at(450, 0, 1)[0]; x < at(700, 0, 1)[0]; x++) if (countNear(frame, { x: [x, x + 1], y: [at(0, y0, 1)[1], at(0, y1, 1)[1]] }, [0x1d, 0x1d, 0x1d], 90)) right = x
+    for (let x = at(450, 0, 1)[0]; x < at(700, 0, 1)[0]; x++) if (countNear(frame, { x: [x, x + 1], y: [at(0, y0, 1)[1], at(0, y1, 1)[1]] }, [0x1d, 0x1d, 0x1d],
+      90)) right = x
     return right
   }
   const [first, second] = [ink(505, 530), ink(540, 565)]

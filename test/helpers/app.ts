@@ -18,7 +18,8 @@ export const testConfig = (env: Record<string, string> = {}): AppConfig =>
   loadConfig({ API_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0', API_CACHE_TTL: '0', METRICS_TOKEN: metricsToken, ...env })
 
 /** The app listening on 127.0.0.1 (for browsers and SSO servers), configured for that address. */
-export async function servePortal(t: { teardown(fn: () => unknown): void }, db: Database, env: Record<string, string>, extra: Parameters<typeof buildApp>[3] = {}, options: { hostName?: string; port?: number } = {}) {
+export async function servePortal(t: { teardown(fn: () => unknown): void }, db: Database, env: Record<string, string>,
+  extra: Parameters<typeof buildApp>[3] = {}, options: { hostName?: string; port?: number } = {}) {
   const port = options.port ?? (await freePort())
   const base = `http://${options.hostName ?? '127.0.0.1'}:${port}`
   const built = await buildApp(t, db, testConfig({ PUBLIC_URL: base, ...env }), extra)

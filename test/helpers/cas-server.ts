@@ -13,7 +13,6 @@ export const casUser = {
   attributes: { mail: 'jean.dupont@univ.example', displayName: 'Jean Dupont', eduPersonAffiliation: ['member', 'faculty'], uid: 'jdupont' },
 }
 
-
 const settings = (dir: string) => `
 import os
 SECRET_KEY = 'test-only-not-secret'

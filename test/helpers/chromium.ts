@@ -3,8 +3,8 @@ import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 /** Debian's Chromium, headless; never a browser downloaded by a tool. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-export const screenshotDir = path.resolve('test-results/screenshots')
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const screenshotDir = path.resolve('test-results/screenshots')
 
 export async function launchChromium(t: { teardown(fn: () => unknown): void }, extraArgs: string[] = []): Promise<Browser> {
   const browser = await chromium.launch({
@@ -42,7 +42,7 @@ const axeSource = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'),
 /** Serious or critical axe-core violations of the page, as "rule: target" lines. */
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => (globalThis as any).axe.run(document, { resultTypes: ['violations'] }))
+  const result = await page.evaluate(async () => (globalThis as unknown as { axe: { run(context: Document, options: object): Promise<{ passes: unknown[]; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] }))
   if (!result.passes.length) throw new Error('axe-core checked nothing')
   return result.violations
     .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')

@@ -7,6 +7,7 @@ globalThis.Date = class extends RealDate {
     if (args.length) super(...args)
     else super(RealDate.now() + offset)
   }
+
   static now() {
     return RealDate.now() + offset
   }

@@ -27,7 +27,8 @@ interface TapLike {
  * the queue and the workers reach PostgreSQL through a relay the test can cut (a restart); with
  * `work`, conversions happen in that folder.
  */
-export async function importHarness(t: TapLike, env: Record<string, string> | ((pod: TestPod) => Record<string, string> | Promise<Record<string, string>>) = {}, options: { startWorker?: boolean; pod?: Parameters<typeof startTestPod>[1]; relay?: boolean; work?: string } = {}) {
+export async function importHarness(t: TapLike, env: Record<string, string> | ((pod: TestPod) => Record<string, string> | Promise<Record<string, string>>) = {},
+  options: { startWorker?: boolean; pod?: Parameters<typeof startTestPod>[1]; relay?: boolean; work?: string } = {}) {
   const { handle, fake, env: sourceEnv, publishedDir } = await sampleSource(t)
   const pod = await startTestPod(t, options.pod)
   await pod.addUser('jdupont')
@@ -42,12 +43,13 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   const workerHandle = relay ? await openDatabase({ databaseUrl: relay.url, dataDir: work }) : handle
   if (relay) t.teardown(() => workerHandle.close())
   const logs: string[] = []
-  const pipeline = await openImportPipeline(config, workerHandle, memoryLogger(logs), { podPollMs: 50, cancelCheckMs: 50, tmpDir: work, maintenanceIntervalSeconds: 1 })
+  const pipeline = await openImportPipeline(config, workerHandle, memoryLogger(logs), { podPollMs: 50, cancelCheckMs: 50, tmpDir: work,
+    maintenanceIntervalSeconds: 1 })
   t.teardown(() => pipeline.close())
   /** One worker in this process, on the workers' connection. */
   const startWorkers = () => pipeline.startWorkers(createRepositories(workerHandle.db).imports, 1)
   if (options.startWorker !== false) await startWorkers()
-  const built = await buildApp(t, handle.db, config, { pipeline: { enqueue: pipeline.enqueue } })
+  const built = await buildApp(t, handle.db, config, { pipeline })
   const as = (sub: string) => ({ authorization: `Bearer ${signToken(jwtSecret, { sub, admin: false })}` })
   /** Asks for the import of the recording at this position, as its owner would. */
   const requestImport = async (position: number, owner = position === 2 ? 'nouveau' : 'jdupont') => {
@@ -57,7 +59,8 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   }
   /** The environment a `bbb-portal worker` process needs to work on this harness. */
   const workerEnv = { ...settings, DATABASE_URL: handle.url, LOG_LEVEL: 'info', DATA_DIR: work }
-  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, startWorkers, logs, work, workerEnv, as, requestImport, relay, publishedDir, leftovers: () => readdirSync(work) }
+  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, startWorkers, logs, work, workerEnv, as, requestImport, relay, publishedDir,
+    leftovers: () => readdirSync(work) }
 }
 
 /**

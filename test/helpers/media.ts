@@ -24,28 +24,9 @@ export function countNear(f: (x: number, y: number) => Rgb, box: { x: [number, n
   return n
 }
 
-export interface PixelCheck {
-  at: number
-  x: number
-  y: number
-  rgb: Rgb
-  says: string
-  /** The pixel must NOT be that colour. */
-  not?: boolean
-  tolerance?: number
-}
+type Probe = { format: { duration: string }; streams: Array<Record<string, string | number | Record<string, string>>> }
 
-/** Checks pixels of the video at several times, decoding each time once. */
-export async function checkPixels(t: { ok(v: unknown, m: string): void }, file: string, checks: PixelCheck[]): Promise<void> {
-  const frames = new Map<number, Awaited<ReturnType<typeof frameAt>>>()
-  for (const c of checks) {
-    if (!frames.has(c.at)) frames.set(c.at, await frameAt(file, c.at))
-    const isNear = near(frames.get(c.at)!(c.x, c.y), c.rgb, c.tolerance)
-    t.ok(c.not ? !isNear : isNear, `${c.at} s: ${c.says}`)
-  }
-}
-
-export async function probeJson(file: string): Promise<{ format: { duration: string }; streams: Array<Record<string, string | number | Record<string, string>>> }> {
+export async function probeJson(file: string): Promise<Probe> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file])
   return JSON.parse(stdout)
 }

@@ -6,7 +6,7 @@ import { adminQuery, dropWhenIdle, urlFor } from './database.ts'
 
 export type { MoodleKind }
 
-export const mariadbUrl = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306'
+const mariadbUrl = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306'
 
 export interface MoodleFixture {
   kind: MoodleKind

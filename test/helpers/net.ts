@@ -15,7 +15,7 @@ export async function freePort(): Promise<number> {
  * A TCP relay to a server (PostgreSQL) that a test can cut as a restart would: every open
  * connection dropped, new ones refused until it is back.
  */
-export async function cuttableRelay(target: { host: string; port: number }) {
+async function cuttableRelay(target: { host: string; port: number }) {
   const { connect } = await import('node:net')
   const open = new Set<import('node:net').Socket>()
   let down = false

@@ -1,7 +1,6 @@
 import { createBbbClient } from '../../src/bbb/client.ts'
 import { sourceSchema, type AppConfig, type SourceConfig } from '../../src/config.ts'
 import { FakeBbb, type FakeBbbOptions } from '../../src/demo/fake-bbb.ts'
-import { createOwnersRepository } from '../../src/owners/owners-repository.ts'
 import { createOwnerService, type OwnerService, type OwnerSources } from '../../src/owners/owner-service.ts'
 import { createSyncService } from '../../src/sync/sync-service.ts'
 import { freshDatabase } from './database.ts'

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 const PYTHON = process.env.POD_TEST_PYTHON ?? '/usr/bin/python3'
 const SERVE = fileURLToPath(new URL('../pod/serve.py', import.meta.url))
 
-export interface PodVideoState {
+interface PodVideoState {
   id: number
   slug: string
   title: string

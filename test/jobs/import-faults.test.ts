@@ -91,7 +91,8 @@ t.test('a worker killed during the conversion: another takes the import up after
 t.test('a job fetched while the worker stops is left untouched for another worker', async (t) => {
   const h = await importHarness(t, {}, { startWorker: false })
   const id = await h.requestImport(0)
-  const runImport = createImportRunner({ imports: createImportsRepository(h.db), log: silentLogger, sources: h.config.sources, target: unusedTarget, connectTimeoutMs: 1000, maxImportBytes: 1 << 20, leaseSeconds: 60, stopping: AbortSignal.abort() })
+  const runImport = createImportRunner({ imports: createImportsRepository(h.db), log: silentLogger, sources: h.config.sources, target: unusedTarget,
+    connectTimeoutMs: 1000, maxImportBytes: 1 << 20, leaseSeconds: 60, stopping: AbortSignal.abort() })
   t.equal(await runImport(id), 'handed back')
   t.match(await h.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), { state: 'queued', attempts: 0, lease_until: null }, 'not begun')
 })

@@ -2,7 +2,7 @@ import type { FakeRecording } from '../../src/demo/fake-bbb-xml.ts'
 import type { MoodleFixture } from '../helpers/moodle.ts'
 
 // One Moodle with a fixture for each rule of the issue; ids as a real site would have them.
-export const SEED = { a1: 'a1'.padEnd(40, '1'), a2: 'b2'.padEnd(40, '2'), a3: 'c3'.padEnd(40, '3') }
+const SEED = { a1: 'a1'.padEnd(40, '1'), a2: 'b2'.padEnd(40, '2'), a3: 'c3'.padEnd(40, '3') }
 export const SERVER = 'moodle.univ.example'
 /** An intro with what a revert must give back exactly: accents, quotes, a trailing space, CRLF. */
 export const INTRO1 = '<p dir="ltr">Séance d\'algèbre — "amphi" B\r\n</p> '

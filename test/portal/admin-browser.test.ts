@@ -4,7 +4,6 @@ import { servePortal } from '../helpers/app.ts'
 import { sampleSource } from '../helpers/samples.ts'
 import { axeViolations, frenchPage, screenshot } from '../helpers/chromium.ts'
 
-
 // The admin console in Debian's Chromium: the dashboard and its verdict, reassigning an orphan,
 // and a sync shown as a dry run before it is applied.
 t.test('admin console in Chromium', async (t) => {

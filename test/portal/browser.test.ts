@@ -4,7 +4,6 @@ import { sampleSource } from '../helpers/samples.ts'
 import { axeViolations, frenchPage, screenshot } from '../helpers/chromium.ts'
 import { assignOwners } from '../helpers/portal.ts'
 
-
 // The real thing in a real browser: the demo's generated recordings (thumbnails served by the
 // fake BBB), the portal listening on 127.0.0.1, Debian's Chromium driven by playwright-core.
 t.test('teacher portal in Chromium', async (t) => {

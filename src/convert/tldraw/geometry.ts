@@ -3,12 +3,19 @@
  * (the hand-drawn wobble is the same at every render of a shape), the quadratic path through
  * stroke points, and the "perfect dash" spacing both versions compute.
  */
+/**
+ * A record of tldraw.json as BBB stored it: untyped input, read field by field with defaults,
+ * since each tldraw version (and each BBB client) writes its own shape of it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>
+
 export type Pt = [number, number]
 
 export const add = (a: Pt, b: Pt): Pt => [a[0] + b[0], a[1] + b[1]]
 export const sub = (a: Pt, b: Pt): Pt => [a[0] - b[0], a[1] - b[1]]
 export const mul = (a: Pt, k: number): Pt => [a[0] * k, a[1] * k]
-export const len = (a: Pt) => Math.hypot(a[0], a[1])
+const len = (a: Pt) => Math.hypot(a[0], a[1])
 export const dist = (a: Pt, b: Pt) => len(sub(a, b))
 export const lerp = (a: Pt, b: Pt, t: number): Pt => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
 export const mid = (a: Pt, b: Pt): Pt => lerp(a, b, 0.5)
@@ -84,8 +91,9 @@ export function dashV2(total: number, strokeWidth: number, dash: Dash, o: { clos
   let offset = 0
   const [start, end] = [o.start ?? 'outset', o.end ?? 'outset']
   if (!o.closed) {
-    if (start === 'outset') (total += dashLength / 2), (offset += dashLength / 2)
-    else if (start === 'skip') (total -= dashLength), (offset -= dashLength)
+    const startShift = start === 'outset' ? dashLength / 2 : start === 'skip' ? -dashLength : 0
+    total += startShift
+    offset += startShift
     if (end === 'outset') total += dashLength / 2
     else if (end === 'skip') total -= dashLength
   }
@@ -93,12 +101,12 @@ export function dashV2(total: number, strokeWidth: number, dash: Dash, o: { clos
   count -= count % (o.snap ?? 1)
   let gap: number
   if (count < 3 && dash === 'dashed') {
-    if (total / strokeWidth < 5) (dashLength = total), (gap = 0)
+    if (total / strokeWidth < 5) [dashLength, gap] = [total, 0]
     else dashLength = gap = total * 0.333
   } else {
     count = Math.max(count, 3)
     dashLength = total / count / (2 * ratio)
-    if (o.closed) (offset = dashLength / 2), (gap = (total - count * dashLength) / count)
+    if (o.closed) [offset, gap] = [dashLength / 2, (total - count * dashLength) / count]
     else gap = (total - count * dashLength) / Math.max(1, count - 1)
   }
   return { array: `${f2(dashLength)} ${f2(gap)}`, offset }

@@ -2,6 +2,7 @@ import type { InkVersion, Slide } from '../presentation.ts'
 import { f2 } from './geometry.ts'
 import { v1Shape } from './v1-shapes.ts'
 import { v2Shape } from './v2-shapes.ts'
+import type { Json } from './geometry.ts'
 
 /**
  * BBB 2.6+ keeps the whiteboard in tldraw.json: per slide shown, every version of every shape,
@@ -10,10 +11,9 @@ import { v2Shape } from './v2-shapes.ts'
  * and tldraw 1 otherwise (src/components/player/content/index.js); the shapes carry the same
  * structure as the version that drew them, so each is drawn by its own kind's rules.
  */
-type Json = Record<string, any>
 
 /** Semver's order of "major.minor.patch[-pre]": a pre-release comes before its release. */
-export function versionAtLeast(version: string | undefined, wanted: [number, number, number]): boolean {
+function versionAtLeast(version: string | undefined, wanted: [number, number, number]): boolean {
   const match = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?/.exec(version?.trim() ?? '')
   if (!match) return false
   const parts = [Number(match[1]), Number(match[2]), Number(match[3])]
@@ -21,7 +21,7 @@ export function versionAtLeast(version: string | undefined, wanted: [number, num
   return !match[4]
 }
 
-export const usesTldraw2 = (bbbVersion: string | undefined) => versionAtLeast(bbbVersion, [3, 0, 0])
+const usesTldraw2 = (bbbVersion: string | undefined) => versionAtLeast(bbbVersion, [3, 0, 0])
 
 /**
  * Where a slide sits on tldraw's page (bbb-playback components/tldraw/index.js, components/tldraw_v2/index.js): scaled to fit

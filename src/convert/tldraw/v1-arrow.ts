@@ -1,6 +1,7 @@
 import { getStroke } from 'perfect-freehand'
 import { add, dashAttrs, dashV1, dist, f2, mid, nudge, p2, quadPath, rotateAround, seededRandom, sub, type Pt } from './geometry.ts'
 import type { V1Style } from './v1-style.ts'
+import type { Json } from './geometry.ts'
 
 /**
  * tldraw 1's arrows (@tldraw/tldraw 1.29.2 src/state/shapes/ArrowUtil: StraightArrow,
@@ -9,7 +10,6 @@ import type { V1Style } from './v1-style.ts'
  * stroke widths long, on the decorated ends (the end only, by default). Bindings are not kept
  * by the player: the arrow is drawn from its handles.
  */
-type Json = Record<string, any>
 const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
 const handle = (h: Json | undefined, fallback: Pt): Pt => (Array.isArray(h?.point) ? [num(h.point[0]), num(h.point[1])] : fallback)
 const easeOutQuad = (t: number) => t * (2 - t)
@@ -44,7 +44,8 @@ export function v1Arrow(shape: Json, s: V1Style): { body: string; size: Pt; orig
   if (!circle) {
     if (s.dash === 'draw') {
       const a = decorations.start ? nudge(start, end, sw0) : start, b = decorations.end ? nudge(end, start, sw0) : end
-      const d = quadPath(getStroke([a, b], { size: sw0, thinning: 0.618 + rng() * 0.2, easing: easeOutQuad, simulatePressure: true, streamline: 0, last: true }) as Pt[], true)
+      const d = quadPath(getStroke([a, b], { size: sw0, thinning: 0.618 + rng() * 0.2, easing: easeOutQuad, simulatePressure: true, streamline: 0,
+        last: true }) as Pt[], true)
       shaft = `<path d="${d}" fill="${s.stroke}" stroke="${s.stroke}" stroke-width="${f2(sw / 2)}" stroke-linecap="round" stroke-linejoin="round"/>`
     } else {
       shaft = `<path d="M${p2(start)}L${p2(end)}" fill="none" stroke="${s.stroke}" stroke-width="${f2(sw)}" stroke-linecap="round"${dashAttrs(dashV1(length, sw0 * 1.618, s.dash, 2, false))}/>`
@@ -53,7 +54,8 @@ export function v1Arrow(shape: Json, s: V1Style): { body: string; size: Pt; orig
   } else {
     const { center, r } = circle
     const angle = (p: Pt) => Math.atan2(p[1] - center[1], p[0] - center[0])
-    let [a0, a1] = [angle(start), angle(end)]
+    const a0 = angle(start)
+    let a1 = angle(end)
     // The arc runs through the bend handle: clockwise on screen when the handle lies left of start→end.
     const sweep = (end[0] - start[0]) * (bend[1] - start[1]) - (end[1] - start[1]) * (bend[0] - start[0]) > 0 ? 0 : 1
     if (sweep && a1 < a0) a1 += 2 * Math.PI
@@ -63,7 +65,8 @@ export function v1Arrow(shape: Json, s: V1Style): { body: string; size: Pt; orig
     const count = 8 + Math.floor(arcLength / 20 + rng() / 2)
     extent = Array.from({ length: count + 1 }, (_, i) => at(a0 + ((a1 - a0) * i) / count))
     if (s.dash === 'draw') {
-      const d = quadPath(getStroke(extent, { size: 1 + sw0, thinning: 0.618 + rng() * 0.2, easing: easeOutQuad, simulatePressure: false, streamline: 0, last: true }) as Pt[], true)
+      const d = quadPath(getStroke(extent, { size: 1 + sw0, thinning: 0.618 + rng() * 0.2, easing: easeOutQuad, simulatePressure: false, streamline: 0,
+        last: true }) as Pt[], true)
       shaft = `<path d="${d}" fill="${s.stroke}" stroke="none"/>`
     } else {
       shaft = `<path d="M${p2(start)}A${f2(r)} ${f2(r)} 0 0 ${sweep} ${p2(end)}" fill="none" stroke="${s.stroke}" stroke-width="${f2(sw)}" stroke-linecap="round"${dashAttrs(dashV1(arcLength, sw, s.dash, 2, false))}/>`

@@ -5,6 +5,7 @@ import {
 import { alignOf, textSvg } from './text.ts'
 import { LETTER_SPACING_EM, stickyFill, v1Style, type V1Style } from './v1-style.ts'
 import { v1Arrow } from './v1-arrow.ts'
+import type { Json } from './geometry.ts'
 
 /**
  * tldraw 1.29's shapes (BBB 2.6/2.7), drawn as its components draw them: perfect-freehand 1.2
@@ -13,7 +14,6 @@ import { v1Arrow } from './v1-arrow.ts'
  * bounds' top-left, turned about the middle of that box. Followed: @tldraw/tldraw 1.29.2
  * src/state/shapes/{DrawUtil,RectangleUtil,EllipseUtil,TriangleUtil,TextUtil,StickyUtil}.
  */
-type Json = Record<string, any>
 const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
 const pt = (v: unknown): Pt => (Array.isArray(v) ? [num(v[0]), num(v[1])] : [0, 0])
 const outline = (points: number[][], options: StrokeOptions) => quadPath(getStroke(points, options) as Pt[], true)
@@ -73,7 +73,8 @@ function rectangle(shape: Json, s: V1Style): string {
   }
   const rng = seededRandom(String(shape.id ?? ''), 'half')
   const o = Array.from({ length: 4 }, (): Pt => [rng() * sw * 0.75, rng() * sw * 0.75])
-  const tl = add([sw / 2, sw / 2], o[0]!), tr = add([w - sw / 2, sw / 2], o[1]!), br = add([w - sw / 2, h - sw / 2], o[2]!), bl = add([sw / 2, h - sw / 2], o[3]!)
+  const tl = add([sw / 2, sw / 2], o[0]!), tr = add([w - sw / 2, sw / 2], o[1]!), br = add([w - sw / 2, h - sw / 2], o[2]!), bl = add([sw / 2, h - sw / 2],
+    o[3]!)
   const turn = Math.round(Math.abs(rng() * 2 * 4))
   const [rx, ry] = [Math.min(w / 4, sw * 2), Math.min(h / 4, sw * 2)]
   const [px, py] = [Math.max(8, Math.floor(w / 16)), Math.max(8, Math.floor(h / 16))]

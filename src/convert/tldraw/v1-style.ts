@@ -9,14 +9,14 @@ const COLOURS: Record<string, string> = {
   white: '#f0f1f3', lightGray: '#c6cbd1', gray: '#788492', black: '#1d1d1d', green: '#36b24d', cyan: '#0e98ad',
   blue: '#1c7ed6', indigo: '#4263eb', violet: '#7746f1', red: '#ff2133', orange: '#ff9433', yellow: '#ffc936',
 }
-export const STROKE_WIDTHS: Record<string, number> = { small: 2, medium: 3.5, large: 5 }
+const STROKE_WIDTHS: Record<string, number> = { small: 2, medium: 3.5, large: 5 }
 const FONT_SIZES: Record<string, number> = { small: 28, medium: 48, large: 96 }
 const STICKY_FONT_SIZES: Record<string, number> = { small: 24, medium: 36, large: 48 }
 const FACES: Record<string, Parameters<typeof face>[0]> = { script: 'v1-script', sans: 'v1-sans', serif: 'v1-serif', mono: 'v1-mono' }
 export const LETTER_SPACING_EM = -0.03
 
 /** tldraw core's lerpColor: channel by channel, rounded. */
-export function lerpColour(from: string, to: string, t: number): string {
+function lerpColour(from: string, to: string, t: number): string {
   const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
   const [a, b] = [rgb(from), rgb(to)]
   return `#${a.map((v, i) => Math.round(v + t * (b[i]! - v)).toString(16).padStart(2, '0')).join('')}`

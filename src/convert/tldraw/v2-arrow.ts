@@ -2,6 +2,7 @@ import { add, dashAttrs, dashV2, dist, f2, lerp, mid, mul, nudge, p2, per, rotat
 import { textSvg } from './text.ts'
 import { ARROW_LABEL_FONT_SIZES, BACKGROUND, colourOf, dashOf, fontOf, LINE_HEIGHT, shapeFill, sizeKey, STROKE_SIZES } from './v2-style.ts'
 import { geoVertices } from './v2-geo.ts'
+import type { Json } from './geometry.ts'
 
 /**
  * tldraw 2's arrows (@bigbluebutton/tldraw 2.0.0-alpha.25 shapes/arrow/ArrowShapeUtil, editor
@@ -10,7 +11,6 @@ import { geoVertices } from './v2-geo.ts'
  * the strokes short of it), straight when the bend is under 8 units, else an arc through the
  * bend; eight kinds of heads; the label over a gap cut in the shaft.
  */
-type Json = Record<string, any>
 export type ShapeLookup = (id: string) => Json | undefined
 const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
 
@@ -29,7 +29,8 @@ function outlineOf(shape: Json): Pt[] {
   }
   return [[0, 0], [w, 0], [w, h], [0, h]]
 }
-const boundsOf = (outline: Pt[]) => ({ min: [Math.min(...outline.map((q) => q[0])), Math.min(...outline.map((q) => q[1]))] as Pt, max: [Math.max(...outline.map((q) => q[0])), Math.max(...outline.map((q) => q[1]))] as Pt })
+const boundsOf = (outline: Pt[]) => ({ min: [Math.min(...outline.map((q) => q[0])), Math.min(...outline.map((q) => q[1]))] as Pt,
+  max: [Math.max(...outline.map((q) => q[0])), Math.max(...outline.map((q) => q[1]))] as Pt })
 
 interface End {
   point: Pt
@@ -135,15 +136,14 @@ export function v2Arrow(shape: Json, lookup: ShapeLookup): string {
     return `${fill}<path d="${d}"/>`
   }).join('')
   const text = String(p.text ?? '')
-  let labelSvg = '', mask = ''
   if (text.trim()) {
     const size = ARROW_LABEL_FONT_SIZES[sizeKey(p.size)]!
     const box = { text, face: fontOf(p.font), size, lineHeight: LINE_HEIGHT, align: 'middle' as const, x: 0, y: 0, wrap: 16 * size, fill: colourOf(p.labelColor ?? 'black').solid, halo: BACKGROUND }
     const m = textSvg(box)
     const [x, y] = [middle[0] - m.width / 2, middle[1] - m.height / 2]
-    labelSvg = textSvg({ ...box, x, y, boxWidth: m.width }).svg
+    const labelSvg = textSvg({ ...box, x, y, boxWidth: m.width }).svg
     const id = `tl-arrow-${String(shape.id ?? '').replace(/[^A-Za-z0-9_-]/g, '')}`
-    mask = `<mask id="${id}" maskUnits="userSpaceOnUse" x="-100000" y="-100000" width="200000" height="200000"><rect x="-100000" y="-100000" width="200000" height="200000" fill="#fff"/><rect x="${f2(x - 8.25)}" y="${f2(y - 8.25)}" width="${f2(m.width + 16.5)}" height="${f2(m.height + 16.5)}" rx="4" fill="#000"/></mask>`
+    const mask = `<mask id="${id}" maskUnits="userSpaceOnUse" x="-100000" y="-100000" width="200000" height="200000"><rect x="-100000" y="-100000" width="200000" height="200000" fill="#fff"/><rect x="${f2(x - 8.25)}" y="${f2(y - 8.25)}" width="${f2(m.width + 16.5)}" height="${f2(m.height + 16.5)}" rx="4" fill="#000"/></mask>`
     return `${mask}<g fill="none" stroke="${stroke}" stroke-width="${f2(sw)}" stroke-linecap="round" stroke-linejoin="round" mask="url(#${id})">${shaft}${headSvg}</g>${labelSvg}`
   }
   return `<g fill="none" stroke="${stroke}" stroke-width="${f2(sw)}" stroke-linecap="round" stroke-linejoin="round">${shaft}${headSvg}</g>`

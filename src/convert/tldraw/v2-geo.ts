@@ -1,6 +1,7 @@
 import { add, dashAttrs, dashV2, dist, ellipsePerimeter, f2, mul, seededRandom, sub, unit, type Pt } from './geometry.ts'
 import { alignOf, textSvg } from './text.ts'
 import { BACKGROUND, colourOf, dashOf, fontOf, LABEL_FONT_SIZES, LINE_HEIGHT, shapeFill, sizeKey, STROKE_SIZES } from './v2-style.ts'
+import type { Json } from './geometry.ts'
 
 /**
  * tldraw 2's geo shapes (@bigbluebutton/tldraw 2.0.0-alpha.25 src/lib/shapes/geo: GeoShapeUtil,
@@ -8,7 +9,6 @@ import { BACKGROUND, colourOf, dashOf, fontOf, LABEL_FONT_SIZES, LINE_HEIGHT, sh
  * the "draw" dash as a double, rounded, jittered ink line, dashes spaced to fit each edge, the
  * fill under the outline, and the label wrapped 16 units inside the box, which grows to hold it.
  */
-type Json = Record<string, any>
 const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
 const polygonD = (pts: Pt[]) => `M${pts.map((p) => `${f2(p[0])},${f2(p[1])}`).join('L')}Z`
 

@@ -4,6 +4,7 @@ import { alignOf, textSvg } from './text.ts'
 import { v2Arrow, type ShapeLookup } from './v2-arrow.ts'
 import { v2Geo } from './v2-geo.ts'
 import { BACKGROUND, colourOf, dashOf, FONT_SIZES, fontOf, LABEL_FONT_SIZES, LINE_HEIGHT, shapeFill, sizeKey, STROKE_SIZES } from './v2-style.ts'
+import type { Json } from './geometry.ts'
 
 /**
  * tldraw 2's other shapes (@bigbluebutton/tldraw 2.0.0-alpha.25 src/lib/shapes: draw, highlight,
@@ -11,7 +12,6 @@ import { BACKGROUND, colourOf, dashOf, FONT_SIZES, fontOf, LABEL_FONT_SIZES, LIN
  * (its own fork of it draws them in the player; the options, sizes and easings are its). Each
  * shape is placed at x, y and turned about its top-left corner.
  */
-type Json = Record<string, any>
 const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
 const easeOutSine = (t: number) => Math.sin((t * Math.PI) / 2)
 const easeInQuad = (t: number) => t * t
@@ -61,7 +61,8 @@ function highlight(shape: Json): string {
   if (!points.length) return ''
   const width = FONT_SIZES[sizeKey(p.size)]! * 1.12
   const sw = !p.isPen && points.length === 1 ? width + seededRandom(String(shape.id ?? ''), 'full')() * (width / 6) : width
-  const strokePoints = getStrokePoints(points, { size: 1 + sw, thinning: 0, streamline: 0.5, smoothing: 0.5, simulatePressure: false, easing: easeOutSine, last: p.isComplete !== false }).map((q) => q.point as Pt)
+  const strokePoints = getStrokePoints(points, { size: 1 + sw, thinning: 0, streamline: 0.5, smoothing: 0.5, simulatePressure: false, easing: easeOutSine,
+    last: p.isComplete !== false }).map((q) => q.point as Pt)
   const colour = colourOf(p.color).highlight
   const line = strokePoints.length < 2 ? `<circle cx="${f2(points[0]![0]!)}" cy="${f2(points[0]![1]!)}" r="0.1"` : `<path d="${quadPath(strokePoints, false)}"`
   return `${line} fill="none" stroke="${colour}" stroke-width="${f2(sw)}" stroke-linecap="round" stroke-linejoin="round" opacity="0.35"/>`
@@ -94,7 +95,8 @@ function text(shape: Json): string {
   const fixed = p.autoSize === false && num(p.w) > 0
   const box = textSvg({
     text: String(p.text ?? ''), face: fontOf(p.font), size: FONT_SIZES[sizeKey(p.size)]!, lineHeight: LINE_HEIGHT, align: alignOf(p.align),
-    x: 0, y: 0, wrap: fixed ? Math.max(16, num(p.w)) : undefined, boxWidth: fixed ? Math.max(16, num(p.w)) : undefined, fill: colourOf(p.color).solid, halo: BACKGROUND,
+    x: 0, y: 0, wrap: fixed ? Math.max(16, num(p.w)) : undefined, boxWidth: fixed ? Math.max(16, num(p.w)) : undefined, fill: colourOf(p.color).solid,
+    halo: BACKGROUND,
   })
   const scale = num(p.scale, 1)
   return scale === 1 ? box.svg : `<g transform="scale(${f2(scale)})">${box.svg}</g>`
