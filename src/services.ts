@@ -93,5 +93,11 @@ export type Services = ReturnType<typeof createServices>
 /** What the Moodle notice needs: the Moodles, its text (MOODLE_NOTICE_FILE or ours) and the portal's address. */
 function noticeDeps(config: AppConfig, db: Database, owners: Repositories['owners'], ownerSources: OwnerSources): NoticeDeps {
   const file = config.owners.noticeFile
-  return { db, owners, moodleFor: ownerSources.moodleFor, template: file ? readFileSync(file, 'utf8') : DEFAULT_NOTICE, portalUrl: config.publicUrl }
+  return {
+    db, owners, moodleFor: ownerSources.moodleFor, portalUrl: config.publicUrl,
+    // Read when a notice is written, not at start: workers never need the file, and may not have it.
+    get template() {
+      return file ? readFileSync(file, 'utf8') : DEFAULT_NOTICE
+    },
+  }
 }

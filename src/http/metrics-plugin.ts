@@ -30,7 +30,8 @@ export default fp(
       async collect() {
         this.reset()
         // A process without the job queue (none opened) has nothing to count.
-        for (const [state, n] of Object.entries(await queueSizes?.() ?? {})) this.set({ state }, n)
+        const sizes = await queueSizes?.().catch((): Record<string, number> => ({})) // a queue that cannot answer now leaves the gauge empty, not the scrape
+        for (const [state, n] of Object.entries(sizes ?? {})) this.set({ state }, n)
       },
     })
     const durations = new Histogram({

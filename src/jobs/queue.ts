@@ -49,7 +49,8 @@ export async function openQueue(handle: DatabaseHandle, settings: QueueSettings,
       const [created, upToRetry, upToActive] = await Promise.all([
         boss.getQueueSize(IMPORT_QUEUE, { before: 'retry' }), boss.getQueueSize(IMPORT_QUEUE, { before: 'active' }), boss.getQueueSize(IMPORT_QUEUE, { before: 'completed' }),
       ])
-      return { created, retry: upToRetry - created, active: upToActive - upToRetry }
+      // Three counts, not one snapshot: a job moving between them must not show as a negative count.
+      return { created, retry: Math.max(0, upToRetry - created), active: Math.max(0, upToActive - upToRetry) }
     },
     /** Asks for the source's campaign e-mails to be sent (nothing more when a job already waits). */
     async sendCampaign(source: string) {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { recordingSorts, recordingStatuses } from './my-recordings-repository.ts'
-import type { RecordingsService } from './recordings-service.ts'
+import type { TeacherRoutesDeps } from './recordings-service.ts'
 import { createAnswerCache } from '../http/answer-cache.ts'
 import { afterDay, idParams, isoDay, startOfDay } from '../http/query-fields.ts'
 import { presentImport } from '../http/presenters.ts'
@@ -37,14 +37,12 @@ function parseListQuery(request: { url: string; query: unknown }) {
   return parsed
 }
 
-/** The teacher's API (`/api/v1`), used by Pod's front end and by our own pages' scripts. */
-interface RecordingsApiOptions {
-  service: RecordingsService
-  deadlines: ReadonlyMap<string, Date | undefined>
+interface RecordingsApiOptions extends TeacherRoutesDeps {
   cacheTtlMs: number
   publicUrl: string
 }
 
+/** The teacher's API (`/api/v1`), used by Pod's front end and by our own pages' scripts. */
 const recordingsRoutes: FastifyPluginAsync<RecordingsApiOptions> = async (fastify, { service, deadlines, cacheTtlMs, publicUrl }) => {
   fastify.addHook('onRequest', fastify.requireUser)
   const userId = (request: { viewer: { userId: number } | null }) => request.viewer!.userId

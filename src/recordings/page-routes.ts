@@ -12,7 +12,7 @@ import { languages, translate, type Language } from '../http/i18n.ts'
 import { recordingSorts, recordingStatuses } from './my-recordings-repository.ts'
 import { recordingView } from './recording-view.ts'
 import { isEmbedded } from '../http/view-plugin.ts'
-import type { RecordingsService } from './recordings-service.ts'
+import type { TeacherRoutesDeps } from './recordings-service.ts'
 
 const PAGE_SIZE = 20
 
@@ -34,9 +34,7 @@ const bulkBody = z.object({
 const downloadName = z.object({ name: z.string().max(300).regex(/^[^/\\\0]+\.mp4$/) })
 const backOf = (body: unknown) => safeReturnTo((body as { back?: unknown } | undefined)?.back)
 
-interface PagesOptions {
-  service: RecordingsService
-  deadlines: ReadonlyMap<string, Date | undefined>
+interface PagesOptions extends TeacherRoutesDeps {
   /** Cookies only over https when the portal is served so. */
   secureCookies: boolean
   /** The `directory` target's folder: its files are served to their owners. */

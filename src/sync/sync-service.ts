@@ -78,21 +78,19 @@ export function createSyncService(deps: SyncDeps) {
 /** One sync, under the source's lock: begin, list and store, mark what is gone, resolve owners, finish. */
 async function syncUnlocked(deps: SyncDeps, source: SourceConfig, options: SyncOptions): Promise<SyncSummary> {
   const run = await beginRun(deps, source, options)
-  let listing: ListingResult | undefined
   let incompleteReason: string | null = null
   let error: string | null = null
-  let owners: OwnersTally | undefined
   try {
-    listing = await listAndStore(deps, run, source)
+    const listing = await listAndStore(deps, run, source)
     incompleteReason = whyNotComplete(listing, run.tally.unidentified, run.windowed, run.fromCache)
     if (!incompleteReason) await markMissing(deps, run, source.name, listing)
-    owners = await resolveOwners(deps, run, source)
+    await resolveOwners(deps, run, source)
     await run.cache.commit(listing.mode)
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught)
     await run.cache.discard()
   }
-  return finishRun(deps, run, source.name, { listing, incompleteReason, error, owners })
+  return finishRun(deps, run, source.name, { incompleteReason, error })
 }
 
 type SyncRun = Awaited<ReturnType<typeof beginRun>>
@@ -121,7 +119,12 @@ async function beginRun(deps: SyncDeps, source: SourceConfig, options: SyncOptio
   const sourceWasEmpty = !(await recordings.holdsAny(source.name))
   const writer = createBatchWriter({ repository: recordings, source: source.name, runId: row.id, now, dry, tally, csv, sourceWasEmpty })
   const cache = ReplyCache.forSource(deps.dataDir, source.name, fromCache)
-  return { row, options, dry, fromCache, windowed, now, tally, listed, writer, cache, collected: [] as ListedRecording[] }
+  return {
+    row, options, dry, fromCache, windowed, now, tally, listed, writer, cache, collected: [] as ListedRecording[],
+    // Kept on the run as soon as known: a failure after them still records them.
+    listing: undefined as ListingResult | undefined,
+    owners: undefined as OwnersTally | undefined,
+  }
 }
 
 /** Lists the source and stores each batch as it comes (what was received is stored even when the listing fails). */
@@ -139,7 +142,8 @@ async function listAndStore(deps: SyncDeps, run: SyncRun, source: SourceConfig):
   const listingOf = run.fromCache ? { ...source, listing: 'full' as const } : source
   let listing: ListingResult
   try {
-    listing = await listRecordings(deps.clientFor(source, cache), listingOf, sink, { recordIds: options.recordIds, onProgress: options.onProgress })
+    listing = run.listing = await listRecordings(deps.clientFor(source, cache), listingOf, sink,
+      { recordIds: options.recordIds, onProgress: options.onProgress })
   } finally {
     await writer.flush()
   }
@@ -170,26 +174,26 @@ async function markMissing(deps: SyncDeps, run: SyncRun, source: string, result:
 }
 
 /** The owners of what was listed, while fresh statistics are gathered for the queries that follow (ANALYZE does not block their writes). */
-async function resolveOwners(deps: SyncDeps, run: SyncRun, source: SourceConfig): Promise<OwnersTally | undefined> {
+async function resolveOwners(deps: SyncDeps, run: SyncRun, source: SourceConfig): Promise<void> {
   const analyzed = run.writer.written() > 0 ? deps.recordings.analyze() : undefined
   analyzed?.catch(() => {}) // reported where it is awaited below
   try {
-    if (!deps.owners) return undefined
+    if (!deps.owners) return
     const resolved = await deps.owners.resolveSource(source, { dry: run.dry, now: run.now, listed: run.dry ? run.listed : undefined })
+    run.owners = resolved.tally
     run.options.csv?.setOwners?.(resolved.byRecordId)
-    return resolved.tally
   } finally {
     await analyzed
   }
 }
 
 async function finishRun(deps: SyncDeps, run: SyncRun, source: string,
-  outcome: { listing?: ListingResult; incompleteReason: string | null; error: string | null; owners?: OwnersTally }): Promise<SyncSummary> {
-  const { tally } = run
-  const { error, owners } = outcome
+  outcome: { incompleteReason: string | null; error: string | null }): Promise<SyncSummary> {
+  const { tally, owners } = run
+  const { error } = outcome
   const result: SyncRunResult = {
     status: error ? 'failed' : 'succeeded',
-    listing: outcome.listing?.mode ?? null,
+    listing: run.listing?.mode ?? null,
     complete: !error && !outcome.incompleteReason,
     counts: tally.counts,
     invalid: tally.invalid,

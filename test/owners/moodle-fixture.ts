@@ -1,7 +1,20 @@
 import type { FakeRecording } from '../../src/demo/fake-bbb-xml.ts'
 import type { MoodleFixture } from '../helpers/moodle.ts'
 
-// One Moodle with a fixture for each rule of the issue; ids as a real site would have them.
+// One Moodle with a case for each rule the owner resolution follows, laid as Moodle itself lays
+// its data (github:moodle/moodle):
+// - tables and columns: mod/bigbluebuttonbn/db/install.xml (bigbluebuttonbn, bigbluebuttonbn_logs,
+//   bigbluebuttonbn_recordings) and lib/db/install.xml (user, role, context, role_assignments,
+//   course_modules, modules, enrol, user_enrolments, config), as src/moodle/moodle-schema.ts has them;
+// - `participants`: the JSON of mod/bigbluebuttonbn/classes/local/helpers/roles.php
+//   (get_participant_list, is_moderator_validate_rule): viewer rules grant nothing, a role rule
+//   names its role by id or shortname, an empty list means the site default
+//   `bigbluebuttonbn_participant_moderator_default`, whose `0` is the activity's owner;
+// - the owner: the user of the activity's 'Add' log (bigbluebutton_proxy::get_instance_ownerid in
+//   mod/bigbluebuttonbn/classes/local/proxy/bigbluebutton_proxy.php);
+// - context levels and paths: lib/accesslib.php (CONTEXT_SYSTEM 10, CONTEXT_COURSECAT 40,
+//   CONTEXT_COURSE 50, CONTEXT_MODULE 70; path the ids from the system down).
+// Ids are as a real site would have them.
 const SEED = { a1: 'a1'.padEnd(40, '1'), a2: 'b2'.padEnd(40, '2'), a3: 'c3'.padEnd(40, '3') }
 export const SERVER = 'moodle.univ.example'
 /** An intro with what a revert must give back exactly: accents, quotes, a trailing space, CRLF. */
