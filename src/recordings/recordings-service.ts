@@ -70,7 +70,7 @@ export function createRecordingsService({ recordings, imports, onImportRequested
     },
   }
 }
-export type RecordingsService = ReturnType<typeof createRecordingsService>
+type RecordingsService = ReturnType<typeof createRecordingsService>
 
 /** What the teacher's pages and API both work with: the service, and each source's shutdown date. */
 export interface TeacherRoutesDeps {
