@@ -10,6 +10,7 @@ import { createCampaignService } from './campaign/campaign-service.ts'
 import type { AppConfig } from './config.ts'
 import type { Database, DatabaseHandle } from './db/database.ts'
 import { createImportsRepository } from './jobs/imports-repository.ts'
+import { importEnqueuer, type JobQueue } from './jobs/queue.ts'
 import type { Logger } from './log.ts'
 import { DEFAULT_NOTICE, type NoticeDeps } from './owners/moodle-notice.ts'
 import { createOwnerService, type OwnerSources } from './owners/owner-service.ts'
@@ -42,7 +43,7 @@ export interface ServiceOptions {
   /** Signs tokens, sessions and unsubscribe links; JWT_SECRET or the one kept in DATA_DIR by default. */
   jwtSecret?: string
   /** The job queue, when this process has one: imports and the campaign's e-mails go through it. */
-  pipeline?: { enqueue(importId: number): Promise<void>; queue?: { sendCampaign(source: string): Promise<unknown>; sizes(): Promise<Record<string, number>> } }
+  pipeline?: { queue: Pick<JobQueue, 'enqueue' | 'sendCampaign' | 'sizes'> }
   /** Where owners come from. A process given them resolves owners at each sync and runs syncs and the Moodle notice from the console (serve, demo). */
   ownerSources?: OwnerSources
   /** A sync service made elsewhere (tests drive a fake BBB through their own). */
@@ -62,7 +63,8 @@ export function createServices(config: AppConfig, handle: Pick<DatabaseHandle, '
   // Resolved on first use: a worker never needs it, and should not write DATA_DIR/jwt-secret.
   let secret = options.jwtSecret
   const jwtSecret = () => (secret ??= resolveJwtSecret(config))
-  const enqueue = pipeline && ((importId: number) => pipeline.enqueue(importId))
+  // Gives a new import its job; should the queue fail, the workers' sweep does it later.
+  const enqueue = pipeline && importEnqueuer(pipeline.queue, repos.imports)
   const owners = ownerSources && createOwnerService({ repo: repos.owners, users: repos.users, config: config.owners, sources: ownerSources, log: log.child({ part: 'owners' }) })
   const sync = options.sync ?? createSyncService({
     handle, dataDir: config.dataDir, recordings: repos.recordings, runs: repos.syncRuns, owners,
@@ -84,7 +86,7 @@ export function createServices(config: AppConfig, handle: Pick<DatabaseHandle, '
   return {
     config, handle, db, log, jwtSecret, repos, enqueue, owners, sync, notice, admin, recordings, campaign,
     /** The import queue's jobs by state, for /metrics (when this process has the queue). */
-    queueSizes: pipeline?.queue?.sizes,
+    queueSizes: pipeline?.queue.sizes,
     close: () => campaign.close(),
   }
 }

@@ -142,6 +142,8 @@ interface ImportsTable {
   pod_video_url: string | null
   pod_asked_at: Date | null
   plain_claim: Generated<boolean>
+  /** The import's last job in the queue (pg-boss's id). */
+  job_id: Generated<string | null>
   lease_token: Generated<string | null>
   lease_until: Generated<Date | null>
   created_at: Generated<Date>

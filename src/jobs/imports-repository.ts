@@ -90,19 +90,21 @@ export function createImportsRepository(db: Database) {
     },
 
     /**
-     * Imports that need a job: asked for while the queue was unreachable (queued since before
-     * `date`), or whose run's lease ran out (its worker died), and that have no job waiting or
-     * running in the queue (pg-boss's table, `import-<id>` keys).
+     * Imports that may need a job: asked for while the queue was unreachable (queued since before
+     * `date`), or whose run's lease ran out (its worker died), with their last job's id.
      */
-    async orphaned(date: Date) {
-      const rows = await db.selectFrom('imports').select('id')
+    async orphanCandidates(date: Date) {
+      return db.selectFrom('imports').select(['id', 'job_id'])
         .where((eb) => eb.or([
           eb.and([eb('state', '=', 'queued'), eb('updated_at', '<', date)]),
           eb.and([eb('state', 'in', activeImportStates), eb('lease_until', '<', sql<Date>`now()`)]),
         ]))
-        .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = 'import' AND j.singleton_key = 'import-' || imports.id AND j.state < 'completed')`)
         .orderBy('id').limit(500).execute()
-      return rows.map((r) => r.id)
+    },
+
+    /** Keeps the id of the job just queued for the import. */
+    async recordJob(importId: number, jobId: string) {
+      await db.updateTable('imports').set({ job_id: jobId }).where('id', '=', importId).execute()
     },
 
     /** Cancels an import that is still under way; undefined when it already ended. */

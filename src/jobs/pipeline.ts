@@ -20,10 +20,6 @@ export async function openImportPipeline(config: AppConfig, handle: DatabaseHand
   const mailer = config.imports.smtpUrl ? createImportMailer(config.imports.smtpUrl, config.imports.mailFrom, config.publicUrl, { draft: config.imports.target === 'pod' && Boolean(config.imports.pod?.draft) }) : undefined
   return {
     queue,
-    /** Gives a new import its job; should the queue fail, the workers' sweep does it later. */
-    async enqueue(importId: number) {
-      await queue.enqueue(importId)
-    },
     /** Runs `concurrency` imports at a time in this process, on the imports of `imports`. */
     async startWorkers(imports: ImportsRepository, concurrency = config.imports.concurrency) {
       const runImport = createImportRunner({

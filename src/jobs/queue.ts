@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss'
 import type { DatabaseHandle } from '../db/database.ts'
 import { queueDatabase } from './queue-db.ts'
 import type { Logger } from '../log.ts'
+import type { ImportsRepository } from './imports-repository.ts'
 
 export const IMPORT_QUEUE = 'import'
 /** One job per source sends its campaign's queued e-mails; its retries wait for a mail server that was away. */
@@ -37,9 +38,14 @@ export async function openQueue(handle: DatabaseHandle, settings: QueueSettings,
   else await boss.createQueue(CAMPAIGN_QUEUE, campaignOptions)
   return {
     boss,
-    /** Queues the import's job (nothing when one already waits). */
+    /** Queues the import's job; null when one already waits. */
     async enqueue(importId: number) {
       return boss.send(IMPORT_QUEUE, { importId }, { singletonKey: `import-${importId}` })
+    },
+    /** Whether the import job `jobId` still waits, waits for a retry or runs. */
+    async jobPending(jobId: string) {
+      const job = await boss.getJobById(IMPORT_QUEUE, jobId)
+      return job !== null && pendingJobStates.has(job.state)
     },
     async depth() {
       return boss.getQueueSize(IMPORT_QUEUE)
@@ -69,3 +75,25 @@ export async function openQueue(handle: DatabaseHandle, settings: QueueSettings,
   }
 }
 export type JobQueue = Awaited<ReturnType<typeof openQueue>>
+
+const pendingJobStates = new Set<string>(['created', 'retry', 'active'])
+
+/** Queues an import's job and keeps the job's id on the import row, where the workers' sweep looks for it. */
+export function importEnqueuer(queue: Pick<JobQueue, 'enqueue'>, imports: Pick<ImportsRepository, 'recordJob'>) {
+  return async (importId: number) => {
+    const jobId = await queue.enqueue(importId)
+    if (jobId) await imports.recordJob(importId, jobId)
+  }
+}
+
+/**
+ * The imports that need a job: asked for while the queue was unreachable, or whose worker died,
+ * and whose last job no longer waits nor runs.
+ */
+export async function importsWithoutJob(queue: Pick<JobQueue, 'jobPending'>, imports: Pick<ImportsRepository, 'orphanCandidates'>, queuedBefore: Date) {
+  const without: number[] = []
+  for (const row of await imports.orphanCandidates(queuedBefore)) {
+    if (!row.job_id || !(await queue.jobPending(row.job_id))) without.push(row.id)
+  }
+  return without
+}

@@ -1,6 +1,6 @@
 import type { ImportsRepository } from './imports-repository.ts'
 import type { ImportRunner } from './import-runner.ts'
-import { IMPORT_QUEUE, type JobQueue } from './queue.ts'
+import { IMPORT_QUEUE, importEnqueuer, importsWithoutJob, type JobQueue } from './queue.ts'
 import type { Logger } from '../log.ts'
 
 export interface WorkerOptions {
@@ -19,6 +19,7 @@ export interface WorkerOptions {
  */
 export async function startWorkers(o: WorkerOptions) {
   const ids: string[] = []
+  const enqueue = importEnqueuer(o.queue, o.imports)
   for (let i = 0; i < o.concurrency; i++) {
     ids.push(await o.queue.boss.work<{ importId: number }>(IMPORT_QUEUE, { batchSize: 1, includeMetadata: true,
       pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2 }, async ([job]) => {
@@ -26,7 +27,7 @@ export async function startWorkers(o: WorkerOptions) {
       try {
         const outcome = await o.runImport(job.data.importId, { last: job.retryCount >= o.retryLimit })
         o.log.info(`import ${job.data.importId}: ${outcome}`)
-        if (outcome === 'handed back') await o.queue.enqueue(job.data.importId)
+        if (outcome === 'handed back') await enqueue(job.data.importId)
       } catch (error) {
         o.log.warn(`import ${job.data.importId}: ${(error as Error).message}; retried later`)
         throw error
@@ -35,7 +36,7 @@ export async function startWorkers(o: WorkerOptions) {
   }
   // Imports asked for while the queue could not be reached, and those of dead workers.
   const sweep = async () => {
-    for (const id of await o.imports.orphaned(new Date(Date.now() - 60_000))) await o.queue.enqueue(id)
+    for (const id of await importsWithoutJob(o.queue, o.imports, new Date(Date.now() - 60_000))) await enqueue(id)
   }
   const sweeper = setInterval(() => void sweep().catch((e) => o.log.warn(`sweep: ${(e as Error).message}`)), 30_000)
   sweeper.unref()

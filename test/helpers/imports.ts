@@ -6,6 +6,7 @@ import path from 'node:path'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import type { ImportState } from '../../src/db/schema.ts'
 import { openImportPipeline } from '../../src/jobs/pipeline.ts'
+import { importEnqueuer } from '../../src/jobs/queue.ts'
 import { createRepositories } from '../../src/services.ts'
 import { memoryLogger } from './log.ts'
 import { signToken } from '../../src/auth/tokens.ts'
@@ -49,6 +50,8 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   /** One worker in this process, on the workers' connection. */
   const startWorkers = () => pipeline.startWorkers(createRepositories(workerHandle.db).imports, 1)
   if (options.startWorker !== false) await startWorkers()
+  /** Queues an import's job as the web app does. */
+  const enqueue = importEnqueuer(pipeline.queue, createRepositories(handle.db).imports)
   const built = await buildApp(t, handle.db, config, { pipeline })
   const as = (sub: string) => ({ authorization: `Bearer ${signToken(jwtSecret, { sub, admin: false })}` })
   /** Asks for the import of the recording at this position, as its owner would. */
@@ -59,7 +62,7 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   }
   /** The environment a `bbb-portal worker` process needs to work on this harness. */
   const workerEnv = { ...settings, DATABASE_URL: handle.url, LOG_LEVEL: 'info', DATA_DIR: work }
-  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, startWorkers, logs, work, workerEnv, as, requestImport, relay, publishedDir,
+  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, enqueue, startWorkers, logs, work, workerEnv, as, requestImport, relay, publishedDir,
     leftovers: () => readdirSync(work) }
 }
 

@@ -110,7 +110,7 @@ t.test('a worker whose clock runs an hour ahead of the database\'s: leases stay 
   // Handed back, the import is the worker ahead's: the leases it writes end 2 s after the
   // database's now, not an hour after (which would keep every other worker out for an hour).
   await imports.requeue(id, trueClockRun, 'handed back')
-  await h.pipeline.enqueue(id)
+  await h.enqueue(id)
   const leaseLeft: number[] = []
   for (let row = await leaseOf(h.db, id); row.state !== 'done' && row.state !== 'failed'; row = await leaseOf(h.db, id)) {
     if (row.left !== null) leaseLeft.push(Number(row.left))

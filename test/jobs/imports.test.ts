@@ -6,6 +6,8 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { metricsAuth } from '../helpers/app.ts'
 import { importHarness, waitForImport } from '../helpers/imports.ts'
+import { importsWithoutJob } from '../../src/jobs/queue.ts'
+import { createRepositories } from '../../src/services.ts'
 
 t.test('an import ends encoded in Pod, under the teacher, exactly once', async (t) => {
   const h = await importHarness(t)
@@ -105,6 +107,22 @@ t.test('the teacher gets an e-mail when the import is done, and when it failed (
   t.equal(failed.state, 'failed')
   for (let i = 0; i < 50 && mails.length < 2; i++) await new Promise((r) => setTimeout(r, 50))
   t.match(mails[1]!.body.replace(/=\r?\n/g, ''), /HTTP 403/, 'the reason')
+})
+
+t.test('the sweep asks pg-boss for each import\'s last job: one waiting is left alone, one gone is replaced', async (t) => {
+  const h = await importHarness(t, {}, { startWorker: false })
+  const imports = createRepositories(h.db).imports
+  const user = await h.db.selectFrom('users').select('id').where('username', '=', 'jdupont').executeTakeFirstOrThrow()
+  const waiting = await h.requestImport(0)
+  const cancelled = await h.requestImport(1)
+  const noJob = (await h.db.insertInto('imports').values({ recording_id: h.ids[2]!, requested_by: user.id }).returning('id').executeTakeFirstOrThrow()).id
+  const rows = await h.db.selectFrom('imports').select(['id', 'job_id']).orderBy('id').execute()
+  t.ok(rows.find((r) => r.id === waiting)?.job_id, 'the API kept the job\'s id on the import row')
+  await h.pipeline.queue.boss.cancel('import', rows.find((r) => r.id === cancelled)!.job_id!)
+  // All three asked for two minutes ago, still queued.
+  await h.db.updateTable('imports').set({ updated_at: new Date(Date.now() - 120_000) }).execute()
+  t.same(await importsWithoutJob(h.pipeline.queue, imports, new Date(Date.now() - 60_000)), [cancelled, noJob].sort((a, b) => a - b))
+  t.same(await importsWithoutJob(h.pipeline.queue, imports, new Date(Date.now() - 180_000)), [], 'not before the grace period')
 })
 
 t.test('an import asked for while the queue was unreachable gets its job from the sweep', async (t) => {

@@ -53,7 +53,7 @@ t.test('sync --convert-all (Pod\'s manual claim) stays in the claim list, group-
   const gid = process.getgid!()
   const h = await claimHarness(t, { RECORDER_GROUP: String(gid) })
   const recordId = (await h.db.selectFrom('recordings').select('record_id').where('id', '=', h.ids[1]!).executeTakeFirstOrThrow()).record_id
-  const queued = await queueImports(createRepositories(h.db), 'demo', [recordId], { dry: false, enqueue: h.pipeline.enqueue })
+  const queued = await queueImports(createRepositories(h.db), 'demo', [recordId], { dry: false, enqueue: h.enqueue })
   t.equal(queued.queued, 1)
   const row = await h.db.selectFrom('imports').select('id').executeTakeFirstOrThrow()
   const done = await waitForImport(h.db, row.id, ['done', 'failed'], 60_000)
