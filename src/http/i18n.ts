@@ -1,3 +1,4 @@
+import Negotiator from 'negotiator'
 import { fr } from './locales/fr.ts'
 import { en } from './locales/en.ts'
 
@@ -9,16 +10,9 @@ const dictionaries: Record<Language, Record<MessageKey, string>> = { fr, en }
 /** The user's choice (cookie) first, then Accept-Language, then French. */
 export function pickLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
   if (cookie && (languages as readonly string[]).includes(cookie)) return cookie as Language
-  const wanted = (acceptLanguage ?? '')
-    .split(',')
-    .map((part) => {
-      const [tag, ...params] = part.trim().split(';')
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean)
-      return { lang: (tag ?? '').toLowerCase().split('-')[0] ?? '', q: q === undefined ? 1 : Number(q) }
-    })
-    .filter((w) => w.q > 0)
-    .sort((a, b) => b.q - a.q)
-  return (wanted.find((w) => (languages as readonly string[]).includes(w.lang ?? ''))?.lang as Language | undefined) ?? 'fr'
+  // Negotiator reads qualities and regions (en-GB asks for en); French when nothing matches.
+  const [best] = new Negotiator({ headers: { 'accept-language': acceptLanguage ?? '' } }).languages([...languages])
+  return (best as Language | undefined) ?? 'fr'
 }
 
 /** Whether the catalogues have words for `key` (codes met at run time, e.g. an audit action). */

@@ -62,7 +62,8 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   }
   /** The environment a `bbb-portal worker` process needs to work on this harness. */
   const workerEnv = { ...settings, DATABASE_URL: handle.url, LOG_LEVEL: 'info', DATA_DIR: work }
-  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, enqueue, startWorkers, logs, work, workerEnv, as, requestImport, relay, publishedDir,
+  return { ...built, handle, db: handle.db, fake, pod, config, ids, pipeline, enqueue, startWorkers, logs, work, workerEnv, as, requestImport, relay,
+    publishedDir,
     leftovers: () => readdirSync(work) }
 }
 

@@ -21,6 +21,8 @@ t.test('language: the choice, else Accept-Language, else French', async (t) => {
   t.equal(pickLanguage(undefined, 'de-DE,en;q=0.5,fr;q=0.8'), 'fr', 'by quality')
   t.equal(pickLanguage('en', 'fr-FR'), 'en', 'the cookie wins')
   t.equal(pickLanguage('xx', 'en'), 'en', 'an unknown choice is ignored')
+  t.equal(pickLanguage(undefined, 'EN-us;q=0.7, fr-CA;q=0.6'), 'en', 'a region asks for its language, whatever the case')
+  t.equal(pickLanguage(undefined, 'en;q=0, de'), 'fr', 'q=0 refuses a language')
 })
 
 t.test('pages without JavaScript', async (t) => {
