@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
-import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
@@ -10,14 +9,7 @@ import type { SessionsRepository } from './sessions-repository.ts'
 import type { UsersRepository } from '../owners/users-repository.ts'
 import { forbidden, unauthorized } from '../errors.ts'
 import { createExternalVerifier } from './bearer.ts'
-import type { TokenClaims } from './tokens.ts'
-
-declare module '@fastify/jwt' {
-  interface FastifyJWT {
-    payload: TokenClaims
-    user: TokenClaims
-  }
-}
+import { tokenVerifier } from './tokens.ts'
 
 /** Who is calling: a logged-in session or a bearer token. */
 interface Viewer {
@@ -85,7 +77,6 @@ export default fp(
     fastify.decorateReply('csrfToken', function (this: FastifyReply) {
       return this.generateCsrf({ userInfo: sessionBinding(this.request) })
     })
-    await fastify.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] } })
     fastify.decorate('sessions', sessions)
     fastify.decorateRequest('viewer', null)
 
@@ -102,14 +93,15 @@ export default fp(
 
     // The same token comes back at every poll. A signature checked once stays good until the
     // token's `exp` (nothing else in it can change), so it is checked once, not at each call.
+    const verifyOwnToken = tokenVerifier(secret)
     const verifiedTokens = new LRUCache<string, { sub: string; admin: boolean }>({ max: 10_000 })
-    const verifyToken = async (request: FastifyRequest, token: string) => {
+    const verifyToken = async (token: string) => {
       const known = verifiedTokens.get(token)
       if (known) return known
       const issuer = external.issuerOf(token)
       let claims: { sub: string; admin: boolean; exp: number }
       try {
-        claims = issuer ? { ...(await external.verify(token, issuer)), admin: false } : await request.jwtVerify<TokenClaims & { exp: number }>()
+        claims = issuer ? { ...(await external.verify(token, issuer)), admin: false } : verifyOwnToken(token)
       } catch {
         throw unauthorized('The bearer token is invalid or expired.')
       }
@@ -123,7 +115,7 @@ export default fp(
     }
 
     const fromBearer = async (request: FastifyRequest, token: string): Promise<Viewer> => {
-      const claims = await verifyToken(request, token)
+      const claims = await verifyToken(token)
       const user = await userByUsername(claims.sub)
       return { userId: user.id, username: user.username, email: user.email, displayName: user.display_name, isAdmin: claims.admin === true, via: 'token' }
     }

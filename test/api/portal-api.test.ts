@@ -184,7 +184,8 @@ t.test('teacher API', async (t) => {
     const noExp = createSigner({ key: 'test-jwt-secret-that-is-long-enough-0123', algorithm: 'HS256' })({ sub: 'alice' })
     const expired = createSigner({ key: 'test-jwt-secret-that-is-long-enough-0123', algorithm: 'HS256' })({ sub: 'alice', exp: Math.floor(Date.now() / 1000) - 10 })
     const wrongKey = createSigner({ key: 'another-secret-another-secret-another!', algorithm: 'HS256', expiresIn: 60_000 })({ sub: 'alice' })
-    for (const [why, token] of [['alg none', unsigned], ['no exp', noExp], ['expired', expired], ['wrong key', wrongKey], ['garbage', 'abc']]) {
+    const otherAlgorithm = createSigner({ key: 'test-jwt-secret-that-is-long-enough-0123', algorithm: 'HS512', expiresIn: 60_000 })({ sub: 'alice' })
+    for (const [why, token] of [['alg none', unsigned], ['no exp', noExp], ['expired', expired], ['wrong key', wrongKey], ['HS512', otherAlgorithm], ['garbage', 'abc']]) {
       t.equal((await call('GET', '/api/v1/me', { authorization: `Bearer ${token}` })).statusCode, 401, String(why))
     }
   })
