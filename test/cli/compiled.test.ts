@@ -1,8 +1,9 @@
 // The compiled service (`npm run build`, which `npm test` runs first) as production starts it:
 // `node dist/src/cli/main.js serve`, ready on /readyz, its request log free of SSO tickets,
 // stopped by SIGTERM.
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, utimesSync } from 'node:fs'
+import path from 'node:path'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
@@ -35,4 +36,23 @@ t.test('the compiled service starts, answers /readyz, keeps tickets out of its l
   t.same(await exited, [0, null], 'a clean stop')
   t.match(output, /"url":"\/auth\/cas\/callback\?ticket=\[redacted\]"/, 'the request is logged without its ticket')
   t.notMatch(output, /secret-ticket/)
+})
+
+t.test('the bin runs the build, or the sources when they changed since (an edit is never shadowed by an old build)', async (t) => {
+  const root = t.testdir({
+    bin: { 'bbb-portal.js': readFileSync(fileURLToPath(new URL('../../bin/bbb-portal.js', import.meta.url)), 'utf8') },
+    dist: { src: { cli: { 'main.js': "console.log('compiled')" } } },
+    src: { cli: { 'main.ts': "const from: string = 'sources'\nconsole.log(from)" } },
+    node_modules: t.fixture('symlink', fileURLToPath(new URL('../../node_modules', import.meta.url))),
+  })
+  const run = () => execFileSync(process.execPath, [path.join(root, 'bin/bbb-portal.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+  const age = (file: string, seconds: number) => utimesSync(path.join(root, file), new Date(Date.now() - seconds * 1000), new Date(Date.now() - seconds * 1000))
+  // Directories count too: a file deleted from src/ changes its folder's time.
+  for (const file of ['src/cli/main.ts', 'src/cli']) age(file, 60)
+  age('dist/src/cli/main.js', 30)
+  t.equal(run(), 'compiled', 'built after the last edit')
+  age('src/cli/main.ts', 10)
+  t.equal(run(), 'sources', 'edited after the build')
+  rmSync(path.join(root, 'dist'), { recursive: true })
+  t.equal(run(), 'sources', 'never built')
 })
