@@ -14,6 +14,11 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger
 }
 
+/** What a part needs to say what it leaves out: a Logger, or a CLI's console. */
+export interface WarningLog {
+  warn(message: string): void
+}
+
 /** One-time credentials in callback URLs (CAS tickets, OIDC codes and states) never reach the log. */
 export const redactUrl = (url: string) => url.replace(/([?&](?:ticket|code|state)=)[^&#]*/gi, '$1[redacted]')
 

@@ -41,7 +41,7 @@ export function convertCommand(): Command {
       const result = await convertPlayback(playback, output, {
         ...where,
         width: Number(o.width) as 1280 | 1920, webcam: o.layout ?? o.webcam ?? 'auto', chat: o.chat, lang: o.lang, cursor: o.cursor, annotations: o.annotations, from: o.from, to: o.to,
-        signal: controller.signal, warn: (message) => console.error(`warning: ${message}`),
+        signal: controller.signal, log: { warn: (message: string) => console.error(`warning: ${message}`) },
         onProgress: o.progress ? (percent) => {
           const p = Math.floor(percent)
           if (p > shown) console.error(`progress ${(shown = p)}%`)

@@ -18,6 +18,7 @@ import { resolvePlayback } from './resolve-playback.ts'
 import { feedFrames, frameSchedule } from './feed.ts'
 import { buildTimeline } from './timeline.ts'
 import { downloadVideoPlayback } from './video-playback.ts'
+import { silentLogger, type WarningLog } from '../log.ts'
 
 export interface ConvertOptions {
   width?: 1280 | 1920
@@ -32,7 +33,8 @@ export interface ConvertOptions {
   /** The chat and polls in a column beside the content (`anonymous`: writers named "Participant N"); default none. */
   chat?: ChatMode
   onProgress?: (percent: number) => void
-  warn?: (message: string) => void
+  /** Where the converter says what it leaves out (a missing file, a shape it cannot draw). */
+  log?: WarningLog
   signal?: AbortSignal
   allowedOrigins?: string[]
   /** The input is a published folder (the CLI's --local). */
@@ -68,7 +70,7 @@ async function media(source: AssetSource, dir: string, options: ConvertOptions, 
   for (const c of parseCaptions(captionsJson?.toString('utf8') ?? null)) {
     const file = await source.fetchToFile(`caption_${c.locale}.vtt`, path.join(dir, `caption_${c.locale}.vtt`), XML_MAX_BYTES)
     if (file) captions.push({ file, language: c.locale, title: c.name })
-    else options.warn?.(`captions.json names ${c.locale} but caption_${c.locale}.vtt is missing`)
+    else options.log?.warn(`captions.json names ${c.locale} but caption_${c.locale}.vtt is missing`)
   }
   return { webcams, deskshare, audio, captions }
 }
@@ -93,7 +95,7 @@ async function chaptersFile(source: AssetSource, p: Presentation, range: { from:
  * output appears only once it is complete.
  */
 export async function convertPlayback(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
-  const warn = options.warn ?? (() => {})
+  const log = options.log ?? silentLogger
   const playback = await resolvePlayback(input, options)
   const part = path.join(path.dirname(path.resolve(output)), `.${path.basename(output)}.part`)
   const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'bbb-convert-'))
@@ -103,7 +105,7 @@ export async function convertPlayback(input: string, output: string, options: Co
       await rename(part, output)
       return { kind: 'video', recordId: playback.recordId, durationS, frames: 0, webcam: 'none', output }
     }
-    const p = await loadPresentation(playback.source, warn)
+    const p = await loadPresentation(playback.source, log)
     const files = await media(playback.source, tmp, options, p)
     const from = Math.max(0, options.from ?? 0)
     const to = Math.min(options.to ?? p.durationS, p.durationS)
@@ -111,13 +113,13 @@ export async function convertPlayback(input: string, output: string, options: Co
     const width = options.width ?? 1280
     const height = Math.round((width * 9) / 16 / 2) * 2
     const duration = to - from
-    const webcam = await webcamPlan(p, files.webcams, options.webcam ?? 'auto', { from, duration }, warn, options.signal)
+    const webcam = await webcamPlan(p, files.webcams, options.webcam ?? 'auto', { from, duration }, log, options.signal)
     const desk = files.deskshare?.hasVideo ? files.deskshare : null
     const intervals = onOutput(p.deskshare, from, duration)
     const deskshare = desk && intervals.length ? { file: desk.file, intervals } : undefined
     const columnWidth = Math.round(width / 4 / 2) * 2
     const chat = chatTimeline(p.chat, p.polls, options.chat ?? 'none')
-    if ((options.chat ?? 'none') !== 'none' && !chat.length) warn('no chat message or poll in this recording: no chat panel')
+    if ((options.chat ?? 'none') !== 'none' && !chat.length) log.warn('no chat message or poll in this recording: no chat panel')
     const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1,
       panelTimes: chat.map((c) => c.t),
       columnOn: webcam?.layout === 'side' ? webcam.on : [],
@@ -133,7 +135,7 @@ export async function convertPlayback(input: string, output: string, options: Co
     // The chat column keeps the cameras' place at its top when the recording has cameras.
     const chatPanel = chat.length ? (n: number) => chatPanelSvg(chat, n, { width: columnWidth, height, top: webcam ? Math.round((columnWidth * 3) / 4) : 0 },
       options.lang) : undefined
-    const renderer = new FrameRenderer(p, { width, height, columnWidth, chat: chatPanel }, loadImage, warn)
+    const renderer = new FrameRenderer(p, { width, height, columnWidth, chat: chatPanel }, loadImage, log)
     const videoFile = path.join(tmp, 'picture.mp4'), audioFile = path.join(tmp, 'sound.m4a')
     const stop = new AbortController()
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal

@@ -5,6 +5,7 @@ import { fontFilesFor } from './fonts.ts'
 import { blendOver, copyRect, CURSOR, evenRect, layerOver, rgbaToI420, sideBySide, union, type Rect } from './pixels.ts'
 import type { Presentation } from './presentation.ts'
 import type { FrameState } from './timeline.ts'
+import type { WarningLog } from '../log.ts'
 
 /** Where the slides go inside the output picture. */
 export interface Area {
@@ -93,7 +94,7 @@ export class FrameRenderer {
     private readonly presentation: Presentation,
     private readonly layout: Layout,
     private readonly loadImage: ImageLoader,
-    private readonly warn: (message: string) => void,
+    private readonly log: WarningLog,
   ) {
     this.frameBytes = (layout.width * layout.height * 3) / 2
   }
@@ -147,7 +148,7 @@ export class FrameRenderer {
     let image = this.images.get(href)
     if (!image) {
       image = this.loadImage(href).then((data) => {
-        if (!data) this.warn(`image ${href} is missing; it is left out`)
+        if (!data) this.log.warn(`image ${href} is missing; it is left out`)
         return data && dataUrl(href, data)
       })
       this.images.set(href, image)

@@ -1,6 +1,7 @@
 import type { RenderPlan, WebcamLayout } from './ffmpeg-command.ts'
 import { cameraIntervals, type Interval, type MediaFile } from './media.ts'
 import type { Presentation } from './presentation.ts'
+import type { WarningLog } from '../log.ts'
 
 /** `--webcam`: as the player lays it out (`auto`), or one layout whatever the recording. */
 export type WebcamChoice = Exclude<WebcamLayout, 'fill'> | 'auto'
@@ -22,11 +23,11 @@ export const onOutput = (intervals: Interval[], from: number, duration: number):
  * the stretches they showed a picture.
  */
 export async function webcamPlan(
-  p: Presentation, cams: MediaFile | null, choice: WebcamChoice, range: { from: number; duration: number }, warn: (m: string) => void, signal?: AbortSignal,
+  p: Presentation, cams: MediaFile | null, choice: WebcamChoice, range: { from: number; duration: number }, log: WarningLog, signal?: AbortSignal,
 ): Promise<RenderPlan['webcam']> {
   if (choice === 'none') return undefined
   if (!cams?.hasVideo) {
-    if (choice !== 'auto') warn('no webcam video in this recording: --webcam ignored')
+    if (choice !== 'auto') log.warn('no webcam video in this recording: --webcam ignored')
     return undefined
   }
   const on = onOutput(await cameraIntervals(cams, p.durationS, signal), range.from, range.duration)

@@ -23,7 +23,7 @@ export async function runDemo(config: AppConfig): Promise<void> {
   const fake = new FakeBbb({ secret, flavour: 'bbb-2.6', publishedDir })
   const bbbUrl = await fake.start()
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
-  fake.recordings = await generateSampleRecordings(publishedDir, bbbUrl, (m) => log.warn(m))
+  fake.recordings = await generateSampleRecordings(publishedDir, bbbUrl, log)
 
   const source = sourceSchema.parse({ name: 'demo', url: bbbUrl, secret, shutdownAt: new Date(Date.now() + 60 * 86_400_000) })
   // The demo logs in without a password unless an SSO is configured (AUTH=demo is never the default elsewhere).

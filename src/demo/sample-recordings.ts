@@ -6,6 +6,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { escapeXml, type FakeRecording } from './fake-bbb-xml.ts'
 import { renderSlide, SLIDE_WIDTH, slideSvg, type SampleSlide } from './sample-slides.ts'
+import type { WarningLog } from '../log.ts'
 
 const run = promisify(execFile)
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex')
@@ -125,11 +126,11 @@ function eventsXml(id: string, events: Array<[number, string, string]>): string 
  * `dir` as BBB 2.2+ publishes them, and returns their getRecordings entries. Media files need
  * ffmpeg; without it the recordings are listed all the same, with a warning.
  */
-export async function generateSampleRecordings(dir: string, baseUrl: string, warn: (message: string) => void): Promise<FakeRecording[]> {
+export async function generateSampleRecordings(dir: string, baseUrl: string, log: WarningLog): Promise<FakeRecording[]> {
   const withMedia = await available('ffmpeg', '-version')
-  if (!withMedia) warn('ffmpeg is not installed: the demo recordings have no audio (apt-get install ffmpeg)')
+  if (!withMedia) log.warn('ffmpeg is not installed: the demo recordings have no audio (apt-get install ffmpeg)')
   const voice = withMedia && (await available('espeak-ng', '--version'))
-  if (withMedia && !voice) warn('espeak-ng is not installed: the demo recordings have a tone instead of a voice (apt-get install espeak-ng)')
+  if (withMedia && !voice) log.warn('espeak-ng is not installed: the demo recordings have a tone instead of a voice (apt-get install espeak-ng)')
   const recordings: FakeRecording[] = []
   for (const [index, sample] of samples.entries()) {
     const activity = moodleActivities().find((a) => a.index === index)

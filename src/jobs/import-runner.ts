@@ -92,7 +92,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     let reported = 0
     await timed('convert', () => convertPlayback(format.url, output, {
       signal, tmpDir: work, maxMediaBytes: deps.maxImportBytes, allowedOrigins: [new URL(source.url).origin], chat: deps.chat,
-      warn: (m) => deps.log.warn(`import ${importId}: ${m}`),
+      log: deps.log.child({ importId }),
       onProgress: (percent) => {
         if (percent < reported + 2) return
         reported = Math.floor(percent)

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { silentLogger } from '../../src/log.ts'
 import { frameSchedule } from '../../src/convert/feed.ts'
 import { FrameRenderer } from '../../src/convert/frame-renderer.ts'
 import type { Presentation } from '../../src/convert/presentation.ts'
@@ -12,17 +13,17 @@ t.test('frame after frame, redrawing only what a new stroke version changed give
   // A stroke drawn over two seconds, as BBB 2.7 stores it: three growing versions of one shape.
   const stroke = doc['1'].shapes[0].shape_data
   doc['1'].shapes.push(...[10, 25, 50].map((n, i) => ({ id: 100 + i, timestamp: 20 + i, undo: i === 2 ? 40 : -1, shape_data: { ...stroke, id: 'growing', point: [300, 600], points: stroke.points.slice(0, n) } })))
-  const { ink, bbbVersion } = parseTldraw(JSON.stringify(doc), slides, () => {})
+  const { ink, bbbVersion } = parseTldraw(JSON.stringify(doc), slides, silentLogger)
   const p: Presentation = { recordId: 'r', name: '', durationS: 60, slides, ink, panzooms: [{ t: 30, viewBox: [-200, -100, 800, 450] }], cursor: [], deskshare: [], tldraw: true, bbbVersion, chat: [], polls: [] }
   const frames = buildTimeline(p, { from: 0, to: 60, cursor: false, annotations: true, minFrameGap: 0.1 })
   t.ok(frames.length > 15, `${frames.length} frames`)
   const area = { width: 640, height: 360, columnWidth: 160 }
   const load = async () => null
-  const following = new FrameRenderer(p, area, load, () => {})
+  const following = new FrameRenderer(p, area, load, silentLogger)
   let differing = 0
   for (const frame of frames) {
     const step = await following.base(frame)
-    const fresh = await new FrameRenderer(p, area, load, () => {}).base(frame)
+    const fresh = await new FrameRenderer(p, area, load, silentLogger).base(frame)
     if (!step.equals(fresh)) differing++
   }
   t.equal(differing, 0, 'every frame identical')
@@ -33,7 +34,7 @@ t.test('while the cameras show, the content shrinks to leave them the column; fu
   const p: Presentation = { recordId: 'r', name: '', durationS: 10, slides, ink: [], panzooms: [], cursor: [], deskshare: [], tldraw: false, chat: [], polls: [] }
   const frames = buildTimeline(p, { from: 0, to: 10, cursor: false, annotations: true, minFrameGap: 0.1, columnOn: [{ start: 4, stop: 6 }] })
   t.same(frames.map((f) => [f.t, f.column]), [[0, false], [4, true], [6, false]])
-  const renderer = new FrameRenderer(p, { width: 640, height: 360, columnWidth: 160 }, async () => null, () => {})
+  const renderer = new FrameRenderer(p, { width: 640, height: 360, columnWidth: 160 }, async () => null, silentLogger)
   const y = (picture: Buffer, x: number, row: number) => picture[row * 640 + x]!
   const [before, during] = [await renderer.base(frames[0]!), await renderer.base(frames[1]!)]
   t.equal(y(before, 600, 180), 235, 'full width: the (white) slide reaches the right edge')

@@ -28,7 +28,7 @@ async function convert(id: string, tldraw: string | object, extra: (dir: string)
   extra(dir)
   const warnings: string[] = []
   const file = path.join(out, `${id}.mp4`)
-  await convertPlayback(`${host.url}playback/presentation/2.3/${recordId}`, file, { warn: (m) => warnings.push(m) })
+  await convertPlayback(`${host.url}playback/presentation/2.3/${recordId}`, file, { log: { warn: (m: string) => warnings.push(m) } })
   return { frame: await frameAt(file, 6), warnings, file }
 }
 

@@ -9,6 +9,7 @@ import { generateSampleRecordings } from '../../src/demo/sample-recordings.ts'
 import { createSyncService } from '../../src/sync/sync-service.ts'
 import { freshDatabase } from './database.ts'
 import { syncRepositories } from './sync-repositories.ts'
+import { silentLogger } from '../../src/log.ts'
 
 interface TapLike {
   teardown(fn: () => unknown): void
@@ -20,7 +21,7 @@ function sampleRecordings() {
   samples ??= (async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bbbp-samples-'))
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
-    return { dir, make: (url: string) => generateSampleRecordings(dir, url, () => {}) }
+    return { dir, make: (url: string) => generateSampleRecordings(dir, url, silentLogger) }
   })()
   return samples
 }

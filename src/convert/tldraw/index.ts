@@ -3,6 +3,7 @@ import { f2 } from './geometry.ts'
 import { v1Shape } from './v1-shapes.ts'
 import { v2Shape } from './v2-shapes.ts'
 import type { Json } from './geometry.ts'
+import type { WarningLog } from '../../log.ts'
 
 /**
  * BBB 2.6+ keeps the whiteboard in tldraw.json: per slide shown, every version of every shape,
@@ -49,12 +50,12 @@ function pageLookup(entries: Json[]) {
 }
 
 /** tldraw.json → annotation versions like shapes.svg's, in slide pixel coordinates. */
-export function parseTldraw(text: string, slides: Slide[], warn: (message: string) => void): { ink: InkVersion[]; bbbVersion?: string } {
+export function parseTldraw(text: string, slides: Slide[], log: WarningLog): { ink: InkVersion[]; bbbVersion?: string } {
   let doc: Json
   try {
     doc = JSON.parse(text)
   } catch {
-    warn('tldraw.json is malformed: its annotations are not drawn')
+    log.warn('tldraw.json is malformed: its annotations are not drawn')
     return { ink: [] }
   }
   const bbbVersion = typeof doc.bbb_version === 'string' ? doc.bbb_version : undefined
@@ -80,6 +81,6 @@ export function parseTldraw(text: string, slides: Slide[], warn: (message: strin
       ink.push({ slideId: slide.id, shape: String(data.id ?? entry.id), timestamp, undo: Number.isFinite(Number(entry.undo)) ? Number(entry.undo) : -1, images: [], svg: `<g transform="${place}">${svg}</g>` })
     }
   }
-  for (const kind of skipped) warn(`tldraw.json: shapes of kind "${kind}" are not drawn`)
+  for (const kind of skipped) log.warn(`tldraw.json: shapes of kind "${kind}" are not drawn`)
   return { ink: ink.sort((a, b) => a.timestamp - b.timestamp), bbbVersion }
 }
