@@ -3,7 +3,7 @@ import type { RecordingFormat } from '../bbb/recording.ts'
 import type { Database } from '../db/database.ts'
 import { containsPattern } from '../db/query-helpers.ts'
 import { activeImportStates, type OwnerReason } from '../db/schema.ts'
-import { isOrphanSql, latestImportSql, settledStates, settlementSql } from '../db/settlement-sql.ts'
+import { isOrphanSql, latestImportOf, latestImportSql, settledStates, settlementSql } from '../db/settlement-sql.ts'
 
 /** The statuses an orphan can have (never `awaiting`: an orphan awaits an owner, `orphaned`), and `unsettled`. */
 export const orphanStatuses = ['unsettled', 'orphaned', 'inProgress', 'failed', 'missing', ...settledStates] as const
@@ -47,7 +47,7 @@ interface ReportRow {
 export function createAdminRepository(db: Database) {
   const orphansWhere = (filter: OrphanFilter) => {
     let query = db.selectFrom('recordings as r')
-      .leftJoinLateral((eb) => eb.selectFrom('imports').select(['imports.state', 'imports.pod_video_url']).whereRef('imports.recording_id', '=', 'r.id').orderBy('imports.id', 'desc').limit(1).as('li'), (join) => join.onTrue())
+      .leftJoinLateral(latestImportOf(db).select(['imports.state', 'imports.pod_video_url']).as('li'), (join) => join.onTrue())
       .where(isOrphanSql)
     if (filter.source) query = query.where('r.source', '=', filter.source)
     if (filter.contextLabel) query = query.where(sql<string>`r.metadata->>'bbb-context-label'`, '=', filter.contextLabel)

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type { Database } from './database.ts'
 import { activeImportStates } from './schema.ts'
 
 /**
@@ -26,5 +27,9 @@ export const settlementSql = sql<string>`CASE
 /** What may remain when a server shuts down: imported, declined by its owner, knowingly abandoned. */
 export const settledStates = ['imported', 'declined', 'abandoned'] as const
 
-/** The latest import of recording `r`, as `li`, for raw queries that read its settlement. */
+/** The latest import of recording `r`, as `li`, for raw queries that read its settlement (`latestImportOf` in Kysely's). */
 export const latestImportSql = sql`LEFT JOIN LATERAL (SELECT state, pod_video_url FROM imports WHERE imports.recording_id = r.id ORDER BY id DESC LIMIT 1) li ON true`
+
+/** The latest import of recording `r`, for Kysely's `leftJoinLateral(latestImportOf(db).select(…).as('li'), (j) => j.onTrue())`. */
+export const latestImportOf = (db: Database) =>
+  db.selectFrom('imports').where('imports.recording_id', '=', sql.ref<number>('r.id')).orderBy('imports.id', 'desc').limit(1)

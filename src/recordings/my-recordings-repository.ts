@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Database } from '../db/database.ts'
 import { containsPattern } from '../db/query-helpers.ts'
+import { latestImportOf } from '../db/settlement-sql.ts'
 
 /** What a teacher sees of a recording: derived from its latest import and the decline. */
 export const recordingStatuses = ['pending', 'queued', 'fetching', 'converting', 'uploading', 'encoding', 'done', 'failed', 'declined'] as const
@@ -40,10 +41,7 @@ export function createMyRecordingsRepository(db: Database) {
   const owned = (userId: number) =>
     db.selectFrom('recording_owners as o')
       .innerJoin('recordings as r', 'r.id', 'o.recording_id')
-      .leftJoinLateral(
-        (eb) => eb.selectFrom('imports').selectAll().whereRef('imports.recording_id', '=', 'r.id').orderBy('imports.id', 'desc').limit(1).as('li'),
-        (join) => join.onTrue(),
-      )
+      .leftJoinLateral(latestImportOf(db).selectAll().as('li'), (join) => join.onTrue())
       .where('o.user_id', '=', userId)
       .where('r.state', '!=', 'deleted')
       // A decommissioned server's recordings leave the list, but for those imported.
