@@ -111,10 +111,63 @@ function podSettings(env: Env) {
 }
 export type PodSettings = NonNullable<ReturnType<typeof podSettings>>
 
+/** Who may log in, how, and who is an admin. */
+function authSettings(env: Env, methods: Array<'cas' | 'oidc' | 'demo'>, publicUrl: string) {
+  const [adminAttribute, ...adminValue] = env.ADMIN_ATTRIBUTE?.split('=') ?? []
+  return {
+    methods,
+    cas: env.CAS_URL
+      ? {
+          url: env.CAS_URL.replace(/\/$/, ''),
+          usernameAttribute: env.CAS_USERNAME_ATTRIBUTE,
+          mailAttribute: env.CAS_MAIL_ATTRIBUTE,
+          nameAttribute: env.CAS_NAME_ATTRIBUTE,
+          affiliationAttribute: env.CAS_AFFILIATION_ATTRIBUTE,
+        }
+      : undefined,
+    oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+      ? {
+          issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET,
+          scope: env.OIDC_SCOPE.split(/\s+/).filter(Boolean), usernameClaim: env.OIDC_USERNAME_CLAIM, affiliationClaim: env.OIDC_AFFILIATION_CLAIM,
+        }
+      : undefined,
+    allowedAffiliations: env.ALLOWED_AFFILIATIONS.map((a) => a.toLowerCase()),
+    adminUsers: env.ADMIN_USERS.map((u) => u.toLowerCase()),
+    adminAttribute: adminAttribute ? { name: adminAttribute, value: adminValue.join('=') } : undefined,
+    sessionIdleSeconds: env.SESSION_IDLE_TIMEOUT,
+    sessionMaxSeconds: env.SESSION_MAX_AGE,
+    secureCookies: publicUrl.startsWith('https:'),
+  }
+}
+
+/** Where imports go and how the workers run them. */
+function importSettings(env: Env, target: 'pod' | 'recorder-dir' | 'directory') {
+  return {
+    target,
+    pod: podSettings(env),
+    recorder: env.RECORDER_DIR && env.RECORDER_DIRECTORY
+      ? {
+          dir: path.join(path.resolve(env.RECORDER_DIR), env.RECORDER_DIRECTORY),
+          podDir: path.posix.join(env.POD_RECORDER_PATH ?? path.resolve(env.RECORDER_DIR), env.RECORDER_DIRECTORY),
+          group: env.RECORDER_GROUP,
+          assign: env.RECORDER_ASSIGN,
+        }
+      : undefined,
+    exportDir: path.resolve(env.EXPORT_DIR ?? path.join(env.DATA_DIR, 'exports')),
+    concurrency: env.WORKER_CONCURRENCY,
+    leaseSeconds: env.IMPORT_LEASE,
+    retryLimit: env.IMPORT_RETRIES,
+    retryDelaySeconds: env.IMPORT_RETRY_DELAY,
+    maxImportBytes: env.MAX_IMPORT_SIZE,
+    chat: env.IMPORT_CHAT,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+  }
+}
+
 function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: string; file?: FileConfig; jwtIssuers: JwtIssuerConfig[]; methods: Array<'cas' | 'oidc' | 'demo'>; target: 'pod' | 'recorder-dir' | 'directory' }) {
   const { configFile, file } = extra
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '')
-  const [adminAttribute, ...adminValue] = env.ADMIN_ATTRIBUTE?.split('=') ?? []
   const moodles: Record<string, MoodleDbConfig> = { ...(file?.moodles ?? {}) }
   if (env.MOODLE_DB_URL && !moodles.default) moodles.default = { url: env.MOODLE_DB_URL, prefix: env.MOODLE_DB_PREFIX }
   return {
@@ -140,30 +193,7 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
       fallbackOwner: env.FALLBACK_OWNER?.trim().toLowerCase() || undefined,
       noticeFile: env.MOODLE_NOTICE_FILE,
     },
-    auth: {
-      methods: extra.methods,
-      cas: env.CAS_URL
-        ? {
-            url: env.CAS_URL.replace(/\/$/, ''),
-            usernameAttribute: env.CAS_USERNAME_ATTRIBUTE,
-            mailAttribute: env.CAS_MAIL_ATTRIBUTE,
-            nameAttribute: env.CAS_NAME_ATTRIBUTE,
-            affiliationAttribute: env.CAS_AFFILIATION_ATTRIBUTE,
-          }
-        : undefined,
-      oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
-        ? {
-            issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET,
-            scope: env.OIDC_SCOPE.split(/\s+/).filter(Boolean), usernameClaim: env.OIDC_USERNAME_CLAIM, affiliationClaim: env.OIDC_AFFILIATION_CLAIM,
-          }
-        : undefined,
-      allowedAffiliations: env.ALLOWED_AFFILIATIONS.map((a) => a.toLowerCase()),
-      adminUsers: env.ADMIN_USERS.map((u) => u.toLowerCase()),
-      adminAttribute: adminAttribute ? { name: adminAttribute, value: adminValue.join('=') } : undefined,
-      sessionIdleSeconds: env.SESSION_IDLE_TIMEOUT,
-      sessionMaxSeconds: env.SESSION_MAX_AGE,
-      secureCookies: publicUrl.startsWith('https:'),
-    },
+    auth: authSettings(env, extra.methods, publicUrl),
     api: {
       jwtIssuers: extra.jwtIssuers,
       corsOrigins: env.CORS_ORIGINS,
@@ -174,27 +204,7 @@ function buildConfig(env: Env, sources: SourceConfig[], extra: { configFile?: st
       metricsToken: env.METRICS_TOKEN,
     },
     timeZone: env.TIMEZONE,
-    imports: {
-      target: extra.target,
-      pod: podSettings(env),
-      recorder: env.RECORDER_DIR && env.RECORDER_DIRECTORY
-        ? {
-            dir: path.join(path.resolve(env.RECORDER_DIR), env.RECORDER_DIRECTORY),
-            podDir: path.posix.join(env.POD_RECORDER_PATH ?? path.resolve(env.RECORDER_DIR), env.RECORDER_DIRECTORY),
-            group: env.RECORDER_GROUP,
-            assign: env.RECORDER_ASSIGN,
-          }
-        : undefined,
-      exportDir: path.resolve(env.EXPORT_DIR ?? path.join(env.DATA_DIR, 'exports')),
-      concurrency: env.WORKER_CONCURRENCY,
-      leaseSeconds: env.IMPORT_LEASE,
-      retryLimit: env.IMPORT_RETRIES,
-      retryDelaySeconds: env.IMPORT_RETRY_DELAY,
-      maxImportBytes: env.MAX_IMPORT_SIZE,
-      chat: env.IMPORT_CHAT,
-      smtpUrl: env.SMTP_URL,
-      mailFrom: env.MAIL_FROM,
-    },
+    imports: importSettings(env, extra.target),
     campaign: {
       /** Per-source `reminders` else these, before each source's shutdownAt. */
       reminders: env.REMINDERS,
