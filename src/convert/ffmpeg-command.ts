@@ -118,9 +118,10 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
       step(`overlay=x=${W - C}:y=0:eof_action=pass:${on}`, '[cam]')
     }
   }
-  // Still stretches between moving ones: most frames the clock repeated are dropped again (four a
-  // second kept, so that the picture still runs to the end).
-  if (moving && movingShare(plan) < 0.8) step(`mpdecimate=hi=64:lo=64:frac=0:max=${Math.max(1, Math.round((plan.clockFps ?? 15) / 4))}`)
+  // Still stretches between moving ones: the frames the clock repeated are dropped again, but for
+  // one every 2 s; once the input ends its last picture is repeated for up to 3 s (cut by `-t`), so
+  // that the picture runs to the end even when its last frames were dropped.
+  if (moving && movingShare(plan) < 0.8) step(`mpdecimate=hi=64:lo=64:frac=0:max=${2 * (plan.clockFps ?? 15)},tpad=stop_mode=clone:stop_duration=3`)
   step('format=yuv420p')
   args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-an', '-sn')
   args.push('-c:v', 'libx264', '-preset', plan.preset, '-crf', String(plan.crf), '-tune', moving ? 'film' : 'stillimage')

@@ -46,7 +46,7 @@ t.test('screenshare overlaid only in its intervals, webcam picture-in-picture on
     "[v0][desk]overlay=0:0:eof_action=pass:enable='between(t,5.000,20.000)+between(t,30.000,31.500)'[v2]",
     '[2:v]scale=256:-2,setsar=1[cam]',
     "[v2][cam]overlay=x=1280-overlay_w-16:y=main_h-overlay_h-16:eof_action=pass:enable='between(t,0.000,12.000)'[v4]",
-    '[v4]mpdecimate=hi=64:lo=64:frac=0:max=4[v5]',
+    '[v4]mpdecimate=hi=64:lo=64:frac=0:max=30,tpad=stop_mode=clone:stop_duration=3[v5]',
     '[v5]format=yuv420p[v6]',
   ].join(';'), 'moving pictures 44 % of the time: the frames repeated between them are dropped again')
 })
