@@ -37,8 +37,9 @@ if (!existsSync(copyToPath)) fail(`copyToPath ${copyToPath} does not exist (set 
 const file = path.join(copyToPath, /\.[a-z0-9]{2,4}$/i.test(name) ? name : `${name}.mp4`)
 
 const bin = settings.bbbPortal ?? path.join(here, '..', 'bin', 'bbb-portal.js')
-// A small young generation keeps the converter's peak memory low (bench/README.md, "Node flags").
-const args = ['--max-semi-space-size=2', bin, 'convert', url, file, '--progress']
+// The import workers' Node flags: a small young generation keeps the converter's peak memory low
+// (bench/README.md, "Node flags").
+const args = ['--heap-growing-percent=50', '--max-semi-space-size=2', bin, 'convert', url, file, '--progress']
 if (seconds && Number(seconds) > 0) args.push('--to', String(Number(seconds)))
 const allowedHosts = [settings.allowedHosts ?? []].flat().join(',') || process.env.CONVERT_ALLOWED_HOSTS
 const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...(allowedHosts ? { CONVERT_ALLOWED_HOSTS: allowedHosts } : {}) } })

@@ -110,7 +110,7 @@ function treeRssKb(root: number): number {
 async function convertOnce(dir: string, output: string): Promise<{ wall: number; peakMB: number; line: string }> {
   const started = performance.now()
   // The converter runs with the worker unit's Node flags; BENCH_NODE_FLAGS tries others ('' for none).
-  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean)
+  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--heap-growing-percent=50 --max-semi-space-size=2').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...nodeFlags, path.join(here, '..', 'bin', 'bbb-portal.js'), 'convert', dir, output, '--local'], { stdio: ['ignore', 'pipe', 'inherit'] })
   let peak = 0
   const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 200)
