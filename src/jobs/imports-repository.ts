@@ -91,15 +91,17 @@ export function createImportsRepository(db: Database) {
 
     /**
      * Imports that may need a job: asked for while the queue was unreachable (queued since before
-     * `date`), or whose run's lease ran out (its worker died), with their last job's id.
+     * `date`), or whose run's lease ran out (its worker died), with their last job's id; a page of
+     * `limit` after the import `afterId`.
      */
-    async orphanCandidates(date: Date) {
+    async orphanCandidates(date: Date, afterId = 0, limit = 500) {
       return db.selectFrom('imports').select(['id', 'job_id'])
         .where((eb) => eb.or([
           eb.and([eb('state', '=', 'queued'), eb('updated_at', '<', date)]),
           eb.and([eb('state', 'in', activeImportStates), eb('lease_until', '<', sql<Date>`now()`)]),
         ]))
-        .orderBy('id').limit(500).execute()
+        .where('id', '>', afterId)
+        .orderBy('id').limit(limit).execute()
     },
 
     /** Keeps the id of the job just queued for the import. */

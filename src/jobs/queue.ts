@@ -88,12 +88,18 @@ export function importEnqueuer(queue: Pick<JobQueue, 'enqueue'>, imports: Pick<I
 
 /**
  * The imports that need a job: asked for while the queue was unreachable, or whose worker died,
- * and whose last job no longer waits nor runs.
+ * and whose last job no longer waits nor runs. Every candidate is looked at, page by page: a
+ * long queue of imports whose jobs wait must not hide one whose job is gone.
  */
-export async function importsWithoutJob(queue: Pick<JobQueue, 'jobPending'>, imports: Pick<ImportsRepository, 'orphanCandidates'>, queuedBefore: Date) {
+export async function importsWithoutJob(queue: Pick<JobQueue, 'jobPending'>, imports: Pick<ImportsRepository, 'orphanCandidates'>, queuedBefore: Date,
+  pageSize = 500) {
   const without: number[] = []
-  for (const row of await imports.orphanCandidates(queuedBefore)) {
-    if (!row.job_id || !(await queue.jobPending(row.job_id))) without.push(row.id)
+  for (let afterId = 0; ;) {
+    const page = await imports.orphanCandidates(queuedBefore, afterId, pageSize)
+    for (const row of page) {
+      if (!row.job_id || !(await queue.jobPending(row.job_id))) without.push(row.id)
+    }
+    if (page.length < pageSize) return without
+    afterId = page.at(-1)!.id
   }
-  return without
 }

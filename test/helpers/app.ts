@@ -44,6 +44,7 @@ export async function buildApp(t: { teardown(fn: () => unknown): void }, db: Dat
   t.teardown(() => fastify.close())
   return {
     app: fastify,
+    services,
     routes,
     admin: { authorization: `Bearer ${signToken(jwtSecret, { sub: 'admin', admin: true })}` },
     teacher: { authorization: `Bearer ${signToken(jwtSecret, { sub: 'teacher', admin: false })}` },

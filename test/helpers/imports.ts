@@ -6,7 +6,6 @@ import path from 'node:path'
 import { openDatabase, type Database } from '../../src/db/database.ts'
 import type { ImportState } from '../../src/db/schema.ts'
 import { openImportPipeline } from '../../src/jobs/pipeline.ts'
-import { importEnqueuer } from '../../src/jobs/queue.ts'
 import { createRepositories } from '../../src/services.ts'
 import { memoryLogger } from './log.ts'
 import { signToken } from '../../src/auth/tokens.ts'
@@ -50,9 +49,9 @@ export async function importHarness(t: TapLike, env: Record<string, string> | ((
   /** One worker in this process, on the workers' connection. */
   const startWorkers = () => pipeline.startWorkers(createRepositories(workerHandle.db).imports, 1)
   if (options.startWorker !== false) await startWorkers()
-  /** Queues an import's job as the web app does. */
-  const enqueue = importEnqueuer(pipeline.queue, createRepositories(handle.db).imports)
   const built = await buildApp(t, handle.db, config, { pipeline })
+  /** Queues an import's job as the web app does. */
+  const enqueue = built.services.enqueue!
   const as = (sub: string) => ({ authorization: `Bearer ${signToken(jwtSecret, { sub, admin: false })}` })
   /** Asks for the import of the recording at this position, as its owner would. */
   const requestImport = async (position: number, owner = position === 2 ? 'nouveau' : 'jdupont') => {

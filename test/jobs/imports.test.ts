@@ -123,6 +123,8 @@ t.test('the sweep asks pg-boss for each import\'s last job: one waiting is left 
   await h.db.updateTable('imports').set({ updated_at: new Date(Date.now() - 120_000) }).execute()
   t.same(await importsWithoutJob(h.pipeline.queue, imports, new Date(Date.now() - 60_000)), [cancelled, noJob].sort((a, b) => a - b))
   t.same(await importsWithoutJob(h.pipeline.queue, imports, new Date(Date.now() - 180_000)), [], 'not before the grace period')
+  t.same(await importsWithoutJob(h.pipeline.queue, imports, new Date(Date.now() - 60_000), 1), [cancelled, noJob].sort((a, b) => a - b),
+    'page by page: an import whose job waits, first in line, hides none after it')
 })
 
 t.test('an import asked for while the queue was unreachable gets its job from the sweep', async (t) => {
