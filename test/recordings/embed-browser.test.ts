@@ -36,6 +36,8 @@ t.test('an allowed Pod frames the list and counts with the teacher\'s cookie; an
   t.equal(await frame.locator('header.top').count(), 0, 'embedded: no header of its own')
   t.ok(await page.locator('#video_list_content').isHidden(), 'Pod\'s own list is behind its tab')
   await screenshot(page, 'pod-dashboard-embed')
+  // The form reloads the frame: previews still loading then would be cancelled (net::ERR_ABORTED).
+  await page.frames().find((f) => f.url().startsWith(`${portal}/recordings`))!.waitForLoadState('networkidle')
   await frame.getByRole('button', { name: 'Importer dans Pod' }).first().click()
   await t.resolves(frame.locator('.flash').waitFor({ timeout: 10_000 }), 'a choice made inside the frame (CSRF token and cookie work there)')
   t.equal(await frame.locator('header.top').count(), 0, 'still embedded after the form')
