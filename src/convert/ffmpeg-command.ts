@@ -66,6 +66,21 @@ export function betweenExpression(intervals: Array<{ start: number; stop: number
 }
 
 /**
+ * Which ticks of the clock go on: every tick while a screenshare or a camera shows, and the first
+ * one after (it shows them gone); every tick of the last second, so that the picture runs to the
+ * end; elsewhere only the first tick of each frame the renderer sent. Between those the clock
+ * repeats the renderer's last frame, and a repeat keeps its frame's byte position in the pipe
+ * (`pos`): comparing positions costs nothing, where comparing pictures (mpdecimate) takes about a
+ * millisecond per 720p repeat. An ffmpeg that does not know positions gives NaN, which equals
+ * nothing: every tick goes on, slower but never wrong.
+ */
+function keepExpression(plan: RenderPlan, fps: number): string {
+  const moving = [...(plan.deskshare?.intervals ?? []), ...(plan.webcam?.on ?? [])].map((i) => ({ start: i.start, stop: i.stop + 1.5 / fps }))
+  moving.push({ start: plan.duration - 1, stop: plan.duration })
+  return `if(eq(pos,ld(0)),${betweenExpression(moving)},st(0,pos)+1)`
+}
+
+/**
  * The picture: frames from the renderer on stdin (raw Matroska, I420), screenshare and webcam
  * overlaid, H.264 yuv420p. Audio is encoded by its own process at the same time (ffmpeg 5 runs
  * its encoders on one thread, so AAC would wait for the picture) and both meet in the final mux.
@@ -81,7 +96,11 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
     video = label
   }
   const moving = !!(plan.deskshare || plan.webcam)
-  if (moving) step(`fps=${plan.clockFps ?? 15}`)
+  if (moving) {
+    const fps = plan.clockFps ?? 15
+    step(`fps=${fps}`)
+    step(`select='${keepExpression(plan, fps)}'`)
+  }
   const { width: W, height: H, columnWidth: C } = plan
   const cams = plan.webcam ? betweenExpression(plan.webcam.on) : '0'
   const fit = (input: string, w: number, label: string) => `${input}scale=${w}:${H}:force_original_aspect_ratio=decrease,pad=${w}:${H}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[${label}]`
@@ -118,10 +137,6 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
       step(`overlay=x=${W - C}:y=0:eof_action=pass:${on}`, '[cam]')
     }
   }
-  // Still stretches between moving ones: the frames the clock repeated are dropped again, but for
-  // one every 2 s; once the input ends its last picture is repeated for up to 3 s (cut by `-t`), so
-  // that the picture runs to the end even when its last frames were dropped.
-  if (moving && movingShare(plan) < 0.8) step(`mpdecimate=hi=64:lo=64:frac=0:max=${2 * (plan.clockFps ?? 15)},tpad=stop_mode=clone:stop_duration=3`)
   step('format=yuv420p')
   args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-an', '-sn')
   args.push('-c:v', 'libx264', '-preset', plan.preset, '-crf', String(plan.crf), '-tune', moving ? 'film' : 'stillimage')

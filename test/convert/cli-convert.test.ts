@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { writeSyntheticPresentation } from '../../src/demo/synthetic-presentation.ts'
 import { cli } from '../helpers/cli.ts'
-import { frameAt, near, probeJson } from '../helpers/media.ts'
+import { frameAt, frameTimes, near, probeJson } from '../helpers/media.ts'
 import { playbackHost, RECORD_ID } from '../helpers/playback.ts'
 
 const exportJs = fileURLToPath(new URL('../../bbb-recorder/export.js', import.meta.url))
@@ -55,6 +55,10 @@ t.test('a camera on for a while: the slides are full width before and after, no 
     }
     const f = await frameAt(out, 4.5)
     t.notOk(near(f(layout === 'pip' ? 1180 : 1100, layout === 'pip' ? 660 : 100), [0, 255, 0]), `${layout}, 4.5 s: the camera shows`)
+    const times = await frameTimes(out)
+    const within = (from: number, to: number) => times.filter((s) => s > from && s < to).length
+    t.equal(within(0.5, 2.5) + within(7.5, 7.9), 0, `${layout}: nothing moves before or after the camera, no picture is repeated there`)
+    t.ok(within(3.5, 5.5) >= 19, `${layout}: the camera's 10 pictures a second while it shows`)
   }
 })
 

@@ -31,6 +31,12 @@ export async function probeJson(file: string): Promise<Probe> {
   return JSON.parse(stdout)
 }
 
+/** The time of every picture of the video track, in seconds. */
+export async function frameTimes(file: string): Promise<number[]> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', file])
+  return stdout.split('\n').filter(Boolean).map(Number)
+}
+
 /** Second at which the test beep (the loud sound above 1.5 kHz) starts, to 50 ms. */
 export async function beepOnset(file: string): Promise<number> {
   const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', file, '-vn', '-af', 'highpass=f=1500,highpass=f=1500', '-ac', '1', '-ar', '8000', '-f', 's16le', 'pipe:1'], { encoding: 'buffer', maxBuffer: 256 << 20 })
