@@ -1,14 +1,14 @@
-// The `convert` benchmark: two synthetic 60-minute recordings rendered by `bbb-portal convert`
+// The `convert` benchmark: three synthetic 60-minute recordings rendered by `bbb-portal convert`
 // in a child process. Prints media seconds ÷ wall seconds and the peak RSS of the whole
 // process tree (node + ffmpeg), median of the runs.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { writeSyntheticPresentation, type PresentationSpec } from '../src/demo/synthetic-presentation.ts'
 import { median } from './stats.ts'
 
 const here = path.dirname(new URL(import.meta.url).pathname)
-const cache = path.join(here, '.cache', 'convert-v2')
+const cache = path.join(here, '.cache', 'convert-v3')
 const HOUR = 3600
 
 function slidesSpec(): PresentationSpec {
@@ -122,6 +122,26 @@ async function convertOnce(dir: string, output: string): Promise<{ wall: number;
   return { wall: (performance.now() - started) / 1000, peakMB: peak / 1024, line: line.trim() }
 }
 
+const LECTURE = `Bonjour à tous. Aujourd'hui nous reprenons la somme des angles d'un triangle. Prenons un triangle
+quelconque, traçons la parallèle à un côté passant par le sommet opposé, et comparons les angles alternes internes.
+Vous voyez que les trois angles se placent côte à côte sur une droite : leur somme vaut donc cent quatre-vingts degrés.
+Notez bien cette démonstration, elle reviendra à l'examen. Passons maintenant aux quadrilatères.`
+
+/**
+ * The lecturer: a French voice (espeak-ng, as the demo's lectures) repeated for the hour. What
+ * the AAC encoder costs depends on what it hears, and a lecture is speech, not a steady tone.
+ */
+function voice(): string {
+  const file = path.join(cache, 'voice.wav')
+  if (existsSync(file)) return file
+  try {
+    execFileSync('espeak-ng', ['-v', 'fr', '-s', '150', '-w', file, LECTURE.replace(/\s+/g, ' ')])
+  } catch (error) {
+    throw new Error(`the convert bench needs espeak-ng for its lecturer's voice (apt-get install espeak-ng): ${(error as Error).message}`)
+  }
+  return file
+}
+
 /** `which`: the cases to run, among `slides`, `screen` and `tldraw`. */
 export async function benchConvert(runs: number, which: string[] = ['slides', 'screen', 'tldraw']): Promise<void> {
   mkdirSync(cache, { recursive: true })
@@ -130,7 +150,7 @@ export async function benchConvert(runs: number, which: string[] = ['slides', 's
     ['tldraw', 'BBB 2.7 whiteboard (2 000 strokes, texts, shapes), zooms, cursor, camera on and off', tldrawSpec(), 50],
   ] as const
   for (const [, name, spec, target] of cases.filter(([key]) => which.includes(key))) {
-    const dir = await ensure(spec)
+    const dir = await ensure({ ...spec, voice: voice() })
     const output = path.join(cache, `${spec.recordId}.mp4`)
     const results = []
     for (let i = 0; i < runs; i++) results.push(await convertOnce(dir, output))

@@ -27,6 +27,8 @@ export interface PresentationSpec {
   webcam?: { fps?: number; blank?: boolean; on?: Array<[number, number]> }
   /** A 440 Hz tone with a 2 kHz beep of 0.3 s at this second. */
   beepAt?: number
+  /** A recording of speech, repeated for the whole length instead of the tone (no beep then). */
+  voice?: string
   /** Container of the media files; mp4 is much faster to generate for long recordings. */
   container?: 'webm' | 'mp4'
   captions?: Array<{ locale: string; name: string; cues: Array<[number, number, string]> }>
@@ -56,6 +58,7 @@ const events = (id: string, tag: string, list: Array<[number, string]>) =>
 
 function audioArgs(spec: PresentationSpec): string[] {
   const d = spec.durationS
+  if (spec.voice) return ['-stream_loop', '-1', '-t', String(d), '-i', spec.voice]
   const tone = `sine=frequency=440:sample_rate=48000:duration=${d},volume=0.3`
   if (spec.beepAt === undefined) return ['-f', 'lavfi', '-i', tone]
   const beepMs = Math.round(spec.beepAt * 1000)
@@ -97,10 +100,10 @@ export async function writeSyntheticPresentation(root: string, spec: Presentatio
       const picture = spec.webcam.blank ? `color=c=white:s=320x240:${rate}`
         : spec.webcam.on ? `color=c=white:s=320x240:${rate}[w];testsrc2=s=320x240:${rate}[c];[w][c]overlay=enable='${spec.webcam.on.map(([a, b]) => `between(t,${a},${b})`).join('+')}'`
           : `testsrc2=s=320x240:${rate}`
-      await ffmpeg(['-f', 'lavfi', '-i', picture, ...audioArgs(spec), '-c:v', vcodec, ...fast, '-g', String(spec.webcam.fps ?? 15), '-pix_fmt', 'yuv420p', '-c:a', acodec, '-b:a', '48k', '-shortest', path.join(dir, 'video', `webcams.${ext}`)])
+      await ffmpeg(['-f', 'lavfi', '-i', picture, ...audioArgs(spec), '-c:v', vcodec, ...fast, '-g', String(spec.webcam.fps ?? 15), '-pix_fmt', 'yuv420p', '-c:a', acodec, '-b:a', '48k', '-ar', '48000', '-shortest', path.join(dir, 'video', `webcams.${ext}`)])
     } else {
       await mkdir(path.join(dir, 'audio'), { recursive: true })
-      await ffmpeg([...audioArgs(spec), '-c:a', 'libopus', '-b:a', '32k', path.join(dir, 'audio', 'audio.webm')])
+      await ffmpeg([...audioArgs(spec), '-c:a', 'libopus', '-b:a', '32k', '-ar', '48000', path.join(dir, 'audio', 'audio.webm')])
     }
   }
   if (spec.deskshare) {
