@@ -24,6 +24,7 @@ t.test('slides only: frames from stdin at a variable rate to H.264; audio to AAC
   const audio = buildAudioCommand({ ...base, from: 5 }, '/tmp/w/sound.m4a')
   t.same(audio.slice(audio.indexOf('-ss'), audio.indexOf('-ss') + 6), ['-ss', '5.000', '-t', '60.000', '-i', '/tmp/a/audio.webm'])
   t.equal(after(audio, '-c:a'), 'aac')
+  t.equal(after(audio, '-aac_coder'), 'fast', 'the cheaper AAC coder, as good at 96 kb/s')
   const mux = buildMuxCommand(base, '/tmp/w/picture.mp4', '/tmp/w/sound.m4a')
   t.same(maps(mux), ['0:v:0', '1:a:0'])
   t.equal(after(mux, '-c:v'), 'copy')
