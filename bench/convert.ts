@@ -137,7 +137,7 @@ function voice(): string {
   try {
     execFileSync('espeak-ng', ['-v', 'fr', '-s', '150', '-w', file, LECTURE.replace(/\s+/g, ' ')])
   } catch (error) {
-    throw new Error(`the convert bench needs espeak-ng for its lecturer's voice (apt-get install espeak-ng): ${(error as Error).message}`)
+    throw new Error(`the convert bench needs espeak-ng for its lecturer's voice (apt-get install espeak-ng): ${(error as Error).message}`, { cause: error })
   }
   return file
 }
