@@ -150,7 +150,7 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
 
 /**
  * The master audio (from the webcams or audio file) to AAC, trimmed like the picture. The `fast`
- * coder: on speech at this rate it takes about 55 % of the time of the default (twoloop)'s time, and FFmpeg's
+ * coder: on speech at this rate it takes about 55 % of the default (twoloop)'s time, and FFmpeg's
  * AAC maintainer found it sounds better than twoloop at high bitrates (commit fcb681a, 2018).
  */
 export function buildAudioCommand(plan: RenderPlan, audioOut: string): string[] {
