@@ -149,8 +149,9 @@ export async function benchConvert(runs: number, which: string[] = ['slides', 's
     ['slides', 'slides, ink, zooms, cursor', slidesSpec(), 74], ['screen', 'full-length screenshare + webcam', screenshareSpec(), 18],
     ['tldraw', 'BBB 2.7 whiteboard (2 000 strokes, texts, shapes), zooms, cursor, camera on and off', tldrawSpec(), 50],
   ] as const
+  const lecturer = voice()
   for (const [, name, spec, target] of cases.filter(([key]) => which.includes(key))) {
-    const dir = await ensure({ ...spec, voice: voice() })
+    const dir = await ensure({ ...spec, voice: lecturer })
     const output = path.join(cache, `${spec.recordId}.mp4`)
     const results = []
     for (let i = 0; i < runs; i++) results.push(await convertOnce(dir, output))

@@ -48,16 +48,14 @@ function inputArgs(file: string, plan: Pick<RenderPlan, 'from' | 'duration'>): s
   return [...(plan.from ? ['-ss', seconds(plan.from)] : []), '-t', seconds(plan.duration), '-i', file]
 }
 
-/** The share of the output during which a screenshare or a camera moves. */
-function movingShare(plan: RenderPlan): number {
-  const all = [...(plan.deskshare?.intervals ?? []), ...(plan.webcam?.on ?? [])].sort((a, b) => a.start - b.start)
-  let covered = 0, reach = 0
-  for (const i of all) {
-    const start = Math.max(i.start, reach)
-    if (i.stop > start) covered += i.stop - start
+/** Whether the intervals leave no moment of the output uncovered. */
+function coverAll(intervals: Array<{ start: number; stop: number }>, duration: number): boolean {
+  let reach = 0
+  for (const i of [...intervals].sort((a, b) => a.start - b.start)) {
+    if (i.start > reach) return false
     reach = Math.max(reach, i.stop)
   }
-  return plan.duration ? covered / plan.duration : 1
+  return reach >= duration
 }
 
 /** The `enable` expression of an overlay shown only during the given intervals (output time). */
@@ -71,7 +69,7 @@ export function betweenExpression(intervals: Array<{ start: number; stop: number
  * end; elsewhere only the first tick of each frame the renderer sent. Between those the clock
  * repeats the renderer's last frame, and a repeat keeps its frame's byte position in the pipe
  * (`pos`): comparing positions costs nothing, where comparing pictures (mpdecimate) takes about a
- * millisecond per 720p repeat. An ffmpeg that does not know positions gives NaN, which equals
+ * millisecond per 720p repeat (measured on 5.1). An ffmpeg that does not know positions gives NaN, which equals
  * nothing: every tick goes on, slower but never wrong.
  */
 function keepExpression(plan: RenderPlan, fps: number): string {
@@ -108,7 +106,7 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
   if (plan.deskshare) {
     args.push(...inputArgs(plan.deskshare.file, plan))
     const desk = betweenExpression(plan.deskshare.intervals)
-    if (plan.column === 'cameras' && plan.webcam && movingShare({ ...plan, deskshare: undefined }) < 1) {
+    if (plan.column === 'cameras' && plan.webcam && !coverAll(plan.webcam.on, plan.duration)) {
       // Full width while the cameras are off, beside them while they show.
       filters.push(`[${++input}:v]split[deskfull][deskside]`, fit('[deskfull]', W, 'desk'), fit('[deskside]', W - C, 'desknarrow'))
       step(`overlay=0:0:eof_action=pass:enable='(${desk})*not(${cams})'`, '[desk]')
@@ -150,8 +148,9 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
 
 /**
  * The master audio (from the webcams or audio file) to AAC, trimmed like the picture. The `fast`
- * coder: on speech at this rate it takes about 55 % of the default (twoloop)'s time, and FFmpeg's
- * AAC maintainer found it sounds better than twoloop at high bitrates (commit fcb681a, 2018).
+ * coder: on speech at this rate it took about 55 % of the default (twoloop)'s time (600 s of
+ * speech, FFmpeg 5.1), and FFmpeg's AAC maintainer found it sounds better than twoloop at high
+ * bitrates (commit fcb681a, 2018).
  */
 export function buildAudioCommand(plan: RenderPlan, audioOut: string): string[] {
   return [...QUIET, ...inputArgs(plan.audio, plan), '-map', '0:a:0', '-vn', '-sn', '-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '96k', '-f', 'mp4', audioOut]

@@ -94,7 +94,7 @@ export function createImportsRepository(db: Database) {
      * `date`), or whose run's lease ran out (its worker died), with their last job's id; a page of
      * `limit` after the import `afterId`.
      */
-    async orphanCandidates(date: Date, afterId = 0, limit = 500) {
+    async orphanCandidates(date: Date, afterId: number, limit: number) {
       return db.selectFrom('imports').select(['id', 'job_id'])
         .where((eb) => eb.or([
           eb.and([eb('state', '=', 'queued'), eb('updated_at', '<', date)]),
