@@ -89,6 +89,66 @@ async function chaptersFile(source: AssetSource, p: Presentation, range: { from:
   return file
 }
 
+type Media = Awaited<ReturnType<typeof media>>
+
+/** What the picture shows: its plan, and how many distinct frames the renderer drew. */
+interface Drawn {
+  plan: RenderPlan
+  frames: number
+}
+
+/** The stretch to draw, where its files go, and how it stops: `failFast` wraps the picture's ffmpeg. */
+interface PictureJob {
+  from: number
+  to: number
+  tmp: string
+  videoFile: string
+  /** The output's temporary name, which the plan carries. */
+  part: string
+  signal: AbortSignal
+  failFast: <T>(run: Promise<T>) => Promise<T>
+}
+
+/**
+ * Decides the layout and draws the picture into its file (H.264, no sound): the cameras' plan,
+ * the frames, the renderer feeding one ffmpeg. The plan says what was drawn.
+ */
+async function renderPicture(p: Presentation, source: AssetSource, files: Media, job: PictureJob, options: ConvertOptions): Promise<Drawn> {
+  const { from, to, signal } = job
+  const log = options.log ?? silentLogger
+  const width = options.width ?? 1280
+  const height = Math.round((width * 9) / 16 / 2) * 2
+  const duration = to - from
+  const webcam = await webcamPlan(p, files.webcams, options.webcam ?? 'auto', { from, duration }, log, signal)
+  const desk = files.deskshare?.hasVideo ? files.deskshare : null
+  const intervals = onOutput(p.deskshare, from, duration)
+  const deskshare = desk && intervals.length ? { file: desk.file, intervals } : undefined
+  const columnWidth = Math.round(width / 4 / 2) * 2
+  const chat = chatTimeline(p.chat, p.polls, options.chat ?? 'none')
+  if ((options.chat ?? 'none') !== 'none' && !chat.length) log.warn('no chat message or poll in this recording: no chat panel')
+  const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1,
+    panelTimes: chat.map((c) => c.t),
+    columnOn: webcam?.layout === 'side' ? webcam.on : [],
+  })
+  const plan: RenderPlan = {
+    width, height, columnWidth, column: chat.length ? 'always' : webcam?.layout === 'side' ? 'cameras' : 'never', from, duration, audio: files.audio.file, deskshare, webcam,
+    clockFps: Math.min(30, Math.max(5, Math.round((webcam ? files.webcams?.fps : desk?.fps) ?? 15))),
+    captions: files.captions, chapters: await chaptersFile(source, p, { from, to }, job.tmp, options.lang), output: job.part,
+    // Slides alone are a few thousand frames; a moving picture is every frame of an hour.
+    preset: deskshare || webcam ? 'ultrafast' : 'veryfast', crf: 23,
+  }
+  const loadImage = (href: string) => source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
+  // The chat column keeps the cameras' place at its top when the recording has cameras.
+  const chatPanel = chat.length ? (n: number) => chatPanelSvg(chat, n, { width: columnWidth, height, top: webcam ? Math.round((columnWidth * 3) / 4) : 0 },
+    options.lang) : undefined
+  const renderer = new FrameRenderer(p, { width, height, columnWidth, chat: chatPanel }, loadImage, log)
+  await job.failFast(runFfmpeg(buildVideoCommand(plan, job.videoFile), {
+    duration, signal, onProgress: options.onProgress && ((percent) => options.onProgress!(Math.min(99, percent))),
+    feed: (stdin) => feedFrames(stdin, renderer, frameSchedule(frames, duration), width, height),
+  }))
+  return { plan, frames: frames.length }
+}
+
 /**
  * The converter's policy: resolve the playback, fetch what exists, decide the layout, render the
  * frames into one ffmpeg while another encodes the sound, then mux both with the captions. The
@@ -110,53 +170,37 @@ export async function convertPlayback(input: string, output: string, options: Co
     const from = Math.max(0, options.from ?? 0)
     const to = Math.min(options.to ?? p.durationS, p.durationS)
     if (!(to > from)) throw new ConvertError(`nothing to convert between ${from} s and ${to} s (the recording lasts ${p.durationS} s)`)
-    const width = options.width ?? 1280
-    const height = Math.round((width * 9) / 16 / 2) * 2
-    const duration = to - from
-    const webcam = await webcamPlan(p, files.webcams, options.webcam ?? 'auto', { from, duration }, log, options.signal)
-    const desk = files.deskshare?.hasVideo ? files.deskshare : null
-    const intervals = onOutput(p.deskshare, from, duration)
-    const deskshare = desk && intervals.length ? { file: desk.file, intervals } : undefined
-    const columnWidth = Math.round(width / 4 / 2) * 2
-    const chat = chatTimeline(p.chat, p.polls, options.chat ?? 'none')
-    if ((options.chat ?? 'none') !== 'none' && !chat.length) log.warn('no chat message or poll in this recording: no chat panel')
-    const frames = buildTimeline(p, { from, to, cursor: options.cursor ?? true, annotations: options.annotations ?? true, minFrameGap: 0.1,
-      panelTimes: chat.map((c) => c.t),
-      columnOn: webcam?.layout === 'side' ? webcam.on : [],
-    })
-    const plan: RenderPlan = {
-      width, height, columnWidth, column: chat.length ? 'always' : webcam?.layout === 'side' ? 'cameras' : 'never', from, duration, audio: files.audio.file, deskshare, webcam,
-      clockFps: Math.min(30, Math.max(5, Math.round((webcam ? files.webcams?.fps : desk?.fps) ?? 15))),
-      captions: files.captions, chapters: await chaptersFile(playback.source, p, { from, to }, tmp, options.lang), output: part,
-      // Slides alone are a few thousand frames; a moving picture is every frame of an hour.
-      preset: deskshare || webcam ? 'ultrafast' : 'veryfast', crf: 23,
-    }
-    const loadImage = (href: string) => playback.source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
-    // The chat column keeps the cameras' place at its top when the recording has cameras.
-    const chatPanel = chat.length ? (n: number) => chatPanelSvg(chat, n, { width: columnWidth, height, top: webcam ? Math.round((columnWidth * 3) / 4) : 0 },
-      options.lang) : undefined
-    const renderer = new FrameRenderer(p, { width, height, columnWidth, chat: chatPanel }, loadImage, log)
     const videoFile = path.join(tmp, 'picture.mp4'), audioFile = path.join(tmp, 'sound.m4a')
     const stop = new AbortController()
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
-    // Picture and sound in parallel; the first failure stops the other.
-    await Promise.all([
-      runFfmpeg(buildVideoCommand(plan, videoFile), {
-        duration: plan.duration, signal, onProgress: options.onProgress && ((percent) => options.onProgress!(Math.min(99, percent))),
-        feed: (stdin) => feedFrames(stdin, renderer, frameSchedule(frames, plan.duration), width, height),
-      }),
-      runFfmpeg(buildAudioCommand(plan, audioFile), { signal }),
-    ].map((run) => run.catch((error) => {
+    let firstFailure: unknown
+    /** The first failure of picture or sound stops the other, and is the one reported. */
+    const failFast = <T>(run: Promise<T>) => run.catch((error: unknown) => {
+      firstFailure ??= error
       stop.abort()
       throw error
-    })))
+    })
+    // The sound needs nothing of the layout: it is encoded while the cameras are sampled and the
+    // picture drawn, on the core that would otherwise wait for them.
+    const sound = failFast(runFfmpeg(buildAudioCommand({ audio: files.audio.file, from, duration: to - from }, audioFile), { signal }))
+    sound.catch(() => {})
+    let drawn: Drawn
+    try {
+      drawn = await renderPicture(p, playback.source, files, { from, to, tmp, videoFile, part, signal, failFast }, options)
+      await sound
+    } catch (error) {
+      stop.abort()
+      await sound.catch(() => {})
+      throw firstFailure ?? error
+    }
+    const { plan, frames } = drawn
     await runFfmpeg(buildMuxCommand(plan, videoFile, audioFile), { signal: options.signal })
     const written = await probe(buildProbeCommand(part), options.signal)
     const durationS = Number(written.format.duration ?? 0)
     if (Math.abs(durationS - plan.duration) > 0.5) throw new ConvertError(`the output lasts ${durationS.toFixed(1)} s instead of ${plan.duration.toFixed(1)} s`)
     await rename(part, output)
     options.onProgress?.(100)
-    return { kind: 'presentation', recordId: playback.recordId, durationS, frames: frames.length, webcam: webcam?.layout ?? 'none', output }
+    return { kind: 'presentation', recordId: playback.recordId, durationS, frames, webcam: plan.webcam?.layout ?? 'none', output }
   } finally {
     await rm(tmp, { recursive: true, force: true })
     await rm(part, { force: true })

@@ -171,3 +171,38 @@ t.test('nothing is left behind when a conversion fails', async (t) => {
   t.notOk(existsSync(file))
   t.same(readdirSync(out).filter((f) => f.includes('.part')), [])
 })
+
+/** Puts a script named ffmpeg first on the PATH for one test: `body` runs before the real one. */
+function ffmpegBefore(t: { teardown: (fn: () => void) => void }, body: (dir: string) => string): string {
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'bbb-ffmpeg-'))
+  fs.writeFileSync(path.join(bin, 'ffmpeg'), `#!/bin/sh\n${body(bin)}\nexec /usr/bin/env PATH="${process.env.PATH}" ffmpeg "$@"\n`, { mode: 0o755 })
+  const PATH = process.env.PATH
+  process.env.PATH = `${bin}:${PATH}`
+  t.teardown(() => {
+    process.env.PATH = PATH
+    fs.rmSync(bin, { recursive: true, force: true })
+  })
+  return bin
+}
+
+const withCamera = { recordId: `${RECORD_ID.slice(0, -1)}7`, durationS: 6, slides: [{ colour: '#ff0000', in: 0, out: 6 }], webcam: { on: [[2, 4]] as Array<[number, number]> } }
+
+t.test('the sound is encoded while the cameras are sampled and the picture drawn, not after', async (t) => {
+  // Every ffmpeg the converter starts notes when, and what for.
+  const bin = ffmpegBefore(t, (dir) => `echo "$(date +%s%N) $(echo "$@" | grep -o 'skip_frame\\|sound.m4a\\|picture.mp4' | head -1)" >> ${dir}/journal`)
+  const dir = await writeSyntheticPresentation(host.root, withCamera)
+  await convertPlayback(dir, path.join(out, 'cams.mp4'), { local: true })
+  // The first start of each (the final mux names the picture and the sound again).
+  const started = new Map<string, bigint>()
+  for (const [ns, what] of fs.readFileSync(path.join(bin, 'journal'), 'utf8').trim().split('\n').map((line) => line.split(' '))) if (what && !started.has(what)) started.set(what, BigInt(ns!))
+  t.same([...started.keys()].sort(), ['picture.mp4', 'skip_frame', 'sound.m4a'], 'cameras sampled, picture, sound')
+  t.ok(started.get('sound.m4a')! < started.get('skip_frame')!, 'the sound starts before the cameras are sampled')
+})
+
+t.test('a sound that fails stops the rest, and its error is the one reported', async (t) => {
+  const dir = await writeSyntheticPresentation(host.root, withCamera)
+  ffmpegBefore(t, () => 'case "$*" in *sound.m4a*) echo "No space left on device" >&2; exit 1;; esac')
+  const file = path.join(out, 'no-sound.mp4')
+  await t.rejects(convertPlayback(dir, file, { local: true }), /No space left on device/)
+  t.notOk(existsSync(file))
+})

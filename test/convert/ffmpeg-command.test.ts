@@ -41,6 +41,7 @@ t.test('screenshare overlaid only in its intervals, webcam picture-in-picture on
   }, '/tmp/w/picture.mp4')
   t.same(args.filter((a, i) => args[i - 1] === '-i'), ['pipe:0', '/w/deskshare.webm', '/w/webcams.webm'], 'inputs 1 and 2 of the graph')
   t.same(args.slice(args.indexOf('/w/deskshare.webm') - 5, args.indexOf('/w/deskshare.webm')), ['-ss', '10.000', '-t', '60.000', '-i'])
+  t.same(args.slice(args.indexOf('/w/webcams.webm') - 7, args.indexOf('/w/webcams.webm')), ['-threads', '1', '-ss', '10.000', '-t', '60.000', '-i'], 'the cameras decoded on one thread')
   t.equal(after(args, '-filter_complex'), [
     '[0:v]fps=15[v0]',
     "[v0]select='if(eq(pos,ld(0)),between(t,5.000,20.100)+between(t,30.000,31.600)+between(t,0.000,12.100)+between(t,59.000,60.000),st(0,pos)+1)'[v1]",
@@ -88,6 +89,8 @@ t.test('interval expressions and the webcam sampling commands', async (t) => {
   t.equal(betweenExpression([]), '0')
   const keyframes = buildCameraSampleCommand('/w/webcams.webm', 'keyframes')
   t.equal(keyframes[keyframes.indexOf('-skip_frame') + 1], 'nokey', 'only keyframes are decoded')
+  t.same(keyframes.slice(keyframes.indexOf('-threads'), keyframes.indexOf('-threads') + 2), ['-threads', '1'], 'on one thread')
+  t.ok(keyframes.indexOf('-threads') < keyframes.indexOf('-i'), 'a decoder option')
   t.equal(keyframes[keyframes.indexOf('-vf') + 1], 'scale=16:16,format=gray')
   const spaced = buildCameraSampleCommand('/w/webcams.webm', 2)
   t.notOk(spaced.includes('-skip_frame'))
