@@ -1,43 +1,13 @@
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js'
-import { existsSync } from 'node:fs'
+import { Resvg } from '@resvg/resvg-js'
 import { LRUCache } from 'lru-cache'
-import { fontFilesFor } from './fonts.ts'
-import { blendOver, copyRect, CURSOR, evenRect, layerOver, rgbaToI420, sideBySide, union, type Rect } from './pixels.ts'
+import { blendOver, clearRect, copyRect, CURSOR, evenRect, intersection, layerOver, rgbaToI420, sideBySide, union, type Rect } from './pixels.ts'
 import type { Presentation } from './presentation.ts'
+import { dataUrl, fitViewBox, paintedBox, renderRect, resvgOptions, type Area } from './svg-raster.ts'
 import type { FrameState } from './timeline.ts'
 import type { WarningLog } from '../log.ts'
 
-/** Where the slides go inside the output picture. */
-export interface Area {
-  width: number
-  height: number
-}
-
 export type ImageLoader = (href: string) => Promise<Buffer | null>
 
-const FONT_FILES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'].filter((f) => existsSync(f))
-// resvg reads its fonts at every render: none for a picture without text, else the faces its
-// text names and DejaVu Sans for the rest.
-const resvgOptions = (svg: string, slide = false): ResvgRenderOptions => ({
-  font: !slide && !/<text[\s>]/.test(svg) ? { loadSystemFonts: false }
-    : FONT_FILES.length ? { loadSystemFonts: false, fontFiles: [...new Set([...FONT_FILES, ...fontFilesFor(svg)])], defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true },
-  logLevel: 'off',
-})
-
-const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp' }
-const dataUrl = (href: string, data: Buffer) => `data:${MIME[/\.([a-z]+)$/i.exec(href)?.[1]?.toLowerCase() ?? ''] ?? 'image/png'};base64,${data.toString('base64')}`
-
-/** The rectangle of the area that shows the viewBox, aspect kept (letterboxed). */
-function fitViewBox(viewBox: FrameState['viewBox'], area: Area): { x: number; y: number; w: number; h: number } {
-  const scale = Math.min(area.width / viewBox[2], area.height / viewBox[3])
-  const w = viewBox[2] * scale, h = viewBox[3] * scale
-  return { x: (area.width - w) / 2, y: (area.height - h) / 2, w, h }
-}
-
-/**
- * Draws the presentation area (slide, zoom, ink) with resvg and caches the result, so frames that
- * differ only by the cursor cost a copy and a dot.
- */
 /** What the renderer keeps of the scene on screen: the slide, the ink under the top stroke and with it, the picture. */
 interface Scene {
   key: string
@@ -74,6 +44,10 @@ export interface Layout {
   chat?: (items: number) => string
 }
 
+/**
+ * Draws the presentation area (slide, zoom, ink) with resvg and caches the result, so frames that
+ * differ only by the cursor cost a copy and a dot.
+ */
 export class FrameRenderer {
   /** Every image (slides, poll results) as a data URL, fetched once; null when missing. */
   private readonly images = new Map<string, Promise<string | null>>()
@@ -181,17 +155,36 @@ export class FrameRenderer {
   private async drawShape(layer: Buffer, area: Area, viewBox: FrameState['viewBox'], index: number): Promise<Rect | undefined> {
     const svg = this.svgFrame(area, viewBox, await this.inkMarkup(index))
     const resvg = new Resvg(svg, resvgOptions(svg))
-    const box = resvg.getBBox()
-    if (!box) return undefined
-    // Whole pixels, a margin for antialiasing: the crop draws exactly what the full picture would.
-    const x = Math.max(0, Math.floor(box.x) - 2), y = Math.max(0, Math.floor(box.y) - 2)
-    const w = Math.min(area.width, Math.ceil(box.x + box.width) + 2) - x, h = Math.min(area.height, Math.ceil(box.y + box.height) + 2) - y
-    if (w <= 0 || h <= 0) return undefined
-    Object.assign(box, { x, y, width: w, height: h })
-    resvg.cropByBBox(box)
-    const image = resvg.render()
-    layerOver(layer, area.width, image.pixels, image.width, image.height, x, y)
-    return { x, y, w, h }
+    const box = paintedBox(resvg, area)
+    const image = box && renderRect(resvg, box)
+    if (image) layerOver(layer, area.width, image.pixels, image.width, image.height, box.x, box.y)
+    return box
+  }
+
+  /** Where one annotation version paints, without drawing it. */
+  private async boxOf(area: Area, viewBox: FrameState['viewBox'], index: number): Promise<Rect | undefined> {
+    const svg = this.svgFrame(area, viewBox, await this.inkMarkup(index))
+    return paintedBox(new Resvg(svg, resvgOptions(svg)), area)
+  }
+
+  /**
+   * Annotations laid over `rect` of `layer` only, each drawn over its whole box as a fresh scene
+   * draws it (resvg's antialiasing differs by a level at the edge of a narrower crop, and one
+   * render of them all would round their overlaps); those known to paint elsewhere are not even
+   * parsed.
+   */
+  private async drawShapesIn(layer: Buffer, scene: Scene, indices: number[], rect: Rect): Promise<void> {
+    const { area, viewBox, boxes } = scene
+    for (const index of indices) {
+      const known = boxes.get(index)
+      if (boxes.has(index) && !(known && intersection(known, rect))) continue
+      const svg = this.svgFrame(area, viewBox, await this.inkMarkup(index))
+      const resvg = new Resvg(svg, resvgOptions(svg))
+      const box = paintedBox(resvg, area)
+      boxes.set(index, box)
+      const image = box && intersection(box, rect) && renderRect(resvg, box)
+      if (image) layerOver(layer, area.width, image.pixels, image.width, image.height, box.x, box.y, rect)
+    }
   }
 
   /** A slide and zoom seen for the first time: every shape drawn, the one on top in a layer of its own. */
@@ -234,6 +227,40 @@ export class FrameRenderer {
     return scene.content
   }
 
+  /**
+   * Any other change of the scene's ink (a shape under the top one changed, came or went: two
+   * people drawing, a text edited): everything is drawn again, but only over the pixels that the
+   * versions gone and come cover. Undefined when only the order changed.
+   */
+  private async redrawRegion(scene: Scene, ink: number[]): Promise<Buffer | undefined> {
+    const before = new Set(scene.ink), after = new Set(ink)
+    const changed = [...scene.ink.filter((i) => !after.has(i)), ...ink.filter((i) => !before.has(i))]
+    if (!changed.length) return undefined
+    const { area, viewBox } = scene
+    const box = async (index: number) => (scene.boxes.has(index) ? scene.boxes.get(index) : this.boxOf(area, viewBox, index))
+    const top = ink.at(-1), oldTop = scene.ink.at(-1)
+    // A shape that leaves or takes the top moves between the layers: its pixels change layer.
+    if (top !== oldTop) changed.push(...[top, oldTop].filter((i) => i !== undefined))
+    let dirty: Rect | undefined
+    for (const index of changed) {
+      const painted = await box(index)
+      scene.boxes.set(index, painted)
+      dirty = union(dirty, painted)
+    }
+    scene.ink = ink
+    if (!dirty) return scene.content
+    const { width, height } = area
+    const rect = evenRect(dirty, width, height)
+    clearRect(scene.under, width, rect)
+    await this.drawShapesIn(scene.under, scene, ink.slice(0, -1), rect)
+    copyRect(scene.layer, scene.under, width, rect)
+    if (top !== undefined) await this.drawShapesIn(scene.layer, scene, [top], rect)
+    copyRect(scene.picture, scene.slide, width, rect)
+    blendOver(scene.picture, scene.layer, width, rect)
+    scene.content = rgbaToI420(scene.picture, width, height, this.copyOf(scene.content), rect)
+    return scene.content
+  }
+
   /** The picture without the cursor, in I420; never modified once returned. */
   async base(frame: FrameState): Promise<Buffer> {
     const cached = this.bases.get(frame.baseKey)
@@ -242,9 +269,8 @@ export class FrameRenderer {
     const key = `${this.presentation.slides[frame.slide]?.href}|${frame.viewBox.join(',')}|${area.width}`
     const scene = this.scene?.key === key ? this.scene : undefined
     const step = scene && inkStep(scene.ink, frame.ink)
-    let content: Buffer
-    if (scene && step) content = step.same ? scene.content : await this.advance(scene, frame.ink, step)
-    else {
+    let content = scene && (step ? (step.same ? scene.content : await this.advance(scene, frame.ink, step)) : await this.redrawRegion(scene, frame.ink))
+    if (!content) {
       this.scene = await this.freshScene(frame, area, key)
       content = this.scene.content
     }

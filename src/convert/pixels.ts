@@ -16,6 +16,13 @@ export function evenRect(r: Rect, width: number, height: number): Rect {
   return { x, y, w: Math.min(width, Math.ceil((r.x + r.w) / 2) * 2) - x, h: Math.min(height, Math.ceil((r.y + r.h) / 2) * 2) - y }
 }
 
+/** The rectangle two have in common, if any. */
+export function intersection(a: Rect, b: Rect): Rect | undefined {
+  const x = Math.max(a.x, b.x), y = Math.max(a.y, b.y)
+  const w = Math.min(a.x + a.w, b.x + b.w) - x, h = Math.min(a.y + a.h, b.y + b.h) - y
+  return w > 0 && h > 0 ? { x, y, w, h } : undefined
+}
+
 export function union(a: Rect | undefined, b: Rect | undefined): Rect | undefined {
   if (!a) return b
   if (!b) return a
@@ -83,14 +90,22 @@ export function copyRect(dst: Buffer, src: Buffer, width: number, rect: Rect): v
   for (let y = rect.y; y < rect.y + rect.h; y++) src.copy(dst, (y * width + rect.x) * 4, (y * width + rect.x) * 4, (y * width + rect.x + rect.w) * 4)
 }
 
+/** Makes a rectangle of an RGBA picture `width` wide transparent. */
+export function clearRect(picture: Buffer, width: number, rect: Rect): void {
+  for (let y = rect.y; y < rect.y + rect.h; y++) picture.fill(0, (y * width + rect.x) * 4, (y * width + rect.x + rect.w) * 4)
+}
+
 /**
  * Lays premultiplied RGBA `top` (w × h) over premultiplied RGBA `bottom` (a picture `width`
- * wide) at (x, y), alpha kept: layers of ink built one shape at a time.
+ * wide) at (x, y), alpha kept: layers of ink built one shape at a time. Only within `clip` (in
+ * `bottom`'s pixels) when given.
  */
-export function layerOver(bottom: Buffer, width: number, top: Buffer, w: number, h: number, x: number, y: number): void {
+export function layerOver(bottom: Buffer, width: number, top: Buffer, w: number, h: number, x: number, y: number, clip?: Rect): void {
   const height = bottom.length / 4 / width
-  for (let row = Math.max(0, -y); row < h && y + row < height; row++) {
-    for (let col = Math.max(0, -x); col < w && x + col < width; col++) {
+  const [left, right] = clip ? [Math.max(clip.x, 0), Math.min(clip.x + clip.w, width)] : [0, width]
+  const [upper, lower] = clip ? [Math.max(clip.y, 0), Math.min(clip.y + clip.h, height)] : [0, height]
+  for (let row = Math.max(0, upper - y); row < h && y + row < lower; row++) {
+    for (let col = Math.max(0, left - x); col < w && x + col < right; col++) {
       const t = (row * w + col) * 4
       const alpha = top[t + 3]!
       if (alpha === 0) continue

@@ -13,6 +13,14 @@ t.test('frame after frame, redrawing only what a new stroke version changed give
   // A stroke drawn over two seconds, as BBB 2.7 stores it: three growing versions of one shape.
   const stroke = doc['1'].shapes[0].shape_data
   doc['1'].shapes.push(...[10, 25, 50].map((n, i) => ({ id: 100 + i, timestamp: 20 + i, undo: i === 2 ? 40 : -1, shape_data: { ...stroke, id: 'growing', point: [300, 600], points: stroke.points.slice(0, n) } })))
+  // Changes under the top shape, as when two people draw or a text is edited: another stroke
+  // comes on top while the first still grows, then the first (under all) moves, the sticky note's
+  // text changes, the text on top is undone.
+  const [, , , , , , , , text, , sticky] = doc['1'].shapes.map((s: { shape_data: object }) => s.shape_data)
+  doc['1'].shapes.push({ id: 110, timestamp: 20.5, undo: 50, shape_data: { ...stroke, id: 'crossing', point: [250, 580], points: stroke.points.slice(0, 40) } },
+    { id: 111, timestamp: 44, undo: -1, shape_data: { ...stroke, point: [180, 160] } },
+    { id: 112, timestamp: 46, undo: -1, shape_data: { ...sticky, text: 'Plus tard' } },
+    { id: 113, timestamp: 47, undo: -1, shape_data: { ...text, point: [140, 480] } })
   const { ink, bbbVersion } = parseTldraw(JSON.stringify(doc), slides, silentLogger)
   const p: Presentation = { recordId: 'r', name: '', durationS: 60, slides, ink, panzooms: [{ t: 30, viewBox: [-200, -100, 800, 450] }], cursor: [], deskshare: [], tldraw: true, bbbVersion, chat: [], polls: [] }
   const frames = buildTimeline(p, { from: 0, to: 60, cursor: false, annotations: true, minFrameGap: 0.1 })
