@@ -17,7 +17,7 @@ interface Scene {
   layer: Buffer
   picture: Buffer
   content: Buffer
-  /** Where each annotation version landed, to clear it when its next version replaces it. */
+  /** Where annotation versions landed, as far as known: to clear one when it goes, to know which to draw again over a region. */
   boxes: Map<number, Rect | undefined>
   viewBox: FrameState['viewBox']
   area: Area
@@ -269,7 +269,9 @@ export class FrameRenderer {
     const key = `${this.presentation.slides[frame.slide]?.href}|${frame.viewBox.join(',')}|${area.width}`
     const scene = this.scene?.key === key ? this.scene : undefined
     const step = scene && inkStep(scene.ink, frame.ink)
-    let content = scene && (step ? (step.same ? scene.content : await this.advance(scene, frame.ink, step)) : await this.redrawRegion(scene, frame.ink))
+    let content: Buffer | undefined
+    if (scene && step) content = step.same ? scene.content : await this.advance(scene, frame.ink, step)
+    else if (scene) content = await this.redrawRegion(scene, frame.ink)
     if (!content) {
       this.scene = await this.freshScene(frame, area, key)
       content = this.scene.content
