@@ -119,8 +119,7 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
     }
   }
   if (plan.webcam) {
-    // BBB's cameras are small pictures: decoding them on threads costs more CPU than it saves time.
-    args.push('-threads', '1', ...inputArgs(plan.webcam.file, plan))
+    args.push(...inputArgs(plan.webcam.file, plan))
     const on = `enable='${cams}'`
     const cam = `[${input + 1}:v]`
     if (plan.webcam.layout === 'fill') {

@@ -41,7 +41,6 @@ t.test('screenshare overlaid only in its intervals, webcam picture-in-picture on
   }, '/tmp/w/picture.mp4')
   t.same(args.filter((a, i) => args[i - 1] === '-i'), ['pipe:0', '/w/deskshare.webm', '/w/webcams.webm'], 'inputs 1 and 2 of the graph')
   t.same(args.slice(args.indexOf('/w/deskshare.webm') - 5, args.indexOf('/w/deskshare.webm')), ['-ss', '10.000', '-t', '60.000', '-i'])
-  t.same(args.slice(args.indexOf('/w/webcams.webm') - 7, args.indexOf('/w/webcams.webm')), ['-threads', '1', '-ss', '10.000', '-t', '60.000', '-i'], 'the cameras decoded on one thread')
   t.equal(after(args, '-filter_complex'), [
     '[0:v]fps=15[v0]',
     "[v0]select='if(eq(pos,ld(0)),between(t,5.000,20.100)+between(t,30.000,31.600)+between(t,0.000,12.100)+between(t,59.000,60.000),st(0,pos)+1)'[v1]",
