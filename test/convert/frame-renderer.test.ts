@@ -7,15 +7,15 @@ import type { Presentation } from '../../src/convert/presentation.ts'
 import { buildTimeline } from '../../src/convert/timeline.ts'
 import { parseTldraw } from '../../src/convert/tldraw/index.ts'
 
-t.test('frame after frame, redrawing only what a new stroke version changed gives the picture a full drawing gives', async (t) => {
+t.test('frame after frame, redrawing only what changed, on top or under it, gives the picture a full drawing gives', async (t) => {
   const slides = [{ id: 'image1', in: 0, out: 60, href: 'slide.png', width: 1600, height: 900 }]
   const doc = JSON.parse(readFileSync('test/fixtures/tldraw/v1-bbb27.json', 'utf8'))
   // A stroke drawn over two seconds, as BBB 2.7 stores it: three growing versions of one shape.
   const stroke = doc['1'].shapes[0].shape_data
   doc['1'].shapes.push(...[10, 25, 50].map((n, i) => ({ id: 100 + i, timestamp: 20 + i, undo: i === 2 ? 40 : -1, shape_data: { ...stroke, id: 'growing', point: [300, 600], points: stroke.points.slice(0, n) } })))
   // Changes under the top shape, as when two people draw or a text is edited: another stroke
-  // comes on top while the first still grows, then the first (under all) moves, the sticky note's
-  // text changes, the text on top is undone.
+  // comes on top while the first still grows, then the first shape of all moves, the sticky
+  // note's text changes, a text moves, the crossing stroke is undone.
   const [, , , , , , , , text, , sticky] = doc['1'].shapes.map((s: { shape_data: object }) => s.shape_data)
   doc['1'].shapes.push({ id: 110, timestamp: 20.5, undo: 50, shape_data: { ...stroke, id: 'crossing', point: [250, 580], points: stroke.points.slice(0, 40) } },
     { id: 111, timestamp: 44, undo: -1, shape_data: { ...stroke, point: [180, 160] } },
