@@ -151,39 +151,35 @@ export class FrameRenderer {
     return markup
   }
 
-  /** The ink of one annotation alone, drawn only over its bounding box and laid over `layer`; where it landed. */
-  private async drawShape(layer: Buffer, area: Area, viewBox: FrameState['viewBox'], index: number): Promise<Rect | undefined> {
+  /** One annotation version alone, parsed in the area's coordinates. */
+  private async parseShape(area: Area, viewBox: FrameState['viewBox'], index: number): Promise<Resvg> {
     const svg = this.svgFrame(area, viewBox, await this.inkMarkup(index))
-    const resvg = new Resvg(svg, resvgOptions(svg))
-    const box = paintedBox(resvg, area)
-    const image = box && renderRect(resvg, box)
-    if (image) layerOver(layer, area.width, image.pixels, image.width, image.height, box.x, box.y)
-    return box
-  }
-
-  /** Where one annotation version paints, without drawing it. */
-  private async boxOf(area: Area, viewBox: FrameState['viewBox'], index: number): Promise<Rect | undefined> {
-    const svg = this.svgFrame(area, viewBox, await this.inkMarkup(index))
-    return paintedBox(new Resvg(svg, resvgOptions(svg)), area)
+    return new Resvg(svg, resvgOptions(svg))
   }
 
   /**
-   * Annotations laid over `rect` of `layer` only, each drawn over its whole box as a fresh scene
-   * draws it (resvg's antialiasing differs by a level at the edge of a narrower crop, and one
-   * render of them all would round their overlaps); those known to paint elsewhere are not even
-   * parsed.
+   * The ink of one annotation alone, drawn over its whole box and laid over `layer` (within `clip`
+   * only, when given: resvg's antialiasing differs by a level at the edge of a narrower crop, so a
+   * region is drawn as a fresh scene draws it); where it paints.
+   */
+  private async drawShape(layer: Buffer, area: Area, viewBox: FrameState['viewBox'], index: number, clip?: Rect): Promise<Rect | undefined> {
+    const resvg = await this.parseShape(area, viewBox, index)
+    const box = paintedBox(resvg, area)
+    const image = box && (!clip || intersection(box, clip)) && renderRect(resvg, box)
+    if (image) layerOver(layer, area.width, image.pixels, image.width, image.height, box.x, box.y, clip)
+    return box
+  }
+
+  /**
+   * Annotations laid over `rect` of `layer` only, one by one (one render of them all would round
+   * their overlaps otherwise); those known to paint elsewhere are not even parsed.
    */
   private async drawShapesIn(layer: Buffer, scene: Scene, indices: number[], rect: Rect): Promise<void> {
     const { area, viewBox, boxes } = scene
     for (const index of indices) {
       const known = boxes.get(index)
       if (boxes.has(index) && !(known && intersection(known, rect))) continue
-      const svg = this.svgFrame(area, viewBox, await this.inkMarkup(index))
-      const resvg = new Resvg(svg, resvgOptions(svg))
-      const box = paintedBox(resvg, area)
-      boxes.set(index, box)
-      const image = box && intersection(box, rect) && renderRect(resvg, box)
-      if (image) layerOver(layer, area.width, image.pixels, image.width, image.height, box.x, box.y, rect)
+      boxes.set(index, await this.drawShape(layer, area, viewBox, index, rect))
     }
   }
 
@@ -209,7 +205,7 @@ export class FrameRenderer {
    * laid on top. Only the pixels of the old and new version are drawn and converted again.
    */
   private async advance(scene: Scene, ink: number[], step: { removed?: number; added?: number }): Promise<Buffer> {
-    const { width, height } = scene.area
+    const { width } = scene.area
     // A new stroke on top: the old top joins the layer under it (only its pixels differ there).
     const oldTop = step.removed === undefined && scene.ink.length ? scene.boxes.get(scene.ink.at(-1)!) : undefined
     if (oldTop) copyRect(scene.under, scene.layer, width, oldTop)
@@ -219,8 +215,13 @@ export class FrameRenderer {
     if (step.added !== undefined) scene.boxes.set(step.added, addedBox)
     scene.ink = ink
     const changed = union(removedBox, addedBox)
-    if (!changed) return scene.content
-    const rect = evenRect(changed, width, height)
+    return changed ? this.repaint(scene, changed) : scene.content
+  }
+
+  /** The picture and its I420 again over a region whose layers changed: the slide, the ink laid over it. */
+  private repaint(scene: Scene, region: Rect): Buffer {
+    const { width, height } = scene.area
+    const rect = evenRect(region, width, height)
     copyRect(scene.picture, scene.slide, width, rect)
     blendOver(scene.picture, scene.layer, width, rect)
     scene.content = rgbaToI420(scene.picture, width, height, this.copyOf(scene.content), rect)
@@ -237,7 +238,7 @@ export class FrameRenderer {
     const changed = [...scene.ink.filter((i) => !after.has(i)), ...ink.filter((i) => !before.has(i))]
     if (!changed.length) return undefined
     const { area, viewBox } = scene
-    const box = async (index: number) => (scene.boxes.has(index) ? scene.boxes.get(index) : this.boxOf(area, viewBox, index))
+    const box = async (index: number) => (scene.boxes.has(index) ? scene.boxes.get(index) : paintedBox(await this.parseShape(area, viewBox, index), area))
     const top = ink.at(-1), oldTop = scene.ink.at(-1)
     // A shape that leaves or takes the top moves between the layers: its pixels change layer.
     if (top !== oldTop) changed.push(...[top, oldTop].filter((i) => i !== undefined))
@@ -255,10 +256,7 @@ export class FrameRenderer {
     await this.drawShapesIn(scene.under, scene, ink.slice(0, -1), rect)
     copyRect(scene.layer, scene.under, width, rect)
     if (top !== undefined) await this.drawShapesIn(scene.layer, scene, [top], rect)
-    copyRect(scene.picture, scene.slide, width, rect)
-    blendOver(scene.picture, scene.layer, width, rect)
-    scene.content = rgbaToI420(scene.picture, width, height, this.copyOf(scene.content), rect)
-    return scene.content
+    return this.repaint(scene, rect)
   }
 
   /** The picture without the cursor, in I420; never modified once returned. */
