@@ -46,7 +46,7 @@ function screenshareSpec(): PresentationSpec {
  * stroke drawn over a second (three growing versions), 60 texts, 120 rectangles and ellipses,
  * zooms, the cursor, and a camera on for two stretches (BBB's white filler between).
  */
-function tldrawSpec(): PresentationSpec {
+export function tldrawSpec(): PresentationSpec {
   const slides = Array.from({ length: 20 }, (_, i) => ({ colour: `#${((i * 2654435761) >>> 8 & 0xffffff).toString(16).padStart(6, '0')}`, in: i * 180, out: (i + 1) * 180, format: 'svg' as const }))
   const pages: Record<string, { timestamp: number; shapes: object[] }> = {}
   const put = (t: number, shape: Record<string, unknown>, versions: Array<Record<string, unknown>>) => {
@@ -82,7 +82,7 @@ function tldrawSpec(): PresentationSpec {
   }
 }
 
-async function ensure(spec: PresentationSpec): Promise<string> {
+export async function ensure(spec: PresentationSpec): Promise<string> {
   const dir = path.join(cache, 'presentation', spec.recordId)
   if (existsSync(path.join(dir, 'metadata.xml'))) return dir
   console.error(`generating ${spec.recordId} (once; cached in bench/.cache)…`)
@@ -131,7 +131,7 @@ Notez bien cette démonstration, elle reviendra à l'examen. Passons maintenant 
  * The lecturer: a French voice (espeak-ng, as the demo's lectures) repeated for the hour. What
  * the AAC encoder costs depends on what it hears, and a lecture is speech, not a steady tone.
  */
-function voice(): string {
+export function voice(): string {
   const file = path.join(cache, 'voice.wav')
   if (existsSync(file)) return file
   try {

@@ -1,4 +1,4 @@
-// npm run bench [-- --n 100000 --runs 3 --cases parse,paged,full,owners,convert,api,load]: sync figures against a local
+// npm run bench [-- --n 100000 --runs 3 --cases parse,paged,full,owners,convert,render,api,load]: sync figures against a local
 // fake BBB over HTTP (owners: with a Moodle of 19 940 activities; parse: the parsing alone), the converter on three synthetic
 // 60-minute recordings (bench/convert.ts; convert-slides, convert-screen or convert-tldraw for one of them), and the
 // teacher API under load beside Fastify's hello world (bench/api.ts), 200 teachers polling while imports are asked (bench/load.ts).
@@ -15,10 +15,11 @@ import { benchConvert } from './convert.ts'
 import { benchLoad } from './load.ts'
 import { benchMoodle } from './owners.ts'
 import { benchParse } from './parse.ts'
+import { benchRender } from './render.ts'
 import { median } from './stats.ts'
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'parse,paged,full,owners,convert,api,load' } },
+  options: { n: { type: 'string', default: process.env.BENCH_N ?? '100000' }, runs: { type: 'string', default: '3' }, cases: { type: 'string', default: 'parse,paged,full,owners,convert,render,api,load' } },
 })
 const n = Number(values.n)
 const runs = Number(values.runs)
@@ -121,5 +122,6 @@ await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
 // `convert` runs the three converter cases; `convert-slides`, `convert-screen` or `convert-tldraw` one of them.
 const convertCases = values.cases.split(',').flatMap((c) => (c === 'convert' ? ['slides', 'screen', 'tldraw'] : c.startsWith('convert-') ? [c.slice(8)] : []))
 if (convertCases.length) await benchConvert(runs, convertCases)
+if (values.cases.split(',').includes('render')) await benchRender(runs)
 if (values.cases.split(',').includes('api')) await benchApi(adminUrl, runs)
 if (values.cases.split(',').includes('load')) await benchLoad(adminUrl, runs)
