@@ -181,8 +181,10 @@ export async function convertPlayback(input: string, output: string, options: Co
       throw error
     })
     // The sound needs nothing of the layout: it is encoded while the cameras are sampled and the
-    // picture drawn, on the core that would otherwise wait for them.
-    const sound = failFast(runFfmpeg(buildAudioCommand({ audio: files.audio.file, from, duration: to - from }, audioFile), { signal }))
+    // picture drawn, on the cycles they leave. It is a fraction of the picture's work, so at the
+    // lowest priority it still ends first, without slowing the picture that the job waits for.
+    const sound = failFast(runFfmpeg(buildAudioCommand({ audio: files.audio.file, channels: files.audio.audioChannels, from, duration: to - from }, audioFile),
+      { signal, lowPriority: true }))
     sound.catch(() => {})
     let drawn: Drawn
     try {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import os from 'node:os'
 import type { Writable } from 'node:stream'
 import { ConvertError } from './errors.ts'
 
@@ -10,6 +11,8 @@ export interface RunOptions {
   /** Feeds ffmpeg's stdin; its failure fails the run. */
   feed?: (stdin: Writable) => Promise<void>
   binary?: string
+  /** Runs at the lowest CPU priority (nice 19): for work with slack beside work on the critical path. */
+  lowPriority?: boolean
 }
 
 const STDERR_KEEP = 16 * 1024
@@ -23,6 +26,7 @@ export function runFfmpeg(args: string[], options: RunOptions & { collect?: bool
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new ConvertError('cancelled'))
     const child = spawn(binary, args, { stdio: [options.feed ? 'pipe' : 'ignore', 'pipe', 'pipe'] })
+    if (options.lowPriority && child.pid) lowerPriority(child.pid)
     let stderr = ''
     const stdout: Buffer[] = []
     let pending = ''
@@ -67,6 +71,13 @@ export function runFfmpeg(args: string[], options: RunOptions & { collect?: bool
   })
 }
 
+/** A process that already ended, or a system that refuses, leaves the priority as it was. */
+function lowerPriority(pid: number) {
+  try {
+    os.setPriority(pid, 19)
+  } catch {}
+}
+
 /**
  * Why ffmpeg stopped. Killed by a signal we did not send (the kernel's OOM killer) or short of
  * disk space, another try may find the memory or the space; anything else is in the recording.
@@ -83,6 +94,7 @@ interface ProbedStream {
   codec_name?: string
   width?: number
   height?: number
+  channels?: number
   avg_frame_rate?: string
   r_frame_rate?: string
 }

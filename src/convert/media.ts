@@ -7,6 +7,8 @@ export interface MediaFile {
   file: string
   hasVideo: boolean
   hasAudio: boolean
+  /** Channels of the first audio stream: BBB 2.6–2.7 publish the meeting's sound in mono. */
+  audioChannels?: number
   fps?: number
 }
 
@@ -23,8 +25,9 @@ export async function fetchMedia(source: AssetSource, candidates: string[], dir:
     if (!file) continue
     const probed = await probe(buildProbeCommand(file), signal)
     const video = probed.streams.find((s) => s.codec_type === 'video')
+    const audio = probed.streams.find((s) => s.codec_type === 'audio')
     return {
-      file, hasVideo: !!video, hasAudio: probed.streams.some((s) => s.codec_type === 'audio'),
+      file, hasVideo: !!video, hasAudio: !!audio, audioChannels: audio?.channels,
       fps: frameRate(video?.avg_frame_rate) ?? frameRate(video?.r_frame_rate),
     }
   }

@@ -56,7 +56,9 @@ t.test('the output is a complete H.264 + AAC MP4 as long as the recording, with 
   t.ok(Math.abs(Number(info.format.duration) - 30) <= 0.5, `duration ${info.format.duration}`)
   const video = info.streams.find((s) => s.codec_type === 'video')!
   t.match(video, { codec_name: 'h264', pix_fmt: 'yuv420p', width: 1280, height: 720 })
-  t.ok(info.streams.some((s) => s.codec_type === 'audio' && s.codec_name === 'aac'))
+  const sound = info.streams.find((s) => s.codec_type === 'audio')!
+  t.match(sound, { codec_name: 'aac', channels: 1 }, 'the mono meeting sound stays mono')
+  t.ok(Number(sound.bit_rate) < 80_000, `at the mono rate (${sound.bit_rate} b/s)`)
   t.ok(info.streams.some((s) => s.codec_type === 'subtitle' && s.codec_name === 'mov_text' && (s.tags as Record<string, string>).language === 'fra'))
   t.equal(progress.at(-1), 100)
   t.ok(progress.some((p) => p > 0 && p < 100), 'intermediate progress was reported')

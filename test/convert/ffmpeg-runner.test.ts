@@ -1,3 +1,4 @@
+import os from 'node:os'
 import t from 'tap'
 import { ConvertError } from '../../src/convert/errors.ts'
 import { runFfmpeg } from '../../src/convert/ffmpeg-runner.ts'
@@ -29,4 +30,11 @@ t.test('progress, collected output, abort', async (t) => {
   const run = runFfmpeg(['-hide_banner', '-re', '-f', 'lavfi', '-i', 'sine=duration=60', '-f', 'null', '-'], { signal: controller.signal })
   setTimeout(() => controller.abort(), 300)
   await t.rejects(run, /cancelled/)
+})
+
+t.test('a low-priority run gets the lowest CPU priority, a normal run keeps its parent\'s', async (t) => {
+  // The shell waits before asking, so that it asks after the priority was set.
+  const niceness = async (lowPriority: boolean) => Number((await runFfmpeg(['-c', 'sleep 0.3; nice'], { binary: 'sh', collect: true, lowPriority })).toString().trim())
+  t.equal(await niceness(true), 19)
+  t.equal(await niceness(false), os.getPriority())
 })
