@@ -86,7 +86,7 @@ function keepExpression(plan: RenderPlan, fps: number): string {
 export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] {
   // With a second input ffmpeg reads the renderer's pipe on a thread of its own, through a queue
   // of this many frames (1.4 MB each at 720p): with 32 instead of 8 the renderer keeps drawing
-  // while x264 is busy on a heavy stretch (tldraw bench about 4 % faster, peak memory +25 MB).
+  // while x264 is busy on a heavy stretch (tldraw bench about 4 % faster, peak memory +25 to 35 MB).
   const args = [...QUIET, '-progress', 'pipe:1', '-thread_queue_size', '32', '-f', 'matroska', '-i', 'pipe:0']
   const filters: string[] = []
   let video = '0:v'
