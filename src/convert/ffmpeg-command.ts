@@ -84,10 +84,7 @@ function keepExpression(plan: RenderPlan, fps: number): string {
  * its encoders on one thread, so AAC would wait for the picture) and both meet in the final mux.
  */
 export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] {
-  // With a second input ffmpeg reads the renderer's pipe on a thread of its own, through a queue
-  // of this many frames (1.4 MB each at 720p): with 32 instead of 8 the renderer keeps drawing
-  // while x264 is busy on a heavy stretch (tldraw bench about 4 % faster, peak memory +25 to 35 MB).
-  const args = [...QUIET, '-progress', 'pipe:1', '-thread_queue_size', '32', '-f', 'matroska', '-i', 'pipe:0']
+  const args = [...QUIET, '-progress', 'pipe:1', '-thread_queue_size', '8', '-f', 'matroska', '-i', 'pipe:0']
   const filters: string[] = []
   let video = '0:v'
   /** Appends `filter` to the picture's chain; `extra` is a second labelled input (an overlay). */
@@ -155,7 +152,7 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
  * speech, FFmpeg 5.1), and FFmpeg's AAC maintainer found it sounds better than twoloop at high
  * bitrates (commit fcb681a, 2018). Mono (BBB 2.6–2.7's meeting sound, edl/audio.rb) at 64 kb/s,
  * near what BBB's own MP4 publishing gives it (`-q:a 0.5`, generators/video.rb: 69 kb/s on the
- * same speech) and 31 % less encoding time than 96 kb/s; stereo keeps 96 kb/s.
+ * same speech), timed by hand at 31 % less encoding time than 96 kb/s; stereo keeps 96 kb/s.
  */
 export function buildAudioCommand(sound: Pick<RenderPlan, 'audio' | 'from' | 'duration'> & { channels?: number }, audioOut: string): string[] {
   const bitrate = sound.channels === 1 ? '64k' : '96k'
