@@ -177,9 +177,13 @@ export function buildProbeCommand(file: string): string[] {
   return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]
 }
 
-/** ffprobe: the time of every keyframe of the first video stream, one per line. */
+/**
+ * ffprobe: every packet of the first video stream as `time,flags`, one per line; keyframes carry
+ * `K`. Reading packets decodes nothing: 0.3 s for an hour of camera, where listing decoded
+ * keyframes took 1.3 s (hand-timed, FFmpeg 5.1).
+ */
 export function buildKeyframeTimesCommand(file: string): string[] {
-  return ['-v', 'error', '-skip_frame', 'nokey', '-select_streams', 'v:0', '-show_entries', 'frame=best_effort_timestamp_time', '-of', 'csv=p=0', file]
+  return ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file]
 }
 
 /**

@@ -51,22 +51,47 @@ const varies = (frame: Buffer) => {
 }
 
 /**
+ * The keyframes' times from ffprobe's packet list, in order of time: a decoder that skips all
+ * other frames returns the keyframes in this order (packets come in decoding order, and B-frames
+ * never move one keyframe past another, but sorting costs nothing).
+ */
+export function keyframeTimes(packets: string): number[] {
+  return packets.split('\n').flatMap((line) => {
+    const [time, flags] = line.split(',')
+    const t = Number.parseFloat(time ?? '')
+    return flags?.includes('K') && Number.isFinite(t) ? [t] : []
+  }).sort((a, b) => a - b)
+}
+
+const PICTURE = 16 * 16
+
+/**
+ * The cameras' pictures, shrunk, with their times: every keyframe where there is one at least
+ * every 5 s, else one picture every 2 s. A keyframe sample is kept only if it decoded exactly the
+ * keyframes listed, or its pictures would be paired with the wrong times.
+ */
+async function samples(media: MediaFile, durationS: number, signal?: AbortSignal): Promise<{ times: number[]; raw: Buffer }> {
+  const sample = (every: 'keyframes' | number) => runFfmpeg(buildCameraSampleCommand(media.file, every), { collect: true, signal })
+  const keyframes = keyframeTimes((await runFfmpeg(buildKeyframeTimesCommand(media.file), { binary: 'ffprobe', collect: true, signal })).toString('utf8'))
+  if (keyframes.length >= durationS / 5) {
+    const raw = await sample('keyframes')
+    if (raw.length === keyframes.length * PICTURE) return { times: keyframes, raw }
+  }
+  const raw = await sample(2)
+  return { times: Array.from({ length: Math.floor(raw.length / PICTURE) }, (_, i) => i * 2), raw }
+}
+
+/**
  * When the cameras showed a picture. BBB publishes video/webcams whenever a camera was on at all
- * and fills the stretches without one with a uniform picture (edl/video.rb): each keyframe,
- * shrunk to 16×16, says which it is until the next. When keyframes are sparser than one per
- * 5 s, a frame every 2 s is decoded instead.
+ * and fills the stretches without one with a uniform picture (edl/video.rb): each sampled
+ * picture says which it is until the next.
  */
 export async function cameraIntervals(media: MediaFile, durationS: number, signal?: AbortSignal): Promise<Interval[]> {
   if (!media.hasVideo) return []
-  const listed = (await runFfmpeg(buildKeyframeTimesCommand(media.file), { binary: 'ffprobe', collect: true, signal })).toString('utf8')
-  const keyframes = listed.split('\n').map((l) => Number.parseFloat(l)).filter(Number.isFinite)
-  const dense = keyframes.length >= durationS / 5
-  const raw = await runFfmpeg(buildCameraSampleCommand(media.file, dense ? 'keyframes' : 2), { collect: true, signal })
-  const count = Math.floor(raw.length / 256)
-  const times = dense ? keyframes.slice(0, count) : Array.from({ length: count }, (_, i) => i * 2)
+  const { times, raw } = await samples(media, durationS, signal)
   const on: Interval[] = []
   times.forEach((t, i) => {
-    if (!varies(raw.subarray(i * 256, (i + 1) * 256))) return
+    if (!varies(raw.subarray(i * PICTURE, (i + 1) * PICTURE))) return
     const stop = Math.min(durationS, times[i + 1] ?? durationS)
     const last = on.at(-1)
     if (last && last.stop >= t) last.stop = stop

@@ -6,7 +6,7 @@ import path from 'node:path'
 import t from 'tap'
 import { convertPlayback } from '../../src/convert/converter.ts'
 import { writeSyntheticPresentation, type PresentationSpec } from '../../src/demo/synthetic-presentation.ts'
-import { beepOnset, countNear, frameAt, near, probeJson } from '../helpers/media.ts'
+import { beepOnset, countNear, ffmpegBefore, frameAt, near, probeJson } from '../helpers/media.ts'
 import { playbackHost, RECORD_ID } from '../helpers/playback.ts'
 
 const ffmpeg = (args: string[]) => new Promise((resolve, reject) => execFile('ffmpeg', ['-v', 'error', '-y', ...args], (e) => (e ? reject(e) : resolve(null))))
@@ -173,19 +173,6 @@ t.test('nothing is left behind when a conversion fails', async (t) => {
   t.notOk(existsSync(file))
   t.same(readdirSync(out).filter((f) => f.includes('.part')), [])
 })
-
-/** Puts a script named ffmpeg first on the PATH for one test: `body` runs before the real one. */
-function ffmpegBefore(t: { teardown: (fn: () => void) => void }, body: (dir: string) => string): string {
-  const bin = mkdtempSync(path.join(os.tmpdir(), 'bbb-ffmpeg-'))
-  fs.writeFileSync(path.join(bin, 'ffmpeg'), `#!/bin/sh\n${body(bin)}\nexec /usr/bin/env PATH="${process.env.PATH}" ffmpeg "$@"\n`, { mode: 0o755 })
-  const PATH = process.env.PATH
-  process.env.PATH = `${bin}:${PATH}`
-  t.teardown(() => {
-    process.env.PATH = PATH
-    fs.rmSync(bin, { recursive: true, force: true })
-  })
-  return bin
-}
 
 const withCamera = { recordId: `${RECORD_ID.slice(0, -1)}7`, durationS: 6, slides: [{ colour: '#ff0000', in: 0, out: 6 }], webcam: { on: [[2, 4]] as Array<[number, number]> } }
 

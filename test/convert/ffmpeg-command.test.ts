@@ -1,5 +1,5 @@
 import t from 'tap'
-import { betweenExpression, buildAudioCommand, buildCameraSampleCommand, buildMuxCommand, buildVideoCommand, captionLanguage, type RenderPlan } from '../../src/convert/ffmpeg-command.ts'
+import { betweenExpression, buildAudioCommand, buildCameraSampleCommand, buildKeyframeTimesCommand, buildMuxCommand, buildVideoCommand, captionLanguage, type RenderPlan } from '../../src/convert/ffmpeg-command.ts'
 
 const base: RenderPlan = {
   width: 1280, height: 720, columnWidth: 320, column: 'never', duration: 60, from: 0, audio: '/tmp/a/audio.webm', captions: [], output: '/out/.x.mp4.part', preset: 'veryfast', crf: 23,
@@ -94,6 +94,9 @@ t.test('interval expressions and the webcam sampling commands', async (t) => {
   t.same(keyframes.slice(keyframes.indexOf('-threads'), keyframes.indexOf('-threads') + 2), ['-threads', '1'], 'on one thread')
   t.ok(keyframes.indexOf('-threads') < keyframes.indexOf('-i'), 'a decoder option')
   t.equal(keyframes[keyframes.indexOf('-vf') + 1], 'scale=16:16,format=gray')
+  const listing = buildKeyframeTimesCommand('/w/webcams.webm')
+  t.equal(listing[listing.indexOf('-show_entries') + 1], 'packet=pts_time,flags', 'keyframes listed from the packets')
+  t.notOk(listing.includes('-skip_frame') || listing.some((a) => a.startsWith('frame')), 'without decoding them')
   const spaced = buildCameraSampleCommand('/w/webcams.webm', 2)
   t.notOk(spaced.includes('-skip_frame'))
   t.equal(spaced[spaced.indexOf('-vf') + 1], 'fps=1/2:round=down,scale=16:16,format=gray', 'or one frame every 2 s')

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process'
+import * as fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -50,4 +53,17 @@ export async function beepOnset(file: string): Promise<number> {
   }
   const max = Math.max(...energies)
   return max > 0 ? (energies.findIndex((e) => e >= max / 2) * window) / 8000 : -1
+}
+
+/** Puts a script named ffmpeg first on the PATH for one test: `body` runs before the real one. */
+export function ffmpegBefore(t: { teardown: (fn: () => void) => void }, body: (dir: string) => string): string {
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'bbb-ffmpeg-'))
+  fs.writeFileSync(path.join(bin, 'ffmpeg'), `#!/bin/sh\n${body(bin)}\nexec /usr/bin/env PATH="${process.env.PATH}" ffmpeg "$@"\n`, { mode: 0o755 })
+  const PATH = process.env.PATH
+  process.env.PATH = `${bin}:${PATH}`
+  t.teardown(() => {
+    process.env.PATH = PATH
+    fs.rmSync(bin, { recursive: true, force: true })
+  })
+  return bin
 }
