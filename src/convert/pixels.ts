@@ -119,10 +119,10 @@ export function layerOver(bottom: Buffer, width: number, top: Buffer, w: number,
   }
 }
 
-/** Two I420 pictures of one height side by side, `left` then `right`. */
-export function sideBySide(left: Buffer, leftWidth: number, right: Buffer, rightWidth: number, height: number): Buffer {
+/** Two I420 pictures of one height side by side, `left` then `right`, into `out` when given. */
+export function sideBySide(left: Buffer, leftWidth: number, right: Buffer, rightWidth: number, height: number,
+  out: Buffer = Buffer.allocUnsafe(((leftWidth + rightWidth) * height * 3) / 2)): Buffer {
   const width = leftWidth + rightWidth
-  const out = Buffer.allocUnsafe((width * height * 3) / 2)
   const plane = (src: Buffer, srcOffset: number, w: number, dstOffset: number, dstX: number, rows: number, stride: number) => {
     for (let y = 0; y < rows; y++) src.copy(out, dstOffset + y * stride + dstX, srcOffset + y * w, srcOffset + (y + 1) * w)
   }
