@@ -135,7 +135,7 @@ async function renderPicture(p: Presentation, source: AssetSource, files: Media,
     clockFps: Math.min(30, Math.max(5, Math.round((webcam ? files.webcams?.fps : desk?.fps) ?? 15))),
     captions: files.captions, chapters: await chaptersFile(source, p, { from, to }, job.tmp, options.lang), output: job.part,
     // Slides alone are a few thousand frames; a moving picture is every frame of an hour.
-    preset: deskshare || webcam ? 'ultrafast' : 'veryfast', crf: 23,
+    preset: deskshare || webcam ? 'ultrafast' : 'veryfast', quality: 23,
   }
   const loadImage = (href: string) => source.read(safeAssetPath(href), options.maxImageBytes ?? 64 * MiB)
   // The chat column keeps the cameras' place at its top when the recording has cameras.

@@ -2,7 +2,7 @@ import t from 'tap'
 import { betweenExpression, buildAudioCommand, buildCameraSampleCommand, buildKeyframeTimesCommand, buildMuxCommand, buildVideoCommand, captionLanguage, type RenderPlan } from '../../src/convert/ffmpeg-command.ts'
 
 const base: RenderPlan = {
-  width: 1280, height: 720, columnWidth: 320, column: 'never', duration: 60, from: 0, audio: '/tmp/a/audio.webm', captions: [], output: '/out/.x.mp4.part', preset: 'veryfast', crf: 23,
+  width: 1280, height: 720, columnWidth: 320, column: 'never', duration: 60, from: 0, audio: '/tmp/a/audio.webm', captions: [], output: '/out/.x.mp4.part', preset: 'veryfast', quality: 23,
 }
 const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1]
 
@@ -18,6 +18,8 @@ t.test('slides only: frames from stdin at a variable rate to H.264; audio to AAC
   t.equal(after(args, '-enc_time_base'), '1:1000', 'frame times kept to the millisecond')
   t.equal(after(args, '-bf'), '0')
   t.equal(after(args, '-c:v'), 'libx264')
+  t.equal(after(args, '-crf'), '23', 'slides alone at a constant quality')
+  t.notOk(args.includes('-qp'))
   t.equal(after(args, '-progress'), 'pipe:1')
   t.equal(args.at(-1), '/tmp/w/picture.mp4')
   t.notOk(args.includes('-ss'), 'no seek from the start')
@@ -53,6 +55,8 @@ t.test('screenshare overlaid only in its intervals, webcam picture-in-picture on
     "[v3][cam]overlay=x=1280-overlay_w-16:y=main_h-overlay_h-16:eof_action=pass:enable='between(t,0.000,12.000)'[v5]",
     '[v5]format=yuv420p[v6]',
   ].join(';'), 'a 15 fps clock while something moves, a tick after and in the last second; elsewhere one tick per frame of the renderer')
+  t.equal(after(args, '-qp'), '23', 'a moving picture at a constant quantizer')
+  t.notOk(args.includes('-crf'), 'which spares x264 measuring every frame first')
 })
 
 t.test('cameras beside the content while they are on: the frames leave the column, the screenshare fits the content either way', async (t) => {
