@@ -138,12 +138,11 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
   }
   step('format=yuv420p')
   args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-an', '-sn')
-  // A moving picture at a constant quantizer: for CRF, x264 first measures every frame at half
-  // size, a lookahead thread of its own. Against the renderer's lossless frames
-  // (the bench's tldraw hour, 10 min of its screenshare), CRF 23 spent its bits where little
-  // moves (PSNR 58 and 56 dB on average) where QP 23 gives 50 dB, which looked the same at twice
-  // the size; worst frames 44 dB either way on the whiteboard, 49 against 52.5 dB on the
-  // screenshare; files 40-46 % smaller, and about 10 s less CPU per hour of picture.
+  // A moving picture (always `ultrafast`) at a constant quantizer, not CRF: for CRF, x264 first
+  // costs every frame at half size. Against the renderer's lossless frames (the bench's tldraw
+  // hour, 10 min of its screenshare): PSNR 58 and 56 dB on average with CRF 23, 50 dB with QP 23,
+  // no difference seen at 2× zoom; worst frames 44 dB with either on the whiteboard, 49 dB with
+  // QP and 52.5 with CRF on the screenshare; files 40-46 % smaller, about 10 s less CPU an hour.
   args.push('-c:v', 'libx264', '-preset', plan.preset, moving ? '-qp' : '-crf', String(plan.quality), '-tune', moving ? 'film' : 'stillimage')
   // No B-frames: with sparse frames their reordering pushes the track's end before the last picture.
   args.push('-bf', '0')

@@ -265,7 +265,7 @@ export class FrameRenderer {
     return this.repaint(scene, rect)
   }
 
-  /** The picture without the cursor, in I420; never modified once returned. */
+  /** The picture without the cursor, in I420; unchanged until a few newer ones are drawn (its buffer then serves again). */
   async base(frame: FrameState): Promise<Buffer> {
     const cached = this.bases.get(frame.baseKey)
     if (cached) return cached

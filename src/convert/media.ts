@@ -53,13 +53,14 @@ const varies = (frame: Buffer) => {
 /**
  * The keyframes' times from ffprobe's packet list, in order of time: a decoder that skips all
  * other frames returns the keyframes in this order (packets come in decoding order, and B-frames
- * never move one keyframe past another, but sorting costs nothing).
+ * never move one keyframe past another, but sorting costs nothing). Packets flagged D (before an
+ * MP4 edit list's start) are decoded but never shown, so they are left out as the decoder does.
  */
 export function keyframeTimes(packets: string): number[] {
   return packets.split('\n').flatMap((line) => {
-    const [time, flags] = line.split(',')
+    const [time, flags = ''] = line.split(',')
     const t = Number.parseFloat(time ?? '')
-    return flags?.includes('K') && Number.isFinite(t) ? [t] : []
+    return flags.includes('K') && !flags.includes('D') && Number.isFinite(t) ? [t] : []
   }).sort((a, b) => a - b)
 }
 

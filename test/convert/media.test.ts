@@ -27,8 +27,8 @@ const roughly = (t: Test, on: Array<{ start: number; stop: number }>, start: num
   t.ok(Math.abs(on[0]!.start - start) <= slack && Math.abs(on[0]!.stop - stop) <= slack, `${what}: ${on[0]?.start}–${on[0]?.stop} s, about ${start}–${stop} s`)
 }
 
-t.test("keyframes are the packets flagged K, in order of time, whatever ffprobe's order", async (t) => {
-  const listed = '0.000000,K_\n0.133000,__\n0.066000,__\n2.000000,K_\nN/A,K_\n1.000000,K_D\n\n'
+t.test("keyframes are the packets flagged K and shown, in order of time, whatever ffprobe's order", async (t) => {
+  const listed = '-0.066000,KD\n0.000000,K_\n0.133000,__\n0.066000,__\n2.000000,K_\nN/A,K_\n1.000000,K__\n\n'
   t.same(keyframeTimes(listed), [0, 1, 2])
   t.same(keyframeTimes(''), [])
 })
