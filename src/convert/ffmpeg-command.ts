@@ -142,7 +142,7 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
   // costs every frame at half size. Against the renderer's lossless frames (the bench's tldraw
   // hour, 10 min of its screenshare): PSNR 58 and 56 dB on average with CRF 23, 50 dB with QP 23,
   // no difference seen at 2× zoom; worst frames 44 dB with either on the whiteboard, 49 dB with
-  // QP and 52.5 with CRF on the screenshare; files 40-46 % smaller, about 10 s less CPU an hour.
+  // QP and 52.5 with CRF on the screenshare; files 39-46 % smaller, about 10 s less CPU an hour.
   args.push('-c:v', 'libx264', '-preset', plan.preset, moving ? '-qp' : '-crf', String(plan.quality), '-tune', moving ? 'film' : 'stillimage')
   // No B-frames: with sparse frames their reordering pushes the track's end before the last picture.
   args.push('-bf', '0')
