@@ -85,6 +85,8 @@ function keepExpression(plan: RenderPlan, fps: number): string {
  * its encoders on one thread, so AAC would wait for the picture) and both meet in the final mux.
  */
 export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] {
+  // A queue of 8 frames (1.4 MB each at 720p) on the renderer's pipe: 32 bought nothing the tldraw
+  // bench case could tell from its noise, for 30 MB more.
   const args = [...QUIET, '-progress', 'pipe:1', '-thread_queue_size', '8', '-f', 'matroska', '-i', 'pipe:0']
   const filters: string[] = []
   let video = '0:v'
@@ -139,10 +141,11 @@ export function buildVideoCommand(plan: RenderPlan, videoOut: string): string[] 
   step('format=yuv420p')
   args.push('-filter_complex', filters.join(';'), '-map', `[${video}]`, '-an', '-sn')
   // A moving picture (always `ultrafast`) at a constant quantizer, not CRF: for CRF, x264 first
-  // costs every frame at half size. Against the renderer's lossless frames (the bench's tldraw
-  // hour, 10 min of its screenshare): PSNR 58 and 56 dB on average with CRF 23, 50 dB with QP 23,
-  // no difference seen at 2× zoom; worst frames 44 dB with either on the whiteboard, 49 dB with
-  // QP and 52.5 with CRF on the screenshare; files 39-46 % smaller, about 10 s less CPU an hour.
+  // costs every frame at half size. Measured by hand against the renderer's lossless frames (the
+  // bench's tldraw hour, 10 min of its screenshare): PSNR 58 and 56 dB on average with CRF 23,
+  // 50 dB with QP 23, no difference seen at 2× zoom; worst frames 44 dB with either on the
+  // whiteboard, 49 dB with QP and 52.5 with CRF on the screenshare; files 39-46 % smaller, about
+  // 10 s less CPU an hour.
   args.push('-c:v', 'libx264', '-preset', plan.preset, moving ? '-qp' : '-crf', String(plan.quality), '-tune', moving ? 'film' : 'stillimage')
   // No B-frames: with sparse frames their reordering pushes the track's end before the last picture.
   args.push('-bf', '0')

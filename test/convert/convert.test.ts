@@ -6,10 +6,9 @@ import path from 'node:path'
 import t from 'tap'
 import { convertPlayback } from '../../src/convert/converter.ts'
 import { writeSyntheticPresentation, type PresentationSpec } from '../../src/demo/synthetic-presentation.ts'
-import { beepOnset, countNear, ffmpegBefore, frameAt, near, probeJson } from '../helpers/media.ts'
+import { beepOnset, countNear, ffmpeg, ffmpegBefore, frameAt, near, probeJson } from '../helpers/media.ts'
 import { playbackHost, RECORD_ID } from '../helpers/playback.ts'
 
-const ffmpeg = (args: string[]) => new Promise((resolve, reject) => execFile('ffmpeg', ['-v', 'error', '-y', ...args], (e) => (e ? reject(e) : resolve(null))))
 const RED: [number, number, number] = [255, 0, 0], GREEN: [number, number, number] = [0, 255, 0], BLUE: [number, number, number] = [0, 0, 255]
 const BLACK: [number, number, number] = [0, 0, 0], YELLOW: [number, number, number] = [255, 255, 0], MAGENTA: [number, number, number] = [255, 0, 255],
   WHITE: [number, number, number] = [255, 255, 255]

@@ -43,8 +43,7 @@ t.test('frame after frame, redrawing only what changed, on top or under it, give
 })
 
 t.test('beside the cameras, frames are drawn into a few buffers used again, each still the picture a full drawing gives', async (t) => {
-  // An hour of camera means thousands of frames: a new 1.4 MB buffer for each kept the garbage
-  // collector busy (10 of the tldraw bench case's 27 s of renderer time).
+  // An hour of camera means thousands of frames, too many for a new 1.4 MB buffer each.
   const p = changingInk()
   const frames = buildTimeline(p, { from: 0, to: 60, cursor: false, annotations: true, minFrameGap: 0.1, columnOn: [{ start: 0, stop: 60 }] })
   const area = { width: 640, height: 360, columnWidth: 160 }

@@ -1,23 +1,22 @@
-import { execFile } from 'node:child_process'
 import * as fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import t, { type Test } from 'tap'
 import { cameraIntervals, keyframeTimes, type MediaFile } from '../../src/convert/media.ts'
-import { ffmpegBefore } from '../helpers/media.ts'
+import { ffmpeg, ffmpegBefore } from '../helpers/media.ts'
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bbb-media-'))
 t.teardown(() => fs.rmSync(work, { recursive: true, force: true }))
 
 /**
  * 20 s of camera as BBB publishes it (edl/video.rb): white filler, a picture from 5 to 8 s.
- * `codec` says how it is encoded: VP8 as BBB 2.x writes webcams.webm, or H.264 with B-frames
- * and scene-cut I-frames, as an MP4 from elsewhere may be.
+ * `codec` says how it is encoded: VP8 as BBB 2.x writes webcams.webm, or H.264 with B-frames,
+ * as an MP4 from elsewhere may be.
  */
 async function camera(name: string, codec: string[]): Promise<MediaFile> {
   const file = path.join(work, name)
   const picture = "color=c=white:s=320x240:r=15:d=20[w];testsrc2=s=320x240:r=15:d=20[c];[w][c]overlay=enable='between(t,5,8)',format=yuv420p"
-  await new Promise((resolve, reject) => execFile('ffmpeg', ['-v', 'error', '-y', '-filter_complex', picture, ...codec, file], (e) => (e ? reject(e) : resolve(null))))
+  await ffmpeg(['-filter_complex', picture, ...codec, file])
   return { file, hasVideo: true, hasAudio: false, fps: 15 }
 }
 

@@ -7,6 +7,9 @@ import { promisify } from 'node:util'
 const run = promisify(execFile)
 type Rgb = [number, number, number]
 
+/** Runs ffmpeg quietly, overwriting its output. */
+export const ffmpeg = async (args: string[]) => void await run('ffmpeg', ['-v', 'error', '-y', ...args])
+
 /** The picture shown at second `t` (the last frame that started at or before t), as RGB. */
 export async function frameAt(file: string, t: number, width = 1280, height = 720): Promise<(x: number, y: number) => Rgb> {
   const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', file, '-an', '-sn', '-vf', `fps=20,select='gte(t\\,${t})'`, '-frames:v', '1', '-s', `${width}x${height}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], { encoding: 'buffer', maxBuffer: 64 << 20 })
